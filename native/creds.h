@@ -1,0 +1,36 @@
+/* creds.h - who called the helper, decided once from the kernel's view of
+ * this process (never from the plan), and how the program drops privilege. */
+#ifndef TSJ_CREDS_H
+#define TSJ_CREDS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "plan.h"
+
+enum tsj_mode {
+	TSJ_MODE_ROOT,     /* real uid 0 */
+	TSJ_MODE_SETUID,   /* effective uid 0, real uid not: installed setuid */
+	TSJ_MODE_ROOTLESS, /* no privilege: a user namespace does the work */
+};
+
+#define TSJ_MAX_GROUPS 65536
+
+struct tsj_creds {
+	enum tsj_mode mode;
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;
+	int ngroups;
+	unsigned last_cap;
+};
+
+void creds_init(struct tsj_creds *cr);
+const char *creds_mode_name(enum tsj_mode mode);
+
+/* In the program's process, just before execve: supplementary groups, gid,
+ * uid, capability sets (bounding, ambient, inheritable, permitted,
+ * effective) and no_new_privs, then a check that all of it took. */
+void creds_drop(const struct tsj_plan *plan, const struct tsj_creds *cr);
+
+#endif

@@ -1,0 +1,17 @@
+/* log.h - the helper's messages: one line each, prefixed "tsjail: ". */
+#ifndef TSJ_LOG_H
+#define TSJ_LOG_H
+
+#include <stdbool.h>
+
+extern bool tsj_debug_on;
+extern bool tsj_quiet;
+
+/* Prints "tsjail: MSG" and exits with status 1. */
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Like die(), with ": strerror(errno)" appended; names the failing call. */
+_Noreturn void die_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warn_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

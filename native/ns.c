@@ -1,0 +1,135 @@
+/* ns.c - clone() into the new namespaces; the host-side parent's role. */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static int clone_flags(const struct tsj_plan *plan, const struct tsj_creds *cr)
+{
+	int f = CLONE_NEWPID | CLONE_NEWNS;
+	if (plan->namespaces & TSJ_NS_IPC)
+		f |= CLONE_NEWIPC;
+	if (plan->namespaces & TSJ_NS_UTS)
+		f |= CLONE_NEWUTS;
+	if (plan->namespaces & TSJ_NS_NET)
+		f |= CLONE_NEWNET;
+	if (plan->namespaces & TSJ_NS_CGROUP)
+		f |= CLONE_NEWCGROUP;
+	if (cr->mode == TSJ_MODE_ROOTLESS)
+		f |= CLONE_NEWUSER;
+	return f;
+}
+
+/* fork()-like clone: the child runs on a copy of this stack. */
+static pid_t raw_clone(int flags)
+{
+	return (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), NULL, NULL, NULL, 0UL);
+}
+
+static void write_file(pid_t pid, const char *name, const char *text)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		die_errno("open %s", path);
+	size_t n = strlen(text);
+	if (write(fd, text, n) != (ssize_t)n)
+		die_errno("write %s", path);
+	if (close(fd) != 0)
+		die_errno("close %s", path);
+}
+
+/* Rootless: the caller's own uid and gid map to themselves, nothing else. */
+static void write_id_maps(pid_t pid, const struct tsj_creds *cr)
+{
+	char map[64];
+	write_file(pid, "setgroups", "deny");
+	snprintf(map, sizeof map, "%u %u 1\n", (unsigned)cr->uid, (unsigned)cr->uid);
+	write_file(pid, "uid_map", map);
+	snprintf(map, sizeof map, "%u %u 1\n", (unsigned)cr->gid, (unsigned)cr->gid);
+	write_file(pid, "gid_map", map);
+}
+
+/* PID 1's side: wait for the parent's go, then build the sandbox. */
+static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds *cr, int go)
+{
+	char c;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+		die_errno("prctl(PR_SET_PDEATHSIG)");
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		die_errno("prctl(PR_SET_DUMPABLE)");
+	ssize_t n;
+	while ((n = read(go, &c, 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1)
+		_exit(1); /* the parent failed and has said why */
+	close(go);
+	mount_setup(plan);
+	if (plan->hostname != NULL && sethostname(plan->hostname, strlen(plan->hostname)) != 0)
+		die_errno("sethostname(%s)", plan->hostname);
+	debug("sandbox ready, starting %s", plan->program);
+	_exit(init_run(plan, cr));
+}
+
+static int parent_wait(pid_t pid, const sigset_t *set)
+{
+	for (;;) {
+		siginfo_t info;
+		int sig = signals_wait(set, &info);
+		if (sig < 0)
+			continue;
+		if (sig == SIGCHLD) {
+			int st;
+			pid_t r = waitpid(pid, &st, WNOHANG);
+			if (r < 0)
+				die_errno("waitpid");
+			if (r == pid) {
+				debug("sandbox init exited, status %d", status_code(st));
+				return status_code(st);
+			}
+			continue;
+		}
+		/* A signal the terminal sent to the whole process group has
+		 * reached the program already. */
+		if (info.si_code == SI_KERNEL)
+			continue;
+		debug("forwarding signal %d to the sandbox", sig);
+		if (kill(pid, sig) != 0 && errno != ESRCH)
+			die_errno("kill(%d, %d)", (int)pid, sig);
+	}
+}
+
+int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
+{
+	sigset_t set;
+	int go[2];
+	signals_block(&set);
+	if (pipe2(go, O_CLOEXEC) != 0)
+		die_errno("pipe2");
+	int flags = clone_flags(plan, cr);
+	pid_t pid = raw_clone(flags);
+	if (pid < 0)
+		die_errno("clone(0x%x)", (unsigned)flags);
+	if (pid == 0) {
+		close(go[1]);
+		child(plan, cr, go[0]);
+	}
+	close(go[0]);
+	debug("sandbox init is pid %d on the host (mode %s)", (int)pid, creds_mode_name(cr->mode));
+	if (cr->mode == TSJ_MODE_ROOTLESS)
+		write_id_maps(pid, cr);
+	if (write(go[1], "g", 1) != 1)
+		die_errno("write to the sandbox");
+	close(go[1]);
+	return parent_wait(pid, &set);
+}

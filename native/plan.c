@@ -1,0 +1,413 @@
+/* plan.c - decode and validate a plan (PLAN.md). Pure: no syscalls, so the
+ * fuzzer exercises exactly what the helper runs. */
+#include "plan.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct reader {
+	const uint8_t *p;
+	size_t left;
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct reader *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(struct reader *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->err, r->errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static uint16_t le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+	       ((uint32_t)p[3] << 24);
+}
+
+static uint64_t le64(const uint8_t *p)
+{
+	return (uint64_t)le32(p) | ((uint64_t)le32(p + 4) << 32);
+}
+
+static const char *tag_name(unsigned tag)
+{
+	switch (tag) {
+	case TSJ_TAG_NAMESPACES: return "NAMESPACES";
+	case TSJ_TAG_FLAGS: return "FLAGS";
+	case TSJ_TAG_HOSTNAME: return "HOSTNAME";
+	case TSJ_TAG_PROGRAM: return "PROGRAM";
+	case TSJ_TAG_ARGV: return "ARGV";
+	case TSJ_TAG_ENV: return "ENV";
+	case TSJ_TAG_CWD: return "CWD";
+	case TSJ_TAG_CAPS_KEEP: return "CAPS_KEEP";
+	case TSJ_TAG_SOURCE: return "SOURCE";
+	default: return "unknown";
+	}
+}
+
+/* A copy of v[0..n) as a C string; refuses NUL bytes and, unless
+ * allow_empty, the empty string. */
+static char *take_str(struct reader *r, unsigned tag, const uint8_t *v, size_t n,
+		      size_t max, bool allow_empty)
+{
+	if (n > max) {
+		fail(r, "plan: %s is %zu bytes, more than %zu", tag_name(tag), n, max);
+		return NULL;
+	}
+	if (n == 0 && !allow_empty) {
+		fail(r, "plan: %s is empty", tag_name(tag));
+		return NULL;
+	}
+	if (n > 0 && memchr(v, 0, n) != NULL) {
+		fail(r, "plan: %s contains a NUL byte", tag_name(tag));
+		return NULL;
+	}
+	char *s = malloc(n + 1);
+	if (s == NULL) {
+		fail(r, "plan: out of memory");
+		return NULL;
+	}
+	if (n > 0)
+		memcpy(s, v, n);
+	s[n] = '\0';
+	return s;
+}
+
+/* Absolute, normalised: no empty, "." or ".." component, no trailing '/'
+ * except for "/" itself. */
+static bool path_ok(const char *s)
+{
+	if (s[0] != '/')
+		return false;
+	if (s[1] == '\0')
+		return true;
+	const char *c = s + 1;
+	for (;;) {
+		const char *end = strchr(c, '/');
+		size_t n = end ? (size_t)(end - c) : strlen(c);
+		if (n == 0 || (n == 1 && c[0] == '.') ||
+		    (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		if (end == NULL)
+			return true;
+		c = end + 1;
+	}
+}
+
+static char *take_path(struct reader *r, unsigned tag, const uint8_t *v, size_t n)
+{
+	char *s = take_str(r, tag, v, n, TSJ_MAX_PATH, false);
+	if (s != NULL && !path_ok(s)) {
+		fail(r, "plan: %s is not a normalised absolute path", tag_name(tag));
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static bool hostname_ok(const char *s)
+{
+	for (const char *c = s; *c; c++) {
+		bool alnum = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			     (*c >= '0' && *c <= '9');
+		if (!alnum && *c != '-' && *c != '.')
+			return false;
+	}
+	return s[0] != '-' && s[0] != '.';
+}
+
+int tsj_env_name_denied(const char *name, size_t n)
+{
+	static const char *const denied[] = {
+		"GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES", "HOSTALIASES",
+		"LOCALDOMAIN", "LOCPATH", "MALLOC_TRACE", "NIS_PATH", "NLSPATH",
+		"RESOLV_HOST_CONF", "RES_OPTIONS", "TZDIR",
+	};
+	if (n >= 3 && memcmp(name, "LD_", 3) == 0)
+		return 1;
+	for (size_t i = 0; i < sizeof denied / sizeof denied[0]; i++)
+		if (strlen(denied[i]) == n && memcmp(denied[i], name, n) == 0)
+			return 1;
+	return 0;
+}
+
+static bool env_ok(struct reader *r, const char *s)
+{
+	const char *eq = strchr(s, '=');
+	if (eq == NULL || eq == s)
+		return fail(r, "plan: ENV entry is not NAME=value"), false;
+	for (const char *c = s; c < eq; c++) {
+		bool ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			  *c == '_' || (c > s && *c >= '0' && *c <= '9');
+		if (!ok)
+			return fail(r, "plan: ENV name '%.*s' is not valid",
+				    (int)(eq - s), s), false;
+	}
+	if (tsj_env_name_denied(s, (size_t)(eq - s)))
+		return fail(r, "plan: ENV variable %.*s may not pass into a sandbox",
+			    (int)(eq - s), s), false;
+	return true;
+}
+
+/* Appends s to a NULL-terminated vector of capacity max. */
+static int push(struct reader *r, char ***vec, size_t *count, size_t max,
+		unsigned tag, char *s)
+{
+	if (*count >= max) {
+		free(s);
+		return fail(r, "plan: more than %zu %s records", max, tag_name(tag));
+	}
+	if (*vec == NULL) {
+		*vec = calloc(max + 1, sizeof(char *));
+		if (*vec == NULL) {
+			free(s);
+			return fail(r, "plan: out of memory");
+		}
+	}
+	(*vec)[(*count)++] = s;
+	return 0;
+}
+
+static int once(struct reader *r, unsigned tag, unsigned *seen)
+{
+	if (*seen & (1u << tag))
+		return fail(r, "plan: %s given twice", tag_name(tag));
+	*seen |= 1u << tag;
+	return 0;
+}
+
+static int need_len(struct reader *r, unsigned tag, size_t n, size_t want)
+{
+	if (n != want)
+		return fail(r, "plan: %s must be %zu bytes, not %zu", tag_name(tag), want, n);
+	return 0;
+}
+
+static int record(struct reader *r, struct tsj_plan *pl, unsigned tag,
+		  const uint8_t *v, size_t n, unsigned last_cap, unsigned *seen)
+{
+	char *s;
+	switch (tag) {
+	case TSJ_TAG_NAMESPACES:
+		if (once(r, tag, seen) || need_len(r, tag, n, 4))
+			return -1;
+		pl->namespaces = le32(v);
+		if (pl->namespaces & ~(uint32_t)TSJ_NS_ALL)
+			return fail(r, "plan: unknown namespace bits 0x%x", pl->namespaces);
+		if ((pl->namespaces & (TSJ_NS_PID | TSJ_NS_MOUNT)) != (TSJ_NS_PID | TSJ_NS_MOUNT))
+			return fail(r, "plan: the pid and mount namespaces are required");
+		return 0;
+	case TSJ_TAG_FLAGS:
+		if (once(r, tag, seen) || need_len(r, tag, n, 4))
+			return -1;
+		pl->flags = le32(v);
+		if (pl->flags & ~(uint32_t)TSJ_FLAG_ALL)
+			return fail(r, "plan: unknown flag bits 0x%x", pl->flags);
+		return 0;
+	case TSJ_TAG_HOSTNAME:
+		if (once(r, tag, seen))
+			return -1;
+		if ((pl->hostname = take_str(r, tag, v, n, TSJ_MAX_HOSTNAME, false)) == NULL)
+			return -1;
+		if (!hostname_ok(pl->hostname))
+			return fail(r, "plan: hostname '%s' is not valid", pl->hostname);
+		return 0;
+	case TSJ_TAG_PROGRAM:
+		if (once(r, tag, seen))
+			return -1;
+		return (pl->program = take_path(r, tag, v, n)) == NULL ? -1 : 0;
+	case TSJ_TAG_CWD:
+		if (once(r, tag, seen))
+			return -1;
+		return (pl->cwd = take_path(r, tag, v, n)) == NULL ? -1 : 0;
+	case TSJ_TAG_ARGV:
+		if ((s = take_str(r, tag, v, n, TSJ_MAX_ARG_LEN, true)) == NULL)
+			return -1;
+		return push(r, &pl->argv, &pl->argc, TSJ_MAX_ARGV, tag, s);
+	case TSJ_TAG_ENV:
+		if ((s = take_str(r, tag, v, n, TSJ_MAX_ARG_LEN, false)) == NULL)
+			return -1;
+		if (!env_ok(r, s)) {
+			free(s);
+			return -1;
+		}
+		return push(r, &pl->envp, &pl->envc, TSJ_MAX_ENV, tag, s);
+	case TSJ_TAG_CAPS_KEEP:
+		if (once(r, tag, seen) || need_len(r, tag, n, 8))
+			return -1;
+		pl->caps_keep = le64(v);
+		if (last_cap < 63 && (pl->caps_keep >> (last_cap + 1)) != 0)
+			return fail(r, "plan: CAPS_KEEP names a capability above %u", last_cap);
+		return 0;
+	case TSJ_TAG_SOURCE: {
+		if (n < 9)
+			return fail(r, "plan: SOURCE is too short");
+		if (pl->nsources >= TSJ_MAX_SOURCES)
+			return fail(r, "plan: more than %u SOURCE records", TSJ_MAX_SOURCES);
+		if (pl->sources == NULL) {
+			pl->sources = calloc(TSJ_MAX_SOURCES, sizeof *pl->sources);
+			if (pl->sources == NULL)
+				return fail(r, "plan: out of memory");
+		}
+		if ((s = take_path(r, tag, v + 8, n - 8)) == NULL)
+			return -1;
+		pl->sources[pl->nsources].mtime_ns = le64(v);
+		pl->sources[pl->nsources++].path = s;
+		return 0;
+	}
+	default:
+		return fail(r, "plan: unknown record tag 0x%x", tag);
+	}
+}
+
+int tsj_plan_decode(const uint8_t *buf, size_t len, unsigned last_cap,
+		    struct tsj_plan *plan, char *err, size_t errlen)
+{
+	struct reader r = { buf, len, err, errlen };
+	memset(plan, 0, sizeof *plan);
+	if (len > TSJ_PLAN_MAX)
+		return fail(&r, "plan: %zu bytes, more than the limit of %u", len, TSJ_PLAN_MAX);
+	if (len < TSJ_PLAN_HEADER)
+		return fail(&r, "plan: truncated header (%zu bytes)", len);
+	if (memcmp(buf, "TSJP", 4) != 0)
+		return fail(&r, "plan: bad magic (not a tsjail plan)");
+	if (le16(buf + 4) != TSJ_PLAN_VERSION)
+		return fail(&r, "plan: version %u, this helper reads version %u",
+			    le16(buf + 4), TSJ_PLAN_VERSION);
+	if (le16(buf + 6) != 0)
+		return fail(&r, "plan: reserved header field is not zero");
+	size_t body = le32(buf + 8);
+	if (body != len - TSJ_PLAN_HEADER)
+		return fail(&r, "plan: header says %zu body bytes, got %zu (truncated or trailing data)",
+			    body, len - TSJ_PLAN_HEADER);
+
+	r.p = buf + TSJ_PLAN_HEADER;
+	r.left = body;
+	unsigned seen = 0;
+	while (r.left > 0) {
+		if (r.left < 6) {
+			fail(&r, "plan: truncated record header");
+			goto bad;
+		}
+		unsigned tag = le16(r.p);
+		size_t n = le32(r.p + 2);
+		if (n > r.left - 6) {
+			fail(&r, "plan: %s record overruns the plan", tag_name(tag));
+			goto bad;
+		}
+		if (record(&r, plan, tag, r.p + 6, n, last_cap, &seen) != 0)
+			goto bad;
+		r.p += 6 + n;
+		r.left -= 6 + n;
+	}
+	if (!(seen & (1u << TSJ_TAG_NAMESPACES)) || !(seen & (1u << TSJ_TAG_FLAGS)) ||
+	    !(seen & (1u << TSJ_TAG_PROGRAM)) || plan->argc == 0) {
+		fail(&r, "plan: NAMESPACES, FLAGS, PROGRAM and ARGV are required");
+		goto bad;
+	}
+	if (plan->hostname != NULL && !(plan->namespaces & TSJ_NS_UTS)) {
+		fail(&r, "plan: a hostname needs the uts namespace");
+		goto bad;
+	}
+	return 0;
+bad:
+	tsj_plan_free(plan);
+	return -1;
+}
+
+void tsj_plan_free(struct tsj_plan *pl)
+{
+	free(pl->hostname);
+	free(pl->program);
+	free(pl->cwd);
+	for (size_t i = 0; i < pl->argc; i++)
+		free(pl->argv[i]);
+	free(pl->argv);
+	for (size_t i = 0; i < pl->envc; i++)
+		free(pl->envp[i]);
+	free(pl->envp);
+	for (size_t i = 0; i < pl->nsources; i++)
+		free(pl->sources[i].path);
+	free(pl->sources);
+	memset(pl, 0, sizeof *pl);
+}
+
+static void json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fprintf(out, "\\%c", *c);
+		else if (*c < 0x20 || *c == 0x7f)
+			fprintf(out, "\\u%04x", *c);
+		else
+			fputc(*c, out);
+	}
+	fputc('"', out);
+}
+
+static void json_list(FILE *out, const char *key, char *const *v, size_t n)
+{
+	fprintf(out, ",\"%s\":[", key);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc(',', out);
+		json_str(out, v[i]);
+	}
+	fputc(']', out);
+}
+
+static void json_opt(FILE *out, const char *key, const char *v)
+{
+	fprintf(out, ",\"%s\":", key);
+	if (v)
+		json_str(out, v);
+	else
+		fputs("null", out);
+}
+
+int tsj_plan_dump(const struct tsj_plan *pl, FILE *out)
+{
+	static const char *const ns_names[] = { "pid", "mount", "ipc", "uts", "net", "cgroup" };
+	fprintf(out, "{\"version\":%d,\"namespaces\":[", TSJ_PLAN_VERSION);
+	for (unsigned i = 0, first = 1; i < 6; i++)
+		if (pl->namespaces & (1u << i)) {
+			fprintf(out, "%s\"%s\"", first ? "" : ",", ns_names[i]);
+			first = 0;
+		}
+	fprintf(out, "],\"noNewPrivs\":%s,\"log\":\"%s\"",
+		(pl->flags & TSJ_FLAG_NO_NEW_PRIVS) ? "true" : "false",
+		(pl->flags & TSJ_FLAG_DEBUG) ? "debug" : (pl->flags & TSJ_FLAG_QUIET) ? "quiet" : "normal");
+	json_opt(out, "hostname", pl->hostname);
+	json_opt(out, "program", pl->program);
+	json_list(out, "argv", pl->argv, pl->argc);
+	json_list(out, "env", pl->envp, pl->envc);
+	json_opt(out, "cwd", pl->cwd);
+	fputs(",\"capsKeep\":[", out);
+	for (unsigned c = 0, first = 1; c < 64; c++)
+		if (pl->caps_keep & (1ULL << c)) {
+			fprintf(out, "%s%u", first ? "" : ",", c);
+			first = 0;
+		}
+	fputs("],\"sources\":[", out);
+	for (size_t i = 0; i < pl->nsources; i++) {
+		fprintf(out, "%s{\"path\":", i ? "," : "");
+		json_str(out, pl->sources[i].path);
+		fprintf(out, ",\"mtimeNs\":\"%llu\"}", (unsigned long long)pl->sources[i].mtime_ns);
+	}
+	fputs("]}\n", out);
+	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}

@@ -1,0 +1,31 @@
+/* sandbox.h - the roles of the helper's processes. */
+#ifndef TSJ_SANDBOX_H
+#define TSJ_SANDBOX_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include "creds.h"
+#include "plan.h"
+
+/* ns.c: creates the namespaces and the sandbox's init. The host-side parent
+ * returns the program's exit status (128+N for signal N). */
+int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr);
+
+/* mount.c: in the child, before anything else is mounted. */
+void mount_setup(const struct tsj_plan *plan);
+
+/* init.c: PID 1 of the sandbox. Starts the program and reaps until it ends;
+ * returns its exit status (128+N for signal N). */
+int init_run(const struct tsj_plan *plan, const struct tsj_creds *cr);
+
+/* signals.c: the signals the helper forwards, and a clean slate for the
+ * program. */
+void signals_forwarded(sigset_t *set);
+void signals_block(sigset_t *set);
+void signals_reset(void);
+/* Waits for a signal in set. Returns the signal number, or -1 on EINTR. */
+int signals_wait(const sigset_t *set, siginfo_t *info);
+int status_code(int wstatus);
+
+#endif

@@ -1,0 +1,52 @@
+/** The program's environment: the caller's, reduced to an allowlist. Loader
+ * variables (LD_*, GCONV_PATH, ...) never pass; the helper refuses them too. */
+import { PlanError } from './errors.js';
+import type { SandboxOptions } from './options.js';
+
+const ALLOWED = new Set([
+  'HOME', 'USER', 'LOGNAME', 'SHELL', 'PATH', 'PWD', 'TERM', 'COLORTERM', 'COLUMNS', 'LINES',
+  'LANG', 'LANGUAGE', 'TZ', 'NO_COLOR', 'EDITOR', 'VISUAL', 'PAGER', 'TMPDIR', 'MAIL',
+  'DISPLAY', 'WAYLAND_DISPLAY', 'XAUTHORITY', 'DBUS_SESSION_BUS_ADDRESS', 'PULSE_SERVER',
+  'DESKTOP_SESSION', 'GDMSESSION', 'SSH_AUTH_SOCK', 'GTK_THEME', 'QT_QPA_PLATFORM',
+  'QT_QPA_PLATFORMTHEME', 'MOZ_ENABLE_WAYLAND',
+]);
+const ALLOWED_PREFIXES = ['LC_', 'XDG_'];
+
+const LOADER = new Set([
+  'GCONV_PATH', 'GETCONF_DIR', 'GLIBC_TUNABLES', 'HOSTALIASES', 'LOCALDOMAIN', 'LOCPATH',
+  'MALLOC_TRACE', 'NIS_PATH', 'NLSPATH', 'RESOLV_HOST_CONF', 'RES_OPTIONS', 'TZDIR',
+]);
+
+export function isLoaderVariable(name: string): boolean {
+  return name.startsWith('LD_') || LOADER.has(name);
+}
+
+function allowed(name: string): boolean {
+  return ALLOWED.has(name) || ALLOWED_PREFIXES.some((p) => name.startsWith(p));
+}
+
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** NAME=value entries for the plan, sorted by name. */
+export function buildEnvironment(
+  host: Readonly<Record<string, string | undefined>>,
+  options: SandboxOptions,
+): string[] {
+  const env = new Map<string, string>();
+  for (const [name, value] of Object.entries(host)) {
+    if (value !== undefined && allowed(name) && !isLoaderVariable(name)) env.set(name, value);
+  }
+  if (!env.has('PATH')) env.set('PATH', DEFAULT_PATH);
+  env.set('container', 'tsjail');
+  for (const name of options.removeEnv) env.delete(name);
+  for (const [name, value] of options.setEnv) {
+    if (isLoaderVariable(name)) {
+      throw new PlanError(`--env: ${name} may not be passed into a sandbox`);
+    }
+    env.set(name, value);
+  }
+  return [...env.entries()]
+    .filter(([, v]) => !v.includes('\0'))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`);
+}

@@ -1,0 +1,94 @@
+/** Hand-over to the helper: the plan goes into a sealed memfd, fds 0-2 are
+ * made inheritable and blocking again, and this process execve()s the helper,
+ * so no Node process stays resident while the sandbox runs. */
+import { accessSync, constants, writeSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import koffi from 'koffi';
+import { HelperError } from './errors.js';
+import { debug } from './log.js';
+
+const HELPER_NEXT_TO_US = fileURLToPath(new URL('../native/tsjail-helper', import.meta.url));
+
+/** TSJAIL_HELPER wins (tests point it at a setuid copy); otherwise the helper
+ * built beside this package. */
+export function findHelper(env: Readonly<Record<string, string | undefined>>): string {
+  const helper = env['TSJAIL_HELPER'] || HELPER_NEXT_TO_US;
+  try {
+    accessSync(helper, constants.X_OK);
+  } catch {
+    throw new HelperError('find', `cannot run the helper '${helper}' (build it with: npm run build)`);
+  }
+  return helper;
+}
+
+const F_GETFD = 1;
+const F_SETFD = 2;
+const F_GETFL = 3;
+const F_SETFL = 4;
+const FD_CLOEXEC = 1;
+const O_NONBLOCK = 0o4000;
+const F_ADD_SEALS = 1033;
+const F_SEAL_ALL = 1 | 2 | 4 | 8; /* SEAL, SHRINK, GROW, WRITE */
+const MFD_ALLOW_SEALING = 2;
+
+interface Libc {
+  memfd_create(name: string, flags: number): number;
+  fcntl(fd: number, cmd: number, ...rest: unknown[]): number;
+  lseek(fd: number, offset: number, whence: number): number;
+  execve(path: string, argv: (string | null)[], envp: (string | null)[]): number;
+  strerror(errnum: number): string;
+}
+
+function libc(): Libc {
+  const lib = koffi.load('libc.so.6');
+  return {
+    memfd_create: lib.func('int memfd_create(const char *name, unsigned int flags)'),
+    fcntl: lib.func('int fcntl(int fd, int cmd, ...)'),
+    lseek: lib.func('long lseek(int fd, long offset, int whence)'),
+    execve: lib.func('int execve(const char *path, const char **argv, const char **envp)'),
+    strerror: lib.func('const char *strerror(int errnum)'),
+  };
+}
+
+function check(c: Libc, stage: string, r: number): number {
+  if (r < 0) {
+    const errno = koffi.errno();
+    throw new HelperError(stage, `${stage}: ${c.strerror(errno)}`, errno);
+  }
+  return r;
+}
+
+/** Writes the plan to a sealed memfd; returns its fd (inheritable). */
+function planFd(c: Libc, plan: Buffer): number {
+  const fd = check(c, 'memfd_create', c.memfd_create('tsjail-plan', MFD_ALLOW_SEALING));
+  let off = 0;
+  while (off < plan.length) off += writeSync(fd, plan, off);
+  check(c, 'seal plan', c.fcntl(fd, F_ADD_SEALS, 'int', F_SEAL_ALL));
+  check(c, 'rewind plan', c.lseek(fd, 0, 0));
+  return fd;
+}
+
+/** Node marks 0-2 close-on-exec and may make them non-blocking. */
+function restoreStdio(c: Libc): void {
+  for (const fd of [0, 1, 2]) {
+    const fdFlags = c.fcntl(fd, F_GETFD);
+    if (fdFlags < 0) continue; /* closed: the helper opens /dev/null there */
+    check(c, `fcntl(${fd}, F_SETFD)`, c.fcntl(fd, F_SETFD, 'int', fdFlags & ~FD_CLOEXEC));
+    const flFlags = check(c, `fcntl(${fd}, F_GETFL)`, c.fcntl(fd, F_GETFL));
+    if (flFlags & O_NONBLOCK) {
+      check(c, `fcntl(${fd}, F_SETFL)`, c.fcntl(fd, F_SETFL, 'int', flFlags & ~O_NONBLOCK));
+    }
+  }
+}
+
+/** Replaces this process with the helper. Returns only by throwing. */
+export function execHelper(helper: string, plan: Buffer, extraArgs: readonly string[] = []): never {
+  const c = libc();
+  const fd = planFd(c, plan);
+  restoreStdio(c);
+  const argv = [helper, `--plan-fd=${fd}`, ...extraArgs];
+  debug(`handing over to ${argv.join(' ')} (${plan.length} byte plan)`);
+  c.execve(helper, [...argv, null], [null]);
+  const errno = koffi.errno();
+  throw new HelperError('execve', `cannot execute the helper '${helper}': ${c.strerror(errno)}`, errno);
+}

@@ -1,0 +1,29 @@
+/** options + context -> SandboxPlan. Pure: no I/O, so every plan can be
+ * tested without running anything. */
+import type { SandboxOptions } from '../options.js';
+import type { ResolvedProgram } from '../program.js';
+import { PLAN_VERSION, type NamespaceName, type SandboxPlan } from './types.js';
+
+export interface PlanContext {
+  readonly resolved: ResolvedProgram;
+  /** NAME=value, already reduced to the allowlist. */
+  readonly env: readonly string[];
+  readonly cwd: string;
+}
+
+export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPlan {
+  const namespaces: NamespaceName[] = ['pid', 'mount', 'ipc', 'uts'];
+  return {
+    version: PLAN_VERSION,
+    namespaces,
+    noNewPrivs: true,
+    log: options.log,
+    hostname: options.hostname,
+    program: ctx.resolved.program,
+    argv: [...ctx.resolved.argv],
+    env: [...ctx.env],
+    cwd: ctx.cwd,
+    capsKeep: [],
+    sources: [],
+  };
+}

@@ -1,0 +1,89 @@
+/** SandboxPlan -> the wire format of native/PLAN.md. The helper re-checks
+ * everything; the checks here only turn a mistake into a clear error before
+ * the helper runs. */
+import { PlanError } from '../errors.js';
+import { NAMESPACES, PLAN_VERSION, type SandboxPlan } from './types.js';
+
+export const PLAN_MAX = 1024 * 1024;
+
+const enum Tag {
+  Namespaces = 0x01,
+  Flags = 0x02,
+  Hostname = 0x03,
+  Program = 0x04,
+  Argv = 0x05,
+  Env = 0x06,
+  Cwd = 0x07,
+  CapsKeep = 0x08,
+  Source = 0x09,
+}
+
+const FLAG_NO_NEW_PRIVS = 1;
+const FLAG_QUIET = 2;
+const FLAG_DEBUG = 4;
+
+class Writer {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  record(tag: Tag, value: Buffer): void {
+    const head = Buffer.alloc(6);
+    head.writeUInt16LE(tag, 0);
+    head.writeUInt32LE(value.length, 2);
+    this.chunks.push(head, value);
+    this.size += 6 + value.length;
+  }
+
+  u32(tag: Tag, v: number): void {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(v >>> 0, 0);
+    this.record(tag, b);
+  }
+
+  str(tag: Tag, s: string): void {
+    if (s.includes('\0')) throw new PlanError(`plan: a NUL byte in ${JSON.stringify(s)}`);
+    this.record(tag, Buffer.from(s, 'utf8'));
+  }
+
+  finish(): Buffer {
+    const header = Buffer.alloc(12);
+    header.write('TSJP', 0, 'latin1');
+    header.writeUInt16LE(PLAN_VERSION, 4);
+    header.writeUInt16LE(0, 6);
+    header.writeUInt32LE(this.size, 8);
+    const out = Buffer.concat([header, ...this.chunks]);
+    if (out.length > PLAN_MAX) {
+      throw new PlanError(`plan: ${out.length} bytes, more than the limit of ${PLAN_MAX}`);
+    }
+    return out;
+  }
+}
+
+function u64(v: bigint): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(v, 0);
+  return b;
+}
+
+export function encodePlan(plan: SandboxPlan): Buffer {
+  const w = new Writer();
+  let ns = 0;
+  for (const n of plan.namespaces) ns |= 1 << NAMESPACES.indexOf(n);
+  w.u32(Tag.Namespaces, ns);
+  const logBits = plan.log === 'debug' ? FLAG_DEBUG : plan.log === 'quiet' ? FLAG_QUIET : 0;
+  w.u32(Tag.Flags, (plan.noNewPrivs ? FLAG_NO_NEW_PRIVS : 0) | logBits);
+  if (plan.hostname !== null) w.str(Tag.Hostname, plan.hostname);
+  w.str(Tag.Program, plan.program);
+  for (const a of plan.argv) w.str(Tag.Argv, a);
+  for (const e of plan.env) w.str(Tag.Env, e);
+  if (plan.cwd !== null) w.str(Tag.Cwd, plan.cwd);
+  if (plan.capsKeep.length > 0) {
+    let caps = 0n;
+    for (const c of plan.capsKeep) caps |= 1n << BigInt(c);
+    w.record(Tag.CapsKeep, u64(caps));
+  }
+  for (const s of plan.sources) {
+    w.record(Tag.Source, Buffer.concat([u64(BigInt(s.mtimeNs)), Buffer.from(s.path, 'utf8')]));
+  }
+  return w.finish();
+}

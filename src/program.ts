@@ -1,0 +1,49 @@
+/** Which file the sandbox executes: the program looked up in PATH as a shell
+ * would, or the user's shell when none is given (as firejail does). */
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, isAbsolute, resolve } from 'node:path';
+import { PlanError } from './errors.js';
+import { DEFAULT_PATH } from './environment.js';
+
+export interface ResolvedProgram {
+  /** Absolute path to execute. */
+  readonly program: string;
+  /** argv, argv[0] as the user typed it. */
+  readonly argv: readonly string[];
+}
+
+function executable(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function findInPath(name: string, pathVar: string, cwd: string): string | null {
+  if (name.includes('/')) {
+    const file = isAbsolute(name) ? resolve(name) : resolve(cwd, name);
+    return executable(file) ? file : null;
+  }
+  for (const dir of pathVar.split(delimiter)) {
+    if (dir === '') continue;
+    const file = resolve(cwd, dir, name);
+    if (executable(file)) return file;
+  }
+  return null;
+}
+
+export function resolveProgram(
+  command: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+): ResolvedProgram {
+  const argv = command.length > 0 ? [...command] : [env['SHELL'] || '/bin/sh'];
+  const name = argv[0] ?? '';
+  if (name === '') throw new PlanError(`cannot find program ''`);
+  const program = findInPath(name, env['PATH'] ?? DEFAULT_PATH, cwd);
+  if (program === null) throw new PlanError(`cannot find program '${name}'`);
+  return { program, argv };
+}
