@@ -66,14 +66,16 @@ static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds 
 	char c;
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
 		die_errno("prctl(PR_SET_PDEATHSIG)");
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-		die_errno("prctl(PR_SET_DUMPABLE)");
 	ssize_t n;
 	while ((n = read(go, &c, 1)) < 0 && errno == EINTR)
 		;
 	if (n != 1)
 		_exit(1); /* the parent failed and has said why */
 	close(go);
+	/* Only now: the parent had to open our /proc files to write the id maps.
+	 * A setuid helper is not dumpable from its execve on anyway. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		die_errno("prctl(PR_SET_DUMPABLE)");
 	mount_setup(plan);
 	if (plan->hostname != NULL && sethostname(plan->hostname, strlen(plan->hostname)) != 0)
 		die_errno("sethostname(%s)", plan->hostname);
