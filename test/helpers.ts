@@ -1,0 +1,141 @@
+/** Shared by the tests: run the built tsjail, read /proc, make a setuid copy
+ * of the helper for unprivileged runs. */
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const TSJAIL = join(ROOT, 'bin', 'tsjail.js');
+export const HELPER = join(ROOT, 'native', 'tsjail-helper');
+/** The unprivileged test user: Debian's nobody. */
+export const TEST_UID = 65534;
+export const TEST_GID = 65534;
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  input?: string;
+  timeout?: number;
+  cwd?: string;
+}
+
+export function tsjail(args: readonly string[], opts: RunOptions = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [TSJAIL, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...opts.env },
+    input: opts.input ?? '',
+    timeout: opts.timeout ?? 20_000,
+    cwd: opts.cwd ?? ROOT,
+  });
+}
+
+/** tsjail run as the test user through setpriv. */
+export function tsjailAsUser(
+  args: readonly string[],
+  opts: RunOptions & { groups?: readonly number[] } = {},
+): SpawnSyncReturns<string> {
+  const groups = opts.groups && opts.groups.length > 0 ? [`--groups=${opts.groups.join(',')}`] : ['--clear-groups'];
+  return spawnSync(
+    'setpriv',
+    [`--reuid=${TEST_UID}`, `--regid=${TEST_GID}`, ...groups, '--', process.execPath, TSJAIL, ...args],
+    {
+      encoding: 'utf8',
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/tmp', ...opts.env },
+      input: opts.input ?? '',
+      timeout: opts.timeout ?? 20_000,
+      cwd: opts.cwd ?? '/tmp',
+    },
+  );
+}
+
+/** A setuid-root copy of the helper in a temp dir the test user can reach. */
+export function setuidHelper(): { path: string; dispose: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'tjtest-suid-'));
+  chmodSync(dir, 0o755);
+  const path = join(dir, 'tsjail-helper');
+  copyFileSync(HELPER, path);
+  chmodSync(path, 0o4755);
+  return { path, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function nsId(pid: number | 'self', ns: string): string {
+  return readlinkSync(`/proc/${pid}/ns/${ns}`);
+}
+
+export function ppidOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(rest[1]);
+  } catch {
+    return null;
+  }
+}
+
+export function commOf(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+function allPids(): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+}
+
+/** pid and every process below it. */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const p of allPids()) {
+    const pp = ppidOf(p);
+    if (pp !== null) children.set(pp, [...(children.get(pp) ?? []), p]);
+  }
+  const out: number[] = [];
+  const todo = [root];
+  while (todo.length > 0) {
+    const p = todo.pop() as number;
+    out.push(p);
+    todo.push(...(children.get(p) ?? []));
+  }
+  return out;
+}
+
+/** Host processes whose command line contains marker. */
+export function processesWith(marker: string): number[] {
+  return allPids().filter((p) => {
+    if (p === process.pid) return false;
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').includes(marker);
+    } catch {
+      return false;
+    }
+  });
+}
+
+export async function waitFor<T>(fn: () => T | null | undefined | false, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Starts tsjail in the background; resolves with its exit code and output. */
+export function startTsjail(args: readonly string[]) {
+  const child = spawn(process.execPath, [TSJAIL, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
+    (res) => child.on('close', (code, signal) => res({ code, signal, stdout, stderr })),
+  );
+  return { child, done, output: () => stdout };
+}
+
+export function fieldOf(status: string, key: string): string | undefined {
+  return status.split('\n').find((l) => l.startsWith(`${key}:`))?.split(/\s+/).slice(1).join(' ');
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.js';
+import { normalizeOptions } from '../../src/options.js';
+
+describe('normalizeOptions', () => {
+  it('fills defaults and freezes the result', () => {
+    const o = normalizeOptions({});
+    expect(o).toMatchObject({ command: [], hostname: null, log: 'normal', printPlan: false, noProfile: false });
+    expect(Object.isFrozen(o)).toBe(true);
+    expect(Object.isFrozen(o.command)).toBe(true);
+  });
+
+  it('maps --debug and --quiet to a log level, and refuses both', () => {
+    expect(normalizeOptions({ debug: true }).log).toBe('debug');
+    expect(normalizeOptions({ quiet: true }).log).toBe('quiet');
+    expect(() => normalizeOptions({ debug: true, quiet: true })).toThrow(UsageError);
+  });
+
+  it('checks hostnames', () => {
+    expect(normalizeOptions({ hostname: 'box-1.lan' }).hostname).toBe('box-1.lan');
+    for (const bad of ['', '-x', 'a b', 'a/b', 'x'.repeat(65), 'é']) {
+      expect(() => normalizeOptions({ hostname: bad }), bad).toThrow(/--hostname/);
+    }
+  });
+
+  it('parses --env and --rmenv', () => {
+    const o = normalizeOptions({ env: ['A=1', 'B=x=y', 'C='], rmenv: ['D'] });
+    expect([...o.setEnv]).toEqual([['A', '1'], ['B', 'x=y'], ['C', '']]);
+    expect(o.removeEnv).toEqual(['D']);
+    expect(() => normalizeOptions({ env: ['NOEQUALS'] })).toThrow(/--env: 'NOEQUALS' is not NAME=VALUE/);
+    expect(() => normalizeOptions({ env: ['1A=2'] })).toThrow(/--env/);
+    expect(() => normalizeOptions({ rmenv: ['A B'] })).toThrow(/--rmenv/);
+  });
+});
