@@ -181,11 +181,11 @@ static int push(struct reader *r, char ***vec, size_t *count, size_t max,
 	return 0;
 }
 
-static int once(struct reader *r, unsigned tag, unsigned *seen)
+static int once(struct reader *r, unsigned tag, bool *seen)
 {
-	if (*seen & (1u << tag))
+	if (seen[tag])
 		return fail(r, "plan: %s given twice", tag_name(tag));
-	*seen |= 1u << tag;
+	seen[tag] = true;
 	return 0;
 }
 
@@ -197,7 +197,7 @@ static int need_len(struct reader *r, unsigned tag, size_t n, size_t want)
 }
 
 static int record(struct reader *r, struct tsj_plan *pl, unsigned tag,
-		  const uint8_t *v, size_t n, unsigned last_cap, unsigned *seen)
+		  const uint8_t *v, size_t n, unsigned last_cap, bool *seen)
 {
 	char *s;
 	switch (tag) {
@@ -296,7 +296,7 @@ int tsj_plan_decode(const uint8_t *buf, size_t len, unsigned last_cap,
 
 	r.p = buf + TSJ_PLAN_HEADER;
 	r.left = body;
-	unsigned seen = 0;
+	bool seen[TSJ_TAG_LIMIT] = { false };
 	while (r.left > 0) {
 		if (r.left < 6) {
 			fail(&r, "plan: truncated record header");
@@ -304,6 +304,10 @@ int tsj_plan_decode(const uint8_t *buf, size_t len, unsigned last_cap,
 		}
 		unsigned tag = le16(r.p);
 		size_t n = le32(r.p + 2);
+		if (tag >= TSJ_TAG_LIMIT) {
+			fail(&r, "plan: unknown record tag 0x%x", tag);
+			goto bad;
+		}
 		if (n > r.left - 6) {
 			fail(&r, "plan: %s record overruns the plan", tag_name(tag));
 			goto bad;
@@ -313,8 +317,8 @@ int tsj_plan_decode(const uint8_t *buf, size_t len, unsigned last_cap,
 		r.p += 6 + n;
 		r.left -= 6 + n;
 	}
-	if (!(seen & (1u << TSJ_TAG_NAMESPACES)) || !(seen & (1u << TSJ_TAG_FLAGS)) ||
-	    !(seen & (1u << TSJ_TAG_PROGRAM)) || plan->argc == 0) {
+	if (!seen[TSJ_TAG_NAMESPACES] || !seen[TSJ_TAG_FLAGS] || !seen[TSJ_TAG_PROGRAM] ||
+	    plan->argc == 0) {
 		fail(&r, "plan: NAMESPACES, FLAGS, PROGRAM and ARGV are required");
 		goto bad;
 	}

@@ -27,6 +27,10 @@ enum tsj_tag {
 	TSJ_TAG_CWD = 0x07,
 	TSJ_TAG_CAPS_KEEP = 0x08,
 	TSJ_TAG_SOURCE = 0x09,
+	/* Ranges kept for the concerns still to come (PLAN.md):
+	 * 0x10-0x1f filesystem, 0x20-0x2f seccomp, 0x30-0x3f network,
+	 * 0x40-0x4f cgroups and resource limits, 0x50-0x5f chroot and overlay. */
+	TSJ_TAG_LIMIT = 0x100,
 };
 
 enum tsj_ns {
