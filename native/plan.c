@@ -312,7 +312,7 @@ int tsj_plan_decode(const uint8_t *buf, size_t len, unsigned last_cap,
 			fail(&r, "plan: %s record overruns the plan", tag_name(tag));
 			goto bad;
 		}
-		if (record(&r, plan, tag, r.p + 6, n, last_cap, &seen) != 0)
+		if (record(&r, plan, tag, r.p + 6, n, last_cap, seen) != 0)
 			goto bad;
 		r.p += 6 + n;
 		r.left -= 6 + n;
