@@ -3,6 +3,8 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <pwd.h>
+#include <string.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +51,11 @@ void creds_init(struct tsj_creds *cr)
 	if (cr->ngroups < 0)
 		die_errno("getgroups");
 	cr->last_cap = read_last_cap();
+	cr->home = NULL;
+	struct passwd *pw = getpwuid(cr->uid);
+	if (pw != NULL && pw->pw_dir != NULL && pw->pw_dir[0] == '/' && strlen(pw->pw_dir) < 4096 &&
+	    strstr(pw->pw_dir, "/.") == NULL && strstr(pw->pw_dir, "//") == NULL)
+		cr->home = strdup(pw->pw_dir);
 }
 
 const char *creds_mode_name(enum tsj_mode mode)

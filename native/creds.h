@@ -23,6 +23,7 @@ struct tsj_creds {
 	gid_t *groups;
 	int ngroups;
 	unsigned last_cap;
+	char *home;        /* the caller's home from the password database, or NULL */
 };
 
 void creds_init(struct tsj_creds *cr);

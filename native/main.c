@@ -112,6 +112,7 @@ int main(int argc, char **argv)
 	tsj_quiet = (plan.flags & TSJ_FLAG_QUIET) != 0 && !tsj_debug_on;
 	if (cr.mode != TSJ_MODE_ROOT && plan.caps_keep != 0)
 		die("only root may keep capabilities in a sandbox");
+	mount_check(&plan, &cr);
 	debug("plan read: %zu bytes, program %s, %zu args, %zu env vars, caller uid %u (%s)",
 	      len, plan.program, plan.argc, plan.envc, (unsigned)cr.uid, creds_mode_name(cr.mode));
 

@@ -1,13 +1,418 @@
-/* mount.c - the sandbox's mount namespace. */
+/* mount.c - the sandbox's mount namespace: propagation, a fresh /proc, then
+ * the plan's mount operations in order. Every path is opened as the caller
+ * without following symlinks (path.c) and every mount is made through that
+ * fd with the new mount API, so nothing is resolved twice by name. */
 #include "sandbox.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "log.h"
+#include "path.h"
 
-void mount_setup(const struct tsj_plan *plan)
+static const char *const kind_names[] = {
+	NULL, "read-only", "read-write", "noexec", "tmpfs", "blacklist", "bind",
+	"whitelist", "mkdir", "mkfile", "dev",
+};
+
+/* ---- checks before anything is created (run on the host side) ---- */
+
+static bool under_home(const struct tsj_creds *cr, const char *p)
 {
-	(void)plan;
+	return cr->home != NULL && path_within(p, cr->home);
+}
+
+static bool in_run_user(const struct tsj_creds *cr, const char *p)
+{
+	char run[64];
+	snprintf(run, sizeof run, "/run/user/%u", (unsigned)cr->uid);
+	return path_within(p, run);
+}
+
+static bool in_list(const char *p, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(p, *list) == 0)
+			return true;
+	return false;
+}
+
+static bool tmpfs_allowed(const struct tsj_creds *cr, const char *p)
+{
+	static const char *const system[] = { "/tmp", "/var/tmp", "/var/log", "/var/lock",
+		"/var/lib/sudo", "/var/cache", "/home", "/run/lock", "/dev/shm", NULL };
+	return in_list(p, system) || under_home(cr, p) || in_run_user(cr, p);
+}
+
+static bool whitelist_allowed(const struct tsj_creds *cr, const char *p)
+{
+	static const char *const roots[] = { "/tmp", "/var", "/etc", "/opt", "/srv", "/media",
+		"/mnt", "/run/media", "/usr/share", "/dev", NULL };
+	if (strcmp(p, "/home") == 0 || under_home(cr, p) || in_run_user(cr, p))
+		return true;
+	for (const char *const *r = roots; *r; r++)
+		if (path_within(p, *r))
+			return true;
+	return false;
+}
+
+void mount_check(const struct tsj_plan *plan, const struct tsj_creds *cr)
+{
+	if (cr->mode == TSJ_MODE_ROOT)
+		return;
+	for (size_t i = 0; i < plan->nmounts; i++) {
+		const struct tsj_mount *m = &plan->mounts[i];
+		const char *p = m->npaths > 0 ? m->paths[0] : "/dev";
+		const char *name = kind_names[m->kind];
+		switch (m->kind) {
+		case TSJ_MNT_TMPFS:
+			if (!tmpfs_allowed(cr, p))
+				die("tmpfs on %s is for root only", p);
+			if ((m->flags & TSJ_MF_USER_OWNED) && !under_home(cr, p) && !in_run_user(cr, p))
+				die("tmpfs on %s: only your home may be owned by you", p);
+			break;
+		case TSJ_MNT_BIND:
+			if (cr->home == NULL || strcmp(m->paths[1], cr->home) != 0)
+				die("bind %s on %s is for root only", m->paths[0], m->paths[1]);
+			break;
+		case TSJ_MNT_WHITELIST:
+			if (!whitelist_allowed(cr, p))
+				die("whitelist: %s is outside the directories a user may whitelist", p);
+			break;
+		case TSJ_MNT_MKDIR:
+		case TSJ_MNT_MKFILE:
+			if (!path_below(p, "/tmp") && !(under_home(cr, p) && strcmp(p, cr->home) != 0) &&
+			    !(in_run_user(cr, p)))
+				die("%s: %s is not in your home, /tmp or /run/user/%u", name, p, (unsigned)cr->uid);
+			break;
+		case TSJ_MNT_READ_WRITE: {
+			/* A user may undo the sandbox's own read-only mounts, never
+			 * the host's. */
+			int fd = path_open(cr, AT_FDCWD, p, false);
+			struct statvfs sv;
+			if (fd < 0) {
+				if (errno == ENOENT && (m->flags & TSJ_MF_OPTIONAL))
+					break;
+				die_errno("read-write %s", p);
+			}
+			if (fstatvfs(fd, &sv) != 0)
+				die_errno("fstatvfs %s", p);
+			close(fd);
+			if (sv.f_flag & ST_RDONLY)
+				die("read-write: %s is read-only on the host", p);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+/* ---- building blocks ---- */
+
+/* Opens a plan path as the caller. Returns -1 for a missing optional path;
+ * dies otherwise. */
+static int open_target(const struct tsj_creds *cr, const struct tsj_mount *m, const char *p)
+{
+	int fd = path_open(cr, AT_FDCWD, p, false);
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOENT && (m->flags & TSJ_MF_OPTIONAL)) {
+		debug("%s %s: not there, skipped", kind_names[m->kind], p);
+		return -1;
+	}
+	if (errno == ELOOP)
+		die("%s %s: a symbolic link on the path (refused)", kind_names[m->kind], p);
+	die_errno("%s %s", kind_names[m->kind], p);
+}
+
+static void set_attr(int tree, const char *what, uint64_t set, uint64_t clr, bool recursive)
+{
+	struct mount_attr a;
+	memset(&a, 0, sizeof a);
+	a.attr_set = set;
+	a.attr_clr = clr;
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof a) != 0)
+		die_errno("mount_setattr(%s)", what);
+}
+
+static int clone_tree(int fd, const char *what)
+{
+	int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if (tree < 0)
+		die_errno("open_tree(%s)", what);
+	return tree;
+}
+
+static void attach(int tree, int target, const char *target_name, const char *what)
+{
+	unsigned flags = MOVE_MOUNT_F_EMPTY_PATH | (target_name[0] ? 0 : MOVE_MOUNT_T_EMPTY_PATH);
+	if (move_mount(tree, "", target, target_name, flags) != 0)
+		die_errno("move_mount(%s)", what);
+}
+
+/* A detached tmpfs; mode in octal; owner -1 for root. */
+static int new_tmpfs(const char *what, unsigned mode, long uid, long gid, uint64_t attrs)
+{
+	char buf[32];
+	int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		die_errno("fsopen(tmpfs) for %s", what);
+	snprintf(buf, sizeof buf, "%o", mode);
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", buf, 0) != 0)
+		die_errno("fsconfig(mode=%s) for %s", buf, what);
+	if (uid >= 0) {
+		snprintf(buf, sizeof buf, "%ld", uid);
+		if (fsconfig(fs, FSCONFIG_SET_STRING, "uid", buf, 0) != 0)
+			die_errno("fsconfig(uid=%s) for %s", buf, what);
+		snprintf(buf, sizeof buf, "%ld", gid);
+		if (fsconfig(fs, FSCONFIG_SET_STRING, "gid", buf, 0) != 0)
+			die_errno("fsconfig(gid=%s) for %s", buf, what);
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) != 0)
+		die_errno("fsconfig(create) for %s", what);
+	int mnt = fsmount(fs, FSMOUNT_CLOEXEC, (unsigned)attrs);
+	if (mnt < 0)
+		die_errno("fsmount(tmpfs) for %s", what);
+	close(fs);
+	return mnt;
+}
+
+/* ---- operations ---- */
+
+static void op_remount(const struct tsj_creds *cr, const struct tsj_mount *m)
+{
+	const char *p = m->paths[0];
+	int fd = open_target(cr, m, p);
+	if (fd < 0)
+		return;
+	int tree = clone_tree(fd, p);
+	if (m->kind == TSJ_MNT_READ_ONLY)
+		set_attr(tree, p, MOUNT_ATTR_RDONLY, 0, true);
+	else if (m->kind == TSJ_MNT_NOEXEC)
+		set_attr(tree, p, MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0, true);
+	else /* read-write: only the top mount; submounts keep their state */
+		set_attr(tree, p, 0, MOUNT_ATTR_RDONLY, false);
+	attach(tree, fd, "", p);
+	close(tree);
+	close(fd);
+	debug("%s %s", kind_names[m->kind], p);
+}
+
+static void op_tmpfs(const struct tsj_creds *cr, const struct tsj_mount *m)
+{
+	const char *p = m->paths[0];
+	int fd = open_target(cr, m, p);
+	if (fd < 0)
+		return;
+	bool mine = (m->flags & TSJ_MF_USER_OWNED) != 0;
+	int mnt = new_tmpfs(p, m->mode ? m->mode : 0755, mine ? (long)cr->uid : -1,
+			    mine ? (long)cr->gid : -1, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	attach(mnt, fd, "", p);
+	close(mnt);
+	close(fd);
+	debug("tmpfs on %s", p);
+}
+
+/* An empty, unreadable, read-only node over the path. */
+static void op_blacklist(const struct tsj_creds *cr, const struct tsj_mount *m)
+{
+	static int stash = -1;
+	const char *p = m->paths[0];
+	int fd = open_target(cr, m, p);
+	if (fd < 0)
+		return;
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		die_errno("fstat %s", p);
+	const uint64_t ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	int node;
+	if (S_ISDIR(st.st_mode)) {
+		node = new_tmpfs(p, 0, -1, -1, ro);
+	} else {
+		if (stash < 0) {
+			stash = new_tmpfs("blacklisted files", 0700, -1, -1, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+			int e = openat(stash, "empty", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0);
+			if (e < 0)
+				die_errno("create the empty file for blacklisting");
+			close(e);
+		}
+		node = open_tree(stash, "empty", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (node < 0)
+			die_errno("open_tree(empty file) for blacklisting %s", p);
+		set_attr(node, p, ro, 0, false);
+	}
+	attach(node, fd, "", p);
+	close(node);
+	close(fd);
+	debug("blacklist %s", p);
+}
+
+static void op_bind(const struct tsj_creds *cr, const struct tsj_mount *m)
+{
+	const char *src = m->paths[0], *dst = m->paths[1];
+	int s = open_target(cr, m, src);
+	if (s < 0)
+		return;
+	if (cr->mode != TSJ_MODE_ROOT) {
+		/* Only private=DIR reaches here for users (mount_check). */
+		struct stat st;
+		if (fstat(s, &st) != 0)
+			die_errno("fstat %s", src);
+		if (!S_ISDIR(st.st_mode) || st.st_uid != cr->uid)
+			die("private: %s is not a directory you own", src);
+	}
+	int d = open_target(cr, m, dst);
+	if (d < 0) {
+		close(s);
+		return;
+	}
+	int tree = clone_tree(s, src);
+	if (m->flags & TSJ_MF_READ_ONLY)
+		set_attr(tree, src, MOUNT_ATTR_RDONLY, 0, true);
+	attach(tree, d, "", dst);
+	close(tree);
+	close(s);
+	close(d);
+	debug("bind %s on %s", src, dst);
+}
+
+/* Creates rel's parent directories and the mount point inside the tmpfs
+ * root, owned by uid:gid. */
+static void make_mountpoint(int root, const char *rel, bool dir, uid_t uid, gid_t gid)
+{
+	char buf[4096];
+	snprintf(buf, sizeof buf, "%s", rel);
+	for (char *c = strchr(buf, '/'); c; c = strchr(c + 1, '/')) {
+		*c = '\0';
+		if (mkdirat(root, buf, 0755) == 0) {
+			if (fchownat(root, buf, uid, gid, AT_SYMLINK_NOFOLLOW) != 0)
+				die_errno("chown %s", buf);
+		} else if (errno != EEXIST) {
+			die_errno("mkdir %s", buf);
+		}
+		*c = '/';
+	}
+	if (dir) {
+		if (mkdirat(root, buf, 0755) != 0 && errno != EEXIST)
+			die_errno("mkdir %s", buf);
+	} else {
+		int fd = openat(root, buf, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0)
+			die_errno("create %s", buf);
+		close(fd);
+	}
+}
+
+/* The directory becomes an empty tmpfs (same mode and owner) holding only the
+ * listed entries, each the original bound back in place. */
+static void whitelist(const struct tsj_creds *cr, const struct tsj_mount *m, const char *dir,
+		      char *const *entries, size_t n, int tmpfs_attrs, unsigned force_mode)
+{
+	int fd = open_target(cr, m, dir);
+	if (fd < 0)
+		return;
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		die_errno("fstat %s", dir);
+	if (!S_ISDIR(st.st_mode))
+		die("whitelist: %s is not a directory", dir);
+	int trees[TSJ_MAX_MOUNT_PATHS];
+	bool isdir[TSJ_MAX_MOUNT_PATHS];
+	for (size_t i = 0; i < n; i++) {
+		trees[i] = -1;
+		int e = path_open(cr, fd, entries[i], true);
+		if (e < 0) {
+			if (errno == ENOENT) {
+				debug("whitelist %s/%s: not there, skipped", dir, entries[i]);
+				continue;
+			}
+			if (errno == ELOOP || errno == EXDEV)
+				die("whitelist %s/%s: a symbolic link on the path (refused)", dir, entries[i]);
+			die_errno("whitelist %s/%s", dir, entries[i]);
+		}
+		struct stat es;
+		if (fstat(e, &es) != 0)
+			die_errno("fstat %s/%s", dir, entries[i]);
+		isdir[i] = S_ISDIR(es.st_mode);
+		trees[i] = clone_tree(e, entries[i]);
+		close(e);
+	}
+	unsigned mode = force_mode ? force_mode : (st.st_mode & 07777);
+	int root = new_tmpfs(dir, mode, (long)st.st_uid, (long)st.st_gid, (uint64_t)tmpfs_attrs);
+	attach(root, fd, "", dir);
+	for (size_t i = 0; i < n; i++) {
+		if (trees[i] < 0)
+			continue;
+		make_mountpoint(root, entries[i], isdir[i], st.st_uid, st.st_gid);
+		attach(trees[i], root, entries[i], entries[i]);
+		close(trees[i]);
+	}
+	close(root);
+	close(fd);
+	debug("whitelist %s: %zu entries", dir, n);
+}
+
+static void op_dev(const struct tsj_creds *cr, const struct tsj_mount *m)
+{
+	char *nodes[8] = { "null", "zero", "full", "random", "urandom", "tty" };
+	size_t n = 6;
+	if (m->flags & TSJ_MF_SOUND)
+		nodes[n++] = "snd";
+	if (m->flags & TSJ_MF_DRI)
+		nodes[n++] = "dri";
+	struct tsj_mount opt = { TSJ_MNT_DEV, TSJ_MF_OPTIONAL, 0, NULL, 0 };
+	/* Device nodes need a tmpfs without nodev. */
+	whitelist(cr, &opt, "/dev", nodes, n, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, 0755);
+	int dev = path_open(cr, AT_FDCWD, "/dev", false);
+	if (dev < 0)
+		die_errno("open /dev");
+
+	/* A new devpts instance: the host's terminals are not in it. */
+	if (mkdirat(dev, "pts", 0755) != 0)
+		die_errno("mkdir /dev/pts");
+	int fs = fsopen("devpts", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		die_errno("fsopen(devpts)");
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "ptmxmode", "0666", 0) != 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0620", 0) != 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) != 0)
+		die_errno("fsconfig(devpts)");
+	int pts = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	if (pts < 0)
+		die_errno("fsmount(devpts)");
+	attach(pts, dev, "pts", "/dev/pts");
+	close(pts);
+	close(fs);
+	if (symlinkat("pts/ptmx", dev, "ptmx") != 0)
+		die_errno("symlink /dev/ptmx");
+
+	if (mkdirat(dev, "shm", 01777) != 0 || fchmodat(dev, "shm", 01777, 0) != 0)
+		die_errno("mkdir /dev/shm");
+	int shm = new_tmpfs("/dev/shm", 01777, -1, -1, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	attach(shm, dev, "shm", "/dev/shm");
+	close(shm);
+
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
+		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
+	};
+	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+		if (symlinkat(links[i][0], dev, links[i][1]) != 0)
+			die_errno("symlink /dev/%s", links[i][1]);
+	/* Made by root in our own tmpfs: read-only from now on. */
+	close(dev);
+	debug("private /dev");
+}
+
+void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr)
+{
 	/* Nothing mounted below may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
 		die_errno("mount(/, MS_REC|MS_SLAVE)");
@@ -15,4 +420,36 @@ void mount_setup(const struct tsj_plan *plan)
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
 		die_errno("mount(proc, /proc)");
 	debug("mounted a fresh /proc for the new pid namespace");
+
+	for (size_t i = 0; i < plan->nmounts; i++) {
+		const struct tsj_mount *m = &plan->mounts[i];
+		switch (m->kind) {
+		case TSJ_MNT_READ_ONLY:
+		case TSJ_MNT_READ_WRITE:
+		case TSJ_MNT_NOEXEC:
+			op_remount(cr, m);
+			break;
+		case TSJ_MNT_TMPFS:
+			op_tmpfs(cr, m);
+			break;
+		case TSJ_MNT_BLACKLIST:
+			op_blacklist(cr, m);
+			break;
+		case TSJ_MNT_BIND:
+			op_bind(cr, m);
+			break;
+		case TSJ_MNT_WHITELIST:
+			whitelist(cr, m, m->paths[0], m->paths + 1, m->npaths - 1,
+				  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0);
+			break;
+		case TSJ_MNT_MKDIR:
+		case TSJ_MNT_MKFILE:
+			path_make(cr, m->paths[0], m->kind == TSJ_MNT_MKFILE);
+			debug("%s %s", kind_names[m->kind], m->paths[0]);
+			break;
+		case TSJ_MNT_DEV:
+			op_dev(cr, m);
+			break;
+		}
+	}
 }

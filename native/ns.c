@@ -76,7 +76,7 @@ static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds 
 	 * A setuid helper is not dumpable from its execve on anyway. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		die_errno("prctl(PR_SET_DUMPABLE)");
-	mount_setup(plan);
+	mount_setup(plan, cr);
 	if (plan->hostname != NULL && sethostname(plan->hostname, strlen(plan->hostname)) != 0)
 		die_errno("sethostname(%s)", plan->hostname);
 	debug("sandbox ready, starting %s", plan->program);

@@ -54,6 +54,7 @@ static const char *tag_name(unsigned tag)
 	case TSJ_TAG_CWD: return "CWD";
 	case TSJ_TAG_CAPS_KEEP: return "CAPS_KEEP";
 	case TSJ_TAG_SOURCE: return "SOURCE";
+	case TSJ_TAG_MOUNT: return "MOUNT";
 	default: return "unknown";
 	}
 }
@@ -116,6 +117,88 @@ static char *take_path(struct reader *r, unsigned tag, const uint8_t *v, size_t 
 		return NULL;
 	}
 	return s;
+}
+
+/* Relative, normalised: no leading '/', no empty, "." or ".." component. */
+static bool relpath_ok(const char *s)
+{
+	if (s[0] == '/' || s[0] == '\0')
+		return false;
+	char buf[TSJ_MAX_PATH + 2];
+	int n = snprintf(buf, sizeof buf, "/%s", s);
+	return n > 0 && (size_t)n < sizeof buf && path_ok(buf) && strcmp(buf, "/") != 0;
+}
+
+static const char *const mount_names[] = {
+	NULL, "read-only", "read-write", "noexec", "tmpfs", "blacklist", "bind",
+	"whitelist", "mkdir", "mkfile", "dev",
+};
+
+/* MOUNT: u8 kind, u8 flags, u16 mode, u16 npaths, npaths x (u16 len, bytes). */
+static int mount_record(struct reader *r, struct tsj_plan *pl, const uint8_t *v, size_t n)
+{
+	if (n < 6)
+		return fail(r, "plan: MOUNT is too short");
+	if (pl->nmounts >= TSJ_MAX_MOUNTS)
+		return fail(r, "plan: more than %u MOUNT records", TSJ_MAX_MOUNTS);
+	if (pl->mounts == NULL) {
+		pl->mounts = calloc(TSJ_MAX_MOUNTS, sizeof *pl->mounts);
+		if (pl->mounts == NULL)
+			return fail(r, "plan: out of memory");
+	}
+	unsigned kind = v[0], flags = v[1], mode = le16(v + 2), np = le16(v + 4);
+	if (kind == 0 || kind > TSJ_MNT_KIND_MAX)
+		return fail(r, "plan: unknown mount operation %u", kind);
+	const char *name = mount_names[kind];
+	static const uint32_t allowed_flags[] = {
+		0, TSJ_MF_OPTIONAL, TSJ_MF_OPTIONAL, TSJ_MF_OPTIONAL,
+		TSJ_MF_OPTIONAL | TSJ_MF_USER_OWNED, TSJ_MF_OPTIONAL,
+		TSJ_MF_OPTIONAL | TSJ_MF_READ_ONLY, TSJ_MF_OPTIONAL, 0, 0,
+		TSJ_MF_SOUND | TSJ_MF_DRI,
+	};
+	if (flags & ~allowed_flags[kind])
+		return fail(r, "plan: %s has unknown flags 0x%x", name, flags);
+	if (mode > 07777 || (mode != 0 && kind != TSJ_MNT_TMPFS))
+		return fail(r, "plan: %s has a bad mode %o", name, mode);
+	size_t want_min = 1, want_max = 1;
+	if (kind == TSJ_MNT_BIND)
+		want_min = want_max = 2;
+	else if (kind == TSJ_MNT_WHITELIST)
+		want_max = TSJ_MAX_MOUNT_PATHS;
+	else if (kind == TSJ_MNT_DEV)
+		want_min = want_max = 0;
+	if (np < want_min || np > want_max)
+		return fail(r, "plan: %s with %u paths", name, np);
+
+	struct tsj_mount *m = &pl->mounts[pl->nmounts++];
+	m->kind = (enum tsj_mount_kind)kind;
+	m->flags = flags;
+	m->mode = mode;
+	if (np > 0 && (m->paths = calloc(np, sizeof(char *))) == NULL)
+		return fail(r, "plan: out of memory");
+	const uint8_t *p = v + 6;
+	size_t left = n - 6;
+	for (unsigned i = 0; i < np; i++) {
+		if (left < 2 || (size_t)le16(p) > left - 2)
+			return fail(r, "plan: %s path %u overruns the record", name, i);
+		size_t len = le16(p);
+		char *path = take_str(r, TSJ_TAG_MOUNT, p + 2, len, TSJ_MAX_PATH, false);
+		if (path == NULL)
+			return -1;
+		m->paths[m->npaths++] = path;
+		bool rel = kind == TSJ_MNT_WHITELIST && i > 0;
+		if (rel ? !relpath_ok(path) : !path_ok(path))
+			return fail(r, "plan: %s path '%s' is not a normalised %s path", name, path,
+				    rel ? "relative" : "absolute");
+		if (!rel && strcmp(path, "/") == 0 && kind != TSJ_MNT_READ_ONLY &&
+		    kind != TSJ_MNT_NOEXEC && !(kind == TSJ_MNT_BIND && i == 0))
+			return fail(r, "plan: %s of / is not allowed", name);
+		p += 2 + len;
+		left -= 2 + len;
+	}
+	if (left != 0)
+		return fail(r, "plan: %s has %zu trailing bytes", name, left);
+	return 0;
 }
 
 static bool hostname_ok(const char *s)
@@ -268,6 +351,8 @@ static int record(struct reader *r, struct tsj_plan *pl, unsigned tag,
 		pl->sources[pl->nsources++].path = s;
 		return 0;
 	}
+	case TSJ_TAG_MOUNT:
+		return mount_record(r, pl, v, n);
 	default:
 		return fail(r, "plan: unknown record tag 0x%x", tag);
 	}
@@ -346,6 +431,12 @@ void tsj_plan_free(struct tsj_plan *pl)
 	for (size_t i = 0; i < pl->nsources; i++)
 		free(pl->sources[i].path);
 	free(pl->sources);
+	for (size_t i = 0; i < pl->nmounts; i++) {
+		for (size_t j = 0; j < pl->mounts[i].npaths; j++)
+			free(pl->mounts[i].paths[j]);
+		free(pl->mounts[i].paths);
+	}
+	free(pl->mounts);
 	memset(pl, 0, sizeof *pl);
 }
 
@@ -411,6 +502,32 @@ int tsj_plan_dump(const struct tsj_plan *pl, FILE *out)
 		fprintf(out, "%s{\"path\":", i ? "," : "");
 		json_str(out, pl->sources[i].path);
 		fprintf(out, ",\"mtimeNs\":\"%llu\"}", (unsigned long long)pl->sources[i].mtime_ns);
+	}
+	fputs("],\"mounts\":[", out);
+	for (size_t i = 0; i < pl->nmounts; i++) {
+		const struct tsj_mount *m = &pl->mounts[i];
+		fprintf(out, "%s{\"op\":\"%s\"", i ? "," : "", mount_names[m->kind]);
+		if (m->kind == TSJ_MNT_DEV) {
+			fprintf(out, ",\"sound\":%s,\"dri\":%s}",
+				(m->flags & TSJ_MF_SOUND) ? "true" : "false",
+				(m->flags & TSJ_MF_DRI) ? "true" : "false");
+			continue;
+		}
+		if (m->kind == TSJ_MNT_BIND) {
+			json_opt(out, "src", m->paths[0]);
+			json_opt(out, "dst", m->paths[1]);
+			fprintf(out, ",\"readOnly\":%s", (m->flags & TSJ_MF_READ_ONLY) ? "true" : "false");
+		} else {
+			json_opt(out, "path", m->paths[0]);
+		}
+		if (m->kind == TSJ_MNT_WHITELIST)
+			json_list(out, "entries", m->paths + 1, m->npaths - 1);
+		if (m->kind == TSJ_MNT_TMPFS)
+			fprintf(out, ",\"mode\":%u,\"userOwned\":%s", m->mode,
+				(m->flags & TSJ_MF_USER_OWNED) ? "true" : "false");
+		if (m->kind != TSJ_MNT_MKDIR && m->kind != TSJ_MNT_MKFILE)
+			fprintf(out, ",\"optional\":%s", (m->flags & TSJ_MF_OPTIONAL) ? "true" : "false");
+		fputc('}', out);
 	}
 	fputs("]}\n", out);
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;

@@ -27,6 +27,7 @@ enum tsj_tag {
 	TSJ_TAG_CWD = 0x07,
 	TSJ_TAG_CAPS_KEEP = 0x08,
 	TSJ_TAG_SOURCE = 0x09,
+	TSJ_TAG_MOUNT = 0x10,
 	/* Ranges kept for the concerns still to come (PLAN.md):
 	 * 0x10-0x1f filesystem, 0x20-0x2f seccomp, 0x30-0x3f network,
 	 * 0x40-0x4f cgroups and resource limits, 0x50-0x5f chroot and overlay. */
@@ -50,6 +51,42 @@ enum tsj_flag {
 	TSJ_FLAG_ALL = (1u << 3) - 1,
 };
 
+/* Filesystem operations, applied in plan order inside the new mount
+ * namespace (PLAN.md, "Mount operations"). */
+enum tsj_mount_kind {
+	TSJ_MNT_READ_ONLY = 1,
+	TSJ_MNT_READ_WRITE = 2,
+	TSJ_MNT_NOEXEC = 3,
+	TSJ_MNT_TMPFS = 4,
+	TSJ_MNT_BLACKLIST = 5,
+	TSJ_MNT_BIND = 6,
+	TSJ_MNT_WHITELIST = 7,
+	TSJ_MNT_MKDIR = 8,
+	TSJ_MNT_MKFILE = 9,
+	TSJ_MNT_DEV = 10,
+	TSJ_MNT_KIND_MAX = 10,
+};
+
+enum tsj_mount_flag {
+	TSJ_MF_OPTIONAL = 1u << 0,   /* a missing path is skipped */
+	TSJ_MF_READ_ONLY = 1u << 1,  /* bind: read-only */
+	TSJ_MF_USER_OWNED = 1u << 2, /* tmpfs: owned by the caller */
+	TSJ_MF_SOUND = 1u << 3,      /* dev: /dev/snd */
+	TSJ_MF_DRI = 1u << 4,        /* dev: /dev/dri */
+	TSJ_MF_ALL = (1u << 5) - 1,
+};
+
+#define TSJ_MAX_MOUNTS 1024u
+#define TSJ_MAX_MOUNT_PATHS 256u
+
+struct tsj_mount {
+	enum tsj_mount_kind kind;
+	uint32_t flags;
+	uint32_t mode;    /* tmpfs: permission bits */
+	char **paths;     /* npaths entries; meaning by kind (PLAN.md) */
+	size_t npaths;
+};
+
 struct tsj_source {
 	uint64_t mtime_ns;
 	char *path;
@@ -68,6 +105,8 @@ struct tsj_plan {
 	uint64_t caps_keep;
 	struct tsj_source *sources;
 	size_t nsources;
+	struct tsj_mount *mounts;
+	size_t nmounts;
 };
 
 /* Decodes and validates buf[0..len). On success fills *plan and returns 0.

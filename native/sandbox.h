@@ -12,8 +12,10 @@
  * returns the program's exit status (128+N for signal N). */
 int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr);
 
-/* mount.c: in the child, before anything else is mounted. */
-void mount_setup(const struct tsj_plan *plan);
+/* mount.c: mount_check runs before any namespace exists and refuses what a
+ * non-root caller may not do; mount_setup runs in the child. */
+void mount_check(const struct tsj_plan *plan, const struct tsj_creds *cr);
+void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr);
 
 /* init.c: PID 1 of the sandbox. Starts the program and reaps until it ends;
  * returns its exit status (128+N for signal N). */

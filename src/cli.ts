@@ -11,6 +11,27 @@ export type CliResult =
   | { readonly kind: 'run'; readonly options: RawOptions }
   | { readonly kind: 'done' };
 
+/** Filesystem options: name, kind ('value': takes one; 'optional': bare or
+ * with a value; 'flag'), help. */
+const FS_OPTIONS: readonly [string, 'value' | 'optional' | 'flag', string][] = [
+  ['blacklist', 'value', 'Make PATH an empty, unreadable node (repeatable)'],
+  ['noblacklist', 'value', 'Cancel a blacklist of PATH from a profile or the defaults'],
+  ['whitelist', 'value', 'Keep only whitelisted entries of their directory visible (repeatable)'],
+  ['nowhitelist', 'value', 'Cancel a whitelist of PATH'],
+  ['read-only', 'value', 'Make PATH read-only (repeatable)'],
+  ['read-write', 'value', 'Make PATH writable again (not if read-only on the host)'],
+  ['noexec', 'value', 'Mount PATH noexec, nosuid, nodev'],
+  ['tmpfs', 'value', 'Mount an empty tmpfs on DIR (root only)'],
+  ['bind', 'value', 'Bind-mount SRC on DST, given as SRC,DST (root only)'],
+  ['mkdir', 'value', 'Create directory PATH (in your home, /tmp or /run/user) as you'],
+  ['mkfile', 'value', 'Create empty file PATH (in your home, /tmp or /run/user) as you'],
+  ['private', 'optional', 'An empty, temporary home; --private=DIR: DIR as home'],
+  ['private-tmp', 'flag', 'An empty /tmp (without the X11 socket directory)'],
+  ['private-dev', 'flag', 'A private /dev with only basic devices'],
+  ['private-etc', 'value', 'Keep only these comma-separated entries of /etc'],
+  ['disable-mnt', 'flag', 'Hide /mnt, /media, /run/media and /run/mount'],
+];
+
 function parser(args: readonly string[]): Argv {
   return yargs([...args])
     .scriptName('tsjail')
@@ -33,6 +54,12 @@ function parser(args: readonly string[]): Argv {
     .option('noprofile', { type: 'boolean', description: 'Use no security profile' })
     .option('env', { type: 'string', requiresArg: true, description: 'Set NAME=VALUE in the program\'s environment' })
     .option('rmenv', { type: 'string', requiresArg: true, description: 'Remove NAME from the program\'s environment' })
+    .group(FS_OPTIONS.map((o) => o[0]), 'Filesystem:')
+    .options(Object.fromEntries(FS_OPTIONS.map(([name, type, description]) => [
+      name,
+      type === 'flag' ? { type: 'boolean' as const, description }
+        : { type: 'string' as const, requiresArg: type === 'value', description },
+    ])))
     .help('help', 'Show this help and exit')
     .version('version', 'Show the version and exit', `tsjail ${VERSION}`)
     .strict()
@@ -76,6 +103,24 @@ export function parseCommandLine(args: readonly string[]): CliResult {
       noProfile: a['noprofile'] === true,
       env: strings(a['env']),
       rmenv: strings(a['rmenv']),
+      filesystem: {
+        blacklist: strings(a['blacklist']),
+        noblacklist: strings(a['noblacklist']),
+        whitelist: strings(a['whitelist']),
+        nowhitelist: strings(a['nowhitelist']),
+        readOnly: strings(a['read-only']),
+        readWrite: strings(a['read-write']),
+        noexec: strings(a['noexec']),
+        tmpfs: strings(a['tmpfs']),
+        bind: strings(a['bind']),
+        mkdir: strings(a['mkdir']),
+        mkfile: strings(a['mkfile']),
+        private: last(a['private']),
+        privateTmp: a['private-tmp'] === true,
+        privateDev: a['private-dev'] === true,
+        privateEtc: last(a['private-etc']),
+        disableMnt: a['disable-mnt'] === true,
+      },
     },
   };
 }

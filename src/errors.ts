@@ -8,8 +8,11 @@ export class TsjailError extends Error {
   }
 }
 
-/** Bad command line: the message, then the usage. */
+/** Bad command line syntax: the message, then the usage. */
 export class UsageError extends TsjailError {}
+
+/** An option whose value is wrong: one line naming the option. */
+export class OptionError extends TsjailError {}
 
 /** A profile line tsjail cannot accept; names file:line. */
 export class ProfileError extends TsjailError {

@@ -1,6 +1,8 @@
 /** tsjail: args -> options -> plan -> helper; any error -> one line and its
  * exit code. */
+import { userInfo } from 'node:os';
 import { parseCommandLine, usageText } from './cli.js';
+import { hostProbe } from './fs/probe.js';
 import { buildEnvironment } from './environment.js';
 import { TsjailError, UsageError } from './errors.js';
 import { execHelper, findHelper } from './launch.js';
@@ -13,12 +15,15 @@ import { resolveProgram } from './program.js';
 export function main(args: readonly string[]): number {
   const cli = parseCommandLine(args);
   if (cli.kind === 'done') return 0;
-  const options = normalizeOptions(cli.options);
+  const user = userInfo();
+  const caller = { uid: user.uid, home: user.homedir };
+  const options = normalizeOptions(cli.options, { home: caller.home });
   setLogLevel(options.log);
   const cwd = process.cwd();
   const resolved = resolveProgram(options.command, process.env, cwd);
   debug(`program ${resolved.program}, argv ${JSON.stringify(resolved.argv)}`);
-  const plan = buildPlan(options, { resolved, env: buildEnvironment(process.env, options), cwd });
+  const env = buildEnvironment(process.env, options);
+  const plan = buildPlan(options, { resolved, env, cwd, caller, probe: hostProbe });
   if (options.printPlan) {
     process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
     return 0;

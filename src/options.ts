@@ -1,7 +1,99 @@
 /** SandboxOptions: what the user asked for, from the command line (and, in
  * time, profiles). Normalised and validated once, then frozen. */
-import { UsageError } from './errors.js';
+import { OptionError } from './errors.js';
+import { expandUserPath } from './fs/paths.js';
 import type { LogLevel } from './log.js';
+
+/** The sandbox's filesystem (issue 4). Paths are absolute and normalised;
+ * symlinks are resolved later, by the builder. */
+export interface FilesystemOptions {
+  readonly blacklist: readonly string[];
+  readonly noblacklist: readonly string[];
+  readonly whitelist: readonly string[];
+  readonly nowhitelist: readonly string[];
+  readonly readOnly: readonly string[];
+  readonly readWrite: readonly string[];
+  readonly noexec: readonly string[];
+  readonly tmpfs: readonly string[];
+  readonly mkdir: readonly string[];
+  readonly mkfile: readonly string[];
+  readonly bind: readonly (readonly [string, string])[];
+  /** --private: true (empty home), a directory, or null. */
+  readonly private: true | string | null;
+  readonly privateTmp: boolean;
+  readonly privateDev: boolean;
+  /** --private-etc=a,b: the entries of /etc that stay; null: all of /etc. */
+  readonly privateEtc: readonly string[] | null;
+  readonly disableMnt: boolean;
+}
+
+export interface RawFilesystemOptions {
+  blacklist?: readonly string[];
+  noblacklist?: readonly string[];
+  whitelist?: readonly string[];
+  nowhitelist?: readonly string[];
+  readOnly?: readonly string[];
+  readWrite?: readonly string[];
+  noexec?: readonly string[];
+  tmpfs?: readonly string[];
+  mkdir?: readonly string[];
+  mkfile?: readonly string[];
+  bind?: readonly string[];
+  private?: string | undefined;
+  privateTmp?: boolean;
+  privateDev?: boolean;
+  privateEtc?: string | undefined;
+  disableMnt?: boolean;
+}
+
+/** What normalising needs to know about the caller. */
+export interface OptionContext {
+  readonly home: string;
+}
+
+function paths(option: string, list: readonly string[] | undefined, home: string): readonly string[] {
+  return Object.freeze((list ?? []).map((p) => expandUserPath(option, p, home)));
+}
+
+function normalizeFilesystem(raw: RawFilesystemOptions, home: string): FilesystemOptions {
+  const bind = (raw.bind ?? []).map((b) => {
+    const parts = b.split(',');
+    if (parts.length !== 2 || !parts[0] || !parts[1]) {
+      throw new OptionError(`--bind: '${b}' is not SRC,DST`);
+    }
+    return Object.freeze([expandUserPath('--bind', parts[0], home), expandUserPath('--bind', parts[1], home)] as const);
+  });
+  let priv: true | string | null = null;
+  if (raw.private !== undefined) priv = raw.private === '' ? true : expandUserPath('--private', raw.private, home);
+  let privateEtc: string[] | null = null;
+  if (raw.privateEtc !== undefined) {
+    privateEtc = raw.privateEtc.split(',').filter((e) => e !== '').map((e) => {
+      const rel = e.replace(/^\/etc\//, '');
+      if (rel.startsWith('/') || rel.split('/').some((c) => c === '' || c === '.' || c === '..')) {
+        throw new OptionError(`--private-etc: '${e}' is not an entry of /etc`);
+      }
+      return rel;
+    });
+  }
+  return Object.freeze({
+    blacklist: paths('--blacklist', raw.blacklist, home),
+    noblacklist: paths('--noblacklist', raw.noblacklist, home),
+    whitelist: paths('--whitelist', raw.whitelist, home),
+    nowhitelist: paths('--nowhitelist', raw.nowhitelist, home),
+    readOnly: paths('--read-only', raw.readOnly, home),
+    readWrite: paths('--read-write', raw.readWrite, home),
+    noexec: paths('--noexec', raw.noexec, home),
+    tmpfs: paths('--tmpfs', raw.tmpfs, home),
+    mkdir: paths('--mkdir', raw.mkdir, home),
+    mkfile: paths('--mkfile', raw.mkfile, home),
+    bind: Object.freeze(bind),
+    private: priv,
+    privateTmp: raw.privateTmp ?? false,
+    privateDev: raw.privateDev ?? false,
+    privateEtc: privateEtc === null ? null : Object.freeze(privateEtc),
+    disableMnt: raw.disableMnt ?? false,
+  });
+}
 
 export interface SandboxOptions {
   /** Program and its arguments; empty: the user's shell. */
@@ -14,6 +106,7 @@ export interface SandboxOptions {
   readonly setEnv: ReadonlyMap<string, string>;
   /** --rmenv=NAME. */
   readonly removeEnv: readonly string[];
+  readonly filesystem: FilesystemOptions;
 }
 
 /** What the CLI hands over, before checks. */
@@ -26,6 +119,7 @@ export interface RawOptions {
   noProfile?: boolean;
   env?: readonly string[];
   rmenv?: readonly string[];
+  filesystem?: RawFilesystemOptions;
 }
 
 export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
@@ -36,6 +130,7 @@ export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   noProfile: false,
   setEnv: new Map<string, string>(),
   removeEnv: Object.freeze([]),
+  filesystem: normalizeFilesystem({}, '/'),
 });
 
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
@@ -47,7 +142,7 @@ export function isEnvName(name: string): boolean {
 
 function checkHostname(h: string): string {
   if (!HOSTNAME.test(h)) {
-    throw new UsageError(
+    throw new OptionError(
       `--hostname: '${h}' is not a valid hostname (letters, digits, '-' and '.', at most 64)`,
     );
   }
@@ -60,7 +155,7 @@ function parseEnv(list: readonly string[]): Map<string, string> {
     const eq = item.indexOf('=');
     const name = eq < 0 ? item : item.slice(0, eq);
     if (eq < 0 || !isEnvName(name)) {
-      throw new UsageError(`--env: '${item}' is not NAME=VALUE`);
+      throw new OptionError(`--env: '${item}' is not NAME=VALUE`);
     }
     out.set(name, item.slice(eq + 1));
   }
@@ -69,13 +164,13 @@ function parseEnv(list: readonly string[]): Map<string, string> {
 
 function checkEnvNames(list: readonly string[]): readonly string[] {
   for (const name of list) {
-    if (!isEnvName(name)) throw new UsageError(`--rmenv: '${name}' is not a variable name`);
+    if (!isEnvName(name)) throw new OptionError(`--rmenv: '${name}' is not a variable name`);
   }
   return Object.freeze([...list]);
 }
 
-export function normalizeOptions(raw: RawOptions): SandboxOptions {
-  if (raw.debug && raw.quiet) throw new UsageError('--debug and --quiet cannot be used together');
+export function normalizeOptions(raw: RawOptions, ctx: OptionContext = { home: '/' }): SandboxOptions {
+  if (raw.debug && raw.quiet) throw new OptionError('--debug and --quiet cannot be used together');
   return Object.freeze({
     command: Object.freeze([...(raw.command ?? [])]),
     hostname: raw.hostname === undefined ? null : checkHostname(raw.hostname),
@@ -84,5 +179,6 @@ export function normalizeOptions(raw: RawOptions): SandboxOptions {
     noProfile: raw.noProfile ?? false,
     setEnv: parseEnv(raw.env ?? []),
     removeEnv: checkEnvNames(raw.rmenv ?? []),
+    filesystem: normalizeFilesystem(raw.filesystem ?? {}, ctx.home),
   });
 }

@@ -1,5 +1,7 @@
 /** options + context -> SandboxPlan. Pure: no I/O, so every plan can be
  * tested without running anything. */
+import { filesystemOps, type Caller } from '../fs/build.js';
+import type { FsProbe } from '../fs/probe.js';
 import type { SandboxOptions } from '../options.js';
 import type { ResolvedProgram } from '../program.js';
 import { PLAN_VERSION, type NamespaceName, type SandboxPlan } from './types.js';
@@ -9,6 +11,9 @@ export interface PlanContext {
   /** NAME=value, already reduced to the allowlist. */
   readonly env: readonly string[];
   readonly cwd: string;
+  readonly caller: Caller;
+  /** How the filesystem builder sees the host. */
+  readonly probe: FsProbe;
 }
 
 export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPlan {
@@ -25,5 +30,6 @@ export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPla
     cwd: ctx.cwd,
     capsKeep: [],
     sources: [],
+    mounts: filesystemOps(options.filesystem, !options.noProfile, ctx.caller, ctx.probe),
   };
 }

@@ -2,7 +2,7 @@
  * everything; the checks here only turn a mistake into a clear error before
  * the helper runs. */
 import { PlanError } from '../errors.js';
-import { NAMESPACES, PLAN_VERSION, type SandboxPlan } from './types.js';
+import { NAMESPACES, PLAN_VERSION, type MountOp, type SandboxPlan } from './types.js';
 
 export const PLAN_MAX = 1024 * 1024;
 
@@ -16,6 +16,62 @@ const enum Tag {
   Cwd = 0x07,
   CapsKeep = 0x08,
   Source = 0x09,
+  Mount = 0x10,
+}
+
+const MOUNT_KINDS: Record<MountOp['op'], number> = {
+  'read-only': 1, 'read-write': 2, noexec: 3, tmpfs: 4, blacklist: 5, bind: 6,
+  whitelist: 7, mkdir: 8, mkfile: 9, dev: 10,
+};
+const MF_OPTIONAL = 1;
+const MF_READ_ONLY = 2;
+const MF_USER_OWNED = 4;
+const MF_SOUND = 8;
+const MF_DRI = 16;
+
+function mountRecord(m: MountOp): Buffer {
+  let flags = 0;
+  let mode = 0;
+  let paths: readonly string[] = [];
+  switch (m.op) {
+    case 'dev':
+      flags = (m.sound ? MF_SOUND : 0) | (m.dri ? MF_DRI : 0);
+      break;
+    case 'mkdir':
+    case 'mkfile':
+      paths = [m.path];
+      break;
+    case 'bind':
+      flags = (m.optional ? MF_OPTIONAL : 0) | (m.readOnly ? MF_READ_ONLY : 0);
+      paths = [m.src, m.dst];
+      break;
+    case 'tmpfs':
+      flags = (m.optional ? MF_OPTIONAL : 0) | (m.userOwned ? MF_USER_OWNED : 0);
+      mode = m.mode;
+      paths = [m.path];
+      break;
+    case 'whitelist':
+      flags = m.optional ? MF_OPTIONAL : 0;
+      paths = [m.path, ...m.entries];
+      break;
+    default:
+      flags = m.optional ? MF_OPTIONAL : 0;
+      paths = [m.path];
+  }
+  const head = Buffer.alloc(6);
+  head.writeUInt8(MOUNT_KINDS[m.op], 0);
+  head.writeUInt8(flags, 1);
+  head.writeUInt16LE(mode, 2);
+  head.writeUInt16LE(paths.length, 4);
+  const parts = [head];
+  for (const p of paths) {
+    if (p.includes('\0')) throw new PlanError(`plan: a NUL byte in ${JSON.stringify(p)}`);
+    const b = Buffer.from(p, 'utf8');
+    const len = Buffer.alloc(2);
+    len.writeUInt16LE(b.length, 0);
+    parts.push(len, b);
+  }
+  return Buffer.concat(parts);
 }
 
 const FLAG_NO_NEW_PRIVS = 1;
@@ -85,5 +141,6 @@ export function encodePlan(plan: SandboxPlan): Buffer {
   for (const s of plan.sources) {
     w.record(Tag.Source, Buffer.concat([u64(BigInt(s.mtimeNs)), Buffer.from(s.path, 'utf8')]));
   }
+  for (const m of plan.mounts) w.record(Tag.Mount, mountRecord(m));
   return w.finish();
 }

@@ -16,6 +16,19 @@ export interface PlanSource {
   readonly mtimeNs: string;
 }
 
+/** One filesystem operation; the helper applies them in order inside the new
+ * mount namespace (native/PLAN.md, "Mount operations"). `optional`: a
+ * missing path is skipped rather than an error. */
+export type MountOp =
+  | { readonly op: 'read-only' | 'read-write' | 'noexec' | 'blacklist'; readonly path: string; readonly optional: boolean }
+  | { readonly op: 'tmpfs'; readonly path: string; readonly mode: number; readonly userOwned: boolean; readonly optional: boolean }
+  | { readonly op: 'bind'; readonly src: string; readonly dst: string; readonly readOnly: boolean; readonly optional: boolean }
+  | { readonly op: 'whitelist'; readonly path: string; readonly entries: readonly string[]; readonly optional: boolean }
+  | { readonly op: 'mkdir' | 'mkfile'; readonly path: string }
+  | { readonly op: 'dev'; readonly sound: boolean; readonly dri: boolean };
+
+export type MountOpName = MountOp['op'];
+
 export interface SandboxPlan {
   readonly version: typeof PLAN_VERSION;
   readonly namespaces: readonly NamespaceName[];
@@ -31,4 +44,5 @@ export interface SandboxPlan {
   /** Capability numbers a root caller keeps (none by default). */
   readonly capsKeep: readonly number[];
   readonly sources: readonly PlanSource[];
+  readonly mounts: readonly MountOp[];
 }

@@ -23,6 +23,7 @@ const base: SandboxPlan = {
   cwd: null,
   capsKeep: [],
   sources: [],
+  mounts: [],
 };
 
 let n = 0;
@@ -70,6 +71,19 @@ describe('round trip', () => {
       cwd: '/home/user/dir',
       capsKeep: [0, 12, 21, 40],
       sources: [{ path: '/etc/tsjail/default.ini', mtimeNs: '1763884800123456789' }],
+      mounts: [
+        { op: 'mkdir', path: '/home/u/new' },
+        { op: 'mkfile', path: '/home/u/new/f' },
+        { op: 'whitelist', path: '/home/u', entries: ['Downloads', '.config/app'], optional: false },
+        { op: 'whitelist', path: '/home', entries: [], optional: true },
+        { op: 'read-only', path: '/', optional: false },
+        { op: 'read-write', path: '/home/u', optional: true },
+        { op: 'noexec', path: '/tmp', optional: false },
+        { op: 'tmpfs', path: '/tmp', mode: 0o1777, userOwned: true, optional: false },
+        { op: 'blacklist', path: '/etc/shadow', optional: true },
+        { op: 'bind', src: '/srv/a', dst: '/home/u', readOnly: true, optional: false },
+        { op: 'dev', sound: true, dri: false },
+      ],
     };
     const r = helper(encodePlan(plan));
     expect(r.status, r.stderr).toBe(0);
@@ -109,6 +123,11 @@ describe('malformed plans are refused before any namespace is created', () => {
     ['hostname without uts', encodePlan({ ...base, namespaces: ['pid', 'mount'], hostname: 'h' }), /needs the uts namespace/],
     ['bad hostname', encodePlan({ ...base, hostname: 'a/b' }), /hostname 'a\/b' is not valid/],
     ['capability above the last', encodePlan({ ...base, capsKeep: [63] }), /CAPS_KEEP names a capability above/],
+    ['mount with ..', encodePlan({ ...base, mounts: [{ op: 'blacklist', path: '/a/../b', optional: false }] }), /blacklist path '\/a\/..\/b' is not a normalised absolute path/],
+    ['whitelist entry absolute', encodePlan({ ...base, mounts: [{ op: 'whitelist', path: '/tmp', entries: ['/etc'], optional: false }] }), /not a normalised relative path/],
+    ['whitelist entry escaping', encodePlan({ ...base, mounts: [{ op: 'whitelist', path: '/tmp', entries: ['a/../..'], optional: false }] }), /not a normalised relative path/],
+    ['tmpfs on /', encodePlan({ ...base, mounts: [{ op: 'tmpfs', path: '/', mode: 0o755, userOwned: false, optional: false }] }), /tmpfs of \/ is not allowed/],
+    ['unknown mount kind', patch(encodePlan({ ...base, mounts: [{ op: 'mkdir', path: '/tmp/x' }] }), (b) => { b[b.length - 14] = 99; }), /unknown mount operation 99/],
   ];
 
   it.each(cases)('%s', (_name, bytes, message) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
+import { OptionError } from '../../src/errors.js';
 import { normalizeOptions } from '../../src/options.js';
 
 describe('normalizeOptions', () => {
@@ -13,7 +13,7 @@ describe('normalizeOptions', () => {
   it('maps --debug and --quiet to a log level, and refuses both', () => {
     expect(normalizeOptions({ debug: true }).log).toBe('debug');
     expect(normalizeOptions({ quiet: true }).log).toBe('quiet');
-    expect(() => normalizeOptions({ debug: true, quiet: true })).toThrow(UsageError);
+    expect(() => normalizeOptions({ debug: true, quiet: true })).toThrow(OptionError);
   });
 
   it('checks hostnames', () => {

@@ -3,7 +3,17 @@ import { normalizeOptions } from '../../../src/options.js';
 import { buildPlan } from '../../../src/plan/build.js';
 import { encodePlan } from '../../../src/plan/encode.js';
 
-const ctx = { resolved: { program: '/bin/true', argv: ['true'] }, env: ['PATH=/bin'], cwd: '/tmp' };
+import type { FsProbe } from '../../../src/fs/probe.js';
+
+/** A host with nothing on it: no default mounts apply. */
+const emptyHost: FsProbe = { kind: () => null, canonical: (p) => p, list: () => [] };
+const ctx = {
+  resolved: { program: '/bin/true', argv: ['true'] },
+  env: ['PATH=/bin'],
+  cwd: '/tmp',
+  caller: { uid: 1000, home: '/home/u' },
+  probe: emptyHost,
+};
 
 describe('buildPlan', () => {
   it('makes the default sandbox: pid, mount, ipc, uts; no_new_privs; no capabilities', () => {
@@ -20,6 +30,14 @@ describe('buildPlan', () => {
       cwd: '/tmp',
       capsKeep: [],
       sources: [],
+      mounts: [
+        { op: 'tmpfs', path: '/tmp', mode: 0o1777, userOwned: false, optional: false },
+        { op: 'dev', sound: false, dri: false },
+        ...['/proc/sysrq-trigger', '/proc/kcore', '/proc/kallsyms', '/proc/kmsg', '/proc/timer_list',
+          '/proc/sched_debug', '/proc/sys/fs/binfmt_misc', '/proc/sys/kernel/core_pattern']
+          .map((path) => ({ op: 'blacklist', path, optional: true })),
+        ...['/proc/sys', '/proc/irq', '/proc/bus', '/proc/fs'].map((path) => ({ op: 'read-only', path, optional: true })),
+      ],
     });
   });
 

@@ -1,0 +1,31 @@
+/* path.h - paths resolved the safe way: never through a symlink, and with the
+ * caller's filesystem credentials, so the helper can reach (and create) only
+ * what the caller could. */
+#ifndef TSJ_PATH_H
+#define TSJ_PATH_H
+
+#include <stdbool.h>
+
+#include "creds.h"
+
+/* Switches the filesystem uid/gid to the caller's (setuid mode only; a
+ * no-op otherwise) and back. Permission checks during lookups and the
+ * owner of created files follow the fs ids. */
+void path_as_user(const struct tsj_creds *cr);
+void path_as_root(const struct tsj_creds *cr);
+
+/* openat2(dirfd, path, O_PATH|O_NOFOLLOW, RESOLVE_NO_SYMLINKS[|BENEATH]) as
+ * the caller. Returns an fd, or -1 with errno set (ELOOP for a symlink on the
+ * way). */
+int path_open(const struct tsj_creds *cr, int dirfd, const char *path, bool beneath);
+
+/* mkdir -p of path as the caller, refusing symlinks; the last component is a
+ * directory (mkfile = false) or an empty regular file. Existing entries of
+ * the right type are fine. Dies on error. */
+void path_make(const struct tsj_creds *cr, const char *path, bool file);
+
+/* 1 if path is base or below it ("/a/b" is below "/a", "/ab" is not). */
+bool path_within(const char *path, const char *base);
+bool path_below(const char *path, const char *base);
+
+#endif

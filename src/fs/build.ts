@@ -1,0 +1,176 @@
+/** FilesystemOptions -> the plan's ordered mount operations. Pure: the host
+ * is seen only through an FsProbe. The default sandbox (unless --noprofile)
+ * follows DESIGN.md's filesystem policy. */
+import { PlanError, OptionError } from '../errors.js';
+import type { FilesystemOptions } from '../options.js';
+import type { MountOp } from '../plan/types.js';
+import { relativeTo, within } from './paths.js';
+import type { FsProbe } from './probe.js';
+
+export interface Caller {
+  readonly uid: number;
+  readonly home: string;
+}
+
+const SYSTEM_READ_ONLY = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/usr', '/etc', '/var', '/opt', '/srv'];
+const SYSTEM_TMPFS: readonly [string, number][] = [['/var/tmp', 0o1777], ['/var/log', 0o755], ['/var/lock', 0o1777],
+  ['/run/lock', 0o1777], ['/var/lib/sudo', 0o700]];
+const PROC_HIDDEN = ['/proc/sysrq-trigger', '/proc/kcore', '/proc/kallsyms', '/proc/kmsg', '/proc/timer_list',
+  '/proc/sched_debug', '/proc/sys/fs/binfmt_misc', '/proc/sys/kernel/core_pattern'];
+const PROC_READ_ONLY = ['/proc/sys', '/proc/irq', '/proc/bus', '/proc/fs'];
+const SYS_HIDDEN = ['/sys/firmware', '/sys/module', '/sys/power', '/sys/kernel/debug', '/sys/kernel/security'];
+const SENSITIVE = [
+  '/boot', '/etc/shadow', '/etc/shadow-', '/etc/gshadow', '/etc/gshadow-', '/etc/sudoers', '/etc/sudoers.d',
+  '/etc/crontab', '/etc/cron.d', '/etc/cron.hourly', '/etc/cron.daily', '/etc/cron.weekly', '/etc/cron.monthly',
+  '/var/spool/cron', '/etc/ssh/sshd_config', '/etc/ssh/sshd_config.d', '/run/docker.sock', '/run/containerd',
+  '/run/podman', '/usr/bin/su', '/usr/bin/sudo', '/usr/bin/mount', '/usr/bin/umount', '/usr/bin/fusermount',
+  '/usr/bin/fusermount3', '/usr/bin/pkexec', '/usr/bin/chsh', '/usr/bin/chfn', '/usr/bin/newgrp',
+  '/usr/bin/gpasswd', '/usr/sbin/visudo',
+];
+const MNT_DIRS = ['/mnt', '/media', '/run/media', '/run/mount'];
+
+/** Directories a whitelist may name entries of; the first that holds a path
+ * is the one made into a tmpfs. */
+function whitelistRoots(caller: Caller): string[] {
+  return [caller.home, `/run/user/${caller.uid}`, '/tmp', '/media', '/mnt', '/run/media', '/opt', '/srv',
+    '/usr/share', '/var', '/etc', '/dev'];
+}
+
+class Ops {
+  readonly list: MountOp[] = [];
+  constructor(private readonly probe: FsProbe) {}
+
+  /** Canonical path of p when it exists, else null. */
+  existing(p: string): string | null {
+    const c = this.probe.canonical(p);
+    return this.probe.kind(c) === null ? null : c;
+  }
+
+  add(op: MountOp): void {
+    this.list.push(op);
+  }
+
+  /** An operation on a system path: skipped when absent or a symlink. */
+  system(op: 'read-only' | 'blacklist', p: string): void {
+    const k = this.probe.kind(p);
+    if (k !== null && k !== 'link') this.add({ op, path: p, optional: true });
+  }
+}
+
+export function filesystemOps(
+  fs: FilesystemOptions,
+  defaults: boolean,
+  caller: Caller,
+  probe: FsProbe,
+): MountOp[] {
+  const root = caller.uid === 0;
+  const ops = new Ops(probe);
+  const canon = (p: string) => probe.canonical(p);
+
+  if (!root && fs.tmpfs.length > 0) throw new OptionError('--tmpfs is for root only');
+  if (!root && fs.bind.length > 0) throw new OptionError('--bind is for root only');
+
+  // 1. Files and directories the user asked to have, created as the user.
+  for (const p of fs.mkdir) ops.add({ op: 'mkdir', path: canon(p) });
+  for (const p of fs.mkfile) ops.add({ op: 'mkfile', path: canon(p) });
+
+  // 2. Whitelists, grouped by the directory that becomes a tmpfs.
+  const groups = new Map<string, string[]>();
+  const nowhite = new Set(fs.nowhitelist.map(canon));
+  for (const raw of fs.whitelist) {
+    const p = canon(raw);
+    if (nowhite.has(p) || nowhite.has(raw)) continue;
+    const base = whitelistRoots(caller).find((r) => within(p, r) && p !== r);
+    if (base === undefined) {
+      throw new OptionError(`--whitelist: '${raw}' is not below your home, /tmp, /media, /mnt, /opt, /srv, /usr/share, /var, /etc or /dev`);
+    }
+    groups.set(base, [...(groups.get(base) ?? []), relativeTo(p, base)]);
+  }
+  if (fs.privateTmp) groups.delete('/tmp');
+  const x11 = '.X11-unix';
+  if (defaults && !fs.privateTmp && probe.kind(`/tmp/${x11}`) === 'dir') {
+    groups.set('/tmp', [...new Set([x11, ...(groups.get('/tmp') ?? [])])]);
+  }
+
+  // 3. Home: a new /home with only the caller's home; then --private.
+  if (defaults) {
+    const home = canon(caller.home);
+    const inHome = within(home, '/home') && home !== '/home';
+    if (probe.kind('/home') === 'dir') {
+      ops.add({ op: 'whitelist', path: '/home', entries: inHome ? [relativeTo(home, '/home')] : [], optional: true });
+    }
+    if (!root) ops.system('blacklist', '/root');
+  }
+  if (fs.private === true) {
+    ops.add({ op: 'tmpfs', path: canon(caller.home), mode: 0o700, userOwned: !root, optional: false });
+  } else if (typeof fs.private === 'string') {
+    const dir = ops.existing(fs.private);
+    if (dir === null) throw new PlanError(`--private: '${fs.private}' does not exist`);
+    ops.add({ op: 'bind', src: dir, dst: canon(caller.home), readOnly: false, optional: false });
+  }
+  const homeEntries = groups.get(caller.home);
+  if (homeEntries && fs.private === null) {
+    ops.add({ op: 'whitelist', path: canon(caller.home), entries: homeEntries, optional: false });
+  }
+  groups.delete(caller.home);
+
+  // 4. /etc reduced to a list, then the other whitelisted directories.
+  if (fs.privateEtc !== null) {
+    ops.add({ op: 'whitelist', path: '/etc', entries: [...fs.privateEtc, ...(groups.get('/etc') ?? [])], optional: false });
+    groups.delete('/etc');
+  }
+  const tmpGroup = groups.get('/tmp');
+  groups.delete('/tmp');
+  for (const [dir, entries] of groups) {
+    if (dir === '/dev') continue;
+    ops.add({ op: 'whitelist', path: dir, entries, optional: true });
+  }
+
+  // 5. The system read-only; private tmpfs over the places programs write.
+  if (defaults) for (const p of SYSTEM_READ_ONLY) ops.system('read-only', p);
+  if (tmpGroup) ops.add({ op: 'whitelist', path: '/tmp', entries: tmpGroup, optional: false });
+  else if (defaults || fs.privateTmp) ops.add({ op: 'tmpfs', path: '/tmp', mode: 0o1777, userOwned: false, optional: false });
+  if (defaults) {
+    for (const [p, mode] of SYSTEM_TMPFS) {
+      if (probe.kind(p) === 'dir') ops.add({ op: 'tmpfs', path: p, mode, userOwned: false, optional: true });
+    }
+  }
+
+  // 6. A private /dev, /proc and /sys cleaned up.
+  if (defaults || fs.privateDev) ops.add({ op: 'dev', sound: false, dri: false });
+  if (defaults) {
+    for (const p of PROC_HIDDEN) ops.add({ op: 'blacklist', path: p, optional: true });
+    for (const p of PROC_READ_ONLY) ops.add({ op: 'read-only', path: p, optional: true });
+    ops.system('read-only', '/sys');
+    for (const p of SYS_HIDDEN) ops.system('blacklist', p);
+  }
+
+  // 7. The user's own read-only, read-write, noexec, tmpfs and bind.
+  for (const p of fs.readOnly) ops.add({ op: 'read-only', path: canon(p), optional: false });
+  for (const p of fs.noexec) ops.add({ op: 'noexec', path: canon(p), optional: false });
+  for (const p of fs.readWrite) ops.add({ op: 'read-write', path: canon(p), optional: false });
+  for (const p of fs.tmpfs) ops.add({ op: 'tmpfs', path: canon(p), mode: 0o755, userOwned: false, optional: false });
+  for (const [src, dst] of fs.bind) ops.add({ op: 'bind', src: canon(src), dst: canon(dst), readOnly: false, optional: false });
+
+  // 8. Blacklists last, so nothing above uncovers them.
+  const keep = new Set(fs.noblacklist.map(canon));
+  const black: string[] = [];
+  if (defaults) {
+    for (const p of SENSITIVE) {
+      const c = ops.existing(p);
+      if (c !== null) black.push(c);
+    }
+    for (const f of probe.list('/etc/ssh')) {
+      if (/^ssh_host_.*_key$/.test(f)) black.push(`/etc/ssh/${f}`);
+    }
+  }
+  if (fs.disableMnt) for (const p of MNT_DIRS) if (probe.kind(p) === 'dir') black.push(p);
+  for (const p of fs.blacklist) {
+    const c = ops.existing(p);
+    if (c !== null) black.push(c);
+  }
+  for (const p of [...new Set(black)]) {
+    if (!keep.has(p)) ops.add({ op: 'blacklist', path: p, optional: true });
+  }
+  return ops.list;
+}
