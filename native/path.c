@@ -86,6 +86,8 @@ void path_make(const struct tsj_creds *cr, const char *path, bool file)
 			*slash = '\0';
 		if (last && file) {
 			int fd = openat(dir, c, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+			if (fd < 0 && errno == ELOOP)
+				die("mkfile %s: a symbolic link on the path (refused)", path);
 			if (fd < 0)
 				die_errno("mkfile %s", path);
 			struct stat st;
@@ -95,13 +97,19 @@ void path_make(const struct tsj_creds *cr, const char *path, bool file)
 			break;
 		}
 		if (mkdirat(dir, c, 0700) != 0 && errno != EEXIST)
-			die_errno("mkdir %s (component %s)", path, c);
+			die_errno("%s %s (component %s)", file ? "mkfile" : "mkdir", path, c);
 		int next = openat2_nofollow(dir, c, true);
+		if (next < 0 && (errno == ELOOP || errno == EXDEV))
+			die("%s %s: a symbolic link on the path (refused)", file ? "mkfile" : "mkdir", path);
 		if (next < 0)
 			die_errno("mkdir %s: open %s", path, c);
 		struct stat st;
-		if (fstat(next, &st) != 0 || !S_ISDIR(st.st_mode))
-			die("mkdir %s: %s is not a directory", path, c);
+		if (fstat(next, &st) != 0)
+			die_errno("fstat %s", c);
+		if (S_ISLNK(st.st_mode))
+			die("%s %s: a symbolic link on the path (refused)", file ? "mkfile" : "mkdir", path);
+		if (!S_ISDIR(st.st_mode))
+			die("%s %s: %s is not a directory", file ? "mkfile" : "mkdir", path, c);
 		close(dir);
 		dir = next;
 		if (last)

@@ -14,7 +14,7 @@ export const TEST_GID = 65534;
 
 export interface RunOptions {
   env?: Record<string, string | undefined>;
-  input?: string;
+  input?: string | Buffer;
   timeout?: number;
   cwd?: string;
 }
@@ -29,23 +29,38 @@ export function tsjail(args: readonly string[], opts: RunOptions = {}): SpawnSyn
   });
 }
 
-/** tsjail run as the test user through setpriv. */
-export function tsjailAsUser(
-  args: readonly string[],
+export interface User {
+  readonly uid: number;
+  readonly gid: number;
+  readonly home?: string;
+}
+
+/** A command run as a user through setpriv. */
+export function asUser(
+  user: User,
+  argv: readonly string[],
   opts: RunOptions & { groups?: readonly number[] } = {},
 ): SpawnSyncReturns<string> {
   const groups = opts.groups && opts.groups.length > 0 ? [`--groups=${opts.groups.join(',')}`] : ['--clear-groups'];
   return spawnSync(
     'setpriv',
-    [`--reuid=${TEST_UID}`, `--regid=${TEST_GID}`, ...groups, '--', process.execPath, TSJAIL, ...args],
+    [`--reuid=${user.uid}`, `--regid=${user.gid}`, ...groups, '--', ...argv],
     {
       encoding: 'utf8',
-      env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/tmp', ...opts.env },
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: user.home ?? '/tmp', ...opts.env },
       input: opts.input ?? '',
       timeout: opts.timeout ?? 20_000,
       cwd: opts.cwd ?? '/tmp',
     },
   );
+}
+
+/** tsjail run as a user (default: nobody) through setpriv. */
+export function tsjailAsUser(
+  args: readonly string[],
+  opts: RunOptions & { groups?: readonly number[]; user?: User } = {},
+): SpawnSyncReturns<string> {
+  return asUser(opts.user ?? { uid: TEST_UID, gid: TEST_GID }, [process.execPath, TSJAIL, ...args], opts);
 }
 
 /** A setuid-root copy of the helper in a temp dir the test user can reach. */

@@ -1,0 +1,189 @@
+/** The filesystem as a non-root user through a setuid-root helper: what a
+ * user may not do is refused, rm -rf / inside harms nothing, and symlinks
+ * planted on the way never make the helper act outside the user's reach. */
+import { spawn, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { encodePlan } from '../../src/plan/encode.js';
+import type { MountOp, SandboxPlan } from '../../src/plan/types.js';
+import { asUser, setuidHelper, TSJAIL, tsjailAsUser } from '../helpers.js';
+
+const user = inject('testUser');
+const home = user.home;
+let suid: ReturnType<typeof setuidHelper>;
+const run = (args: string[], script: string) =>
+  tsjailAsUser([...args, '--', 'sh', '-c', script], { user, env: { TSJAIL_HELPER: suid.path }, cwd: home });
+
+const mountinfo = () => readFileSync('/proc/self/mountinfo', 'utf8');
+let before = '';
+const etcPasswd = readFileSync('/etc/passwd', 'utf8');
+
+beforeAll(() => {
+  suid = setuidHelper();
+});
+afterAll(() => suid.dispose());
+beforeEach(() => {
+  before = mountinfo();
+});
+afterEach(() => {
+  expect(mountinfo()).toBe(before);
+  expect(readFileSync('/etc/passwd', 'utf8')).toBe(etcPasswd);
+  for (const f of ['/etc/tjtest-made', '/root/tjtest-made', '/root/sub']) expect(existsSync(f), f).toBe(false);
+});
+
+/** A file or directory in the test user's home, owned by the user. */
+function own(path: string, kind: 'dir' | 'file' = 'dir'): string {
+  if (kind === 'dir') mkdirSync(path, { recursive: true });
+  else writeFileSync(path, 'x');
+  chownSync(path, user.uid, user.gid);
+  return path;
+}
+
+describe('unprivileged filesystem', () => {
+  it('the default sandbox works for the user: own home only, system read-only', () => {
+    own(join(home, 'visible'), 'file');
+    const r = run([], `ls -A /home; ls ${home}; touch /usr/x 2>&1; cat /etc/shadow 2>&1; ls /root 2>&1; true`);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe(user.name);
+    expect(lines).toContain('visible');
+    expect(r.stdout).toMatch(/Read-only file system/);
+    expect(r.stdout).toMatch(/shadow: Permission denied/);
+    expect(r.stdout).toMatch(/\/root.*Permission denied/);
+  });
+
+  it('rm -rf / inside --private returns and harms nothing outside', () => {
+    const canaryHome = own(join(home, 'canary'), 'file');
+    const canaryTmp = '/tmp/tjtest-canary';
+    writeFileSync(canaryTmp, 'x');
+    chownSync(canaryTmp, user.uid, user.gid);
+    try {
+      const r = run(['--private'], 'rm -rf --no-preserve-root / 2>/dev/null; echo returned');
+      expect(r.stdout).toContain('returned');
+      expect(existsSync(canaryHome)).toBe(true);
+      expect(existsSync(canaryTmp)).toBe(true);
+    } finally {
+      rmSync(canaryTmp, { force: true });
+    }
+  });
+
+  it('--tmpfs and --bind are refused for a user', () => {
+    for (const args of [['--tmpfs=/etc'], [`--bind=${home},/etc`]]) {
+      const r = run(args, 'true');
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/is for root only/);
+    }
+  });
+
+  it('a whitelist outside the allowed places is refused', () => {
+    const r = run(['--whitelist=/usr/bin'], 'true');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/--whitelist: '\/usr\/bin' is not below your home/);
+  });
+
+  it('--read-write cannot make a host read-only mount writable', () => {
+    // The read-only mount lives in a private mount namespace made for this
+    // test only, so the host never sees it.
+    const dir = own(join(home, 'host-ro'));
+    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c',
+      `mount --bind ${dir} ${dir} && mount -o remount,bind,ro ${dir} && exec setpriv --reuid=${user.uid} --regid=${user.gid} --clear-groups -- ` +
+      `env TSJAIL_HELPER=${suid.path} ${process.execPath} ${TSJAIL} --read-write=${dir} -- true`], { encoding: 'utf8', cwd: '/' });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/read-write: \/home\/tjtest\/host-ro is read-only on the host/);
+  });
+
+  it('--mkdir/--mkfile create as the user; --private=DIR needs a directory the user owns', () => {
+    const r = run([`--mkdir=${home}/made/a`, `--mkfile=${home}/made/f`], 'true');
+    expect(r.status, r.stderr).toBe(0);
+    const out = asUser(user, ['stat', '-c', '%u', `${home}/made/a`, `${home}/made/f`]);
+    expect(out.stdout.trim().split('\n')).toEqual([String(user.uid), String(user.uid)]);
+    const p = run(['--private=/usr/share'], 'true');
+    expect(p.status).toBe(1);
+  });
+});
+
+describe('symlink attacks', () => {
+  const links = () => {
+    const dir = own(join(home, 'links'));
+    const make = (name: string, target: string) => {
+      const p = join(dir, name);
+      rmSync(p, { force: true, recursive: true });
+      symlinkSync(target, p);
+      return p;
+    };
+    return {
+      passwd: make('passwd', '/etc/passwd'),
+      root: make('root', '/root'),
+      dangling: make('dangling', '/etc/tjtest-made'),
+      etc: make('etc', '/etc'),
+    };
+  };
+
+  it('through the CLI: targets are followed as the user, and refused outside the user\'s reach', () => {
+    const l = links();
+    const cases: [string[], RegExp | null][] = [
+      [[`--mkdir=${l.root}/sub`], /is not in your home, \/tmp or \/run\/user/],
+      [[`--mkfile=${l.dangling}`], /a symbolic link on the path \(refused\)/],
+      [[`--mkdir=${l.etc}/tjtest-made`], /is not in your home/],
+      [[`--private=${l.etc}`], /not a directory you own/],
+      [[`--whitelist=${l.root}`], /(Permission denied|is not below your home)/],
+      [[`--read-only=${l.passwd}`], null],
+      [[`--blacklist=${l.passwd}`], null],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(args, 'true');
+      if (message === null) expect(r.status, `${args} ${r.stderr}`).toBe(0);
+      else {
+        expect(r.status, args.join(' ')).toBe(1);
+        expect(r.stderr, args.join(' ')).toMatch(message);
+      }
+    }
+  });
+
+  /** Plans written by hand: the helper itself must refuse the links. */
+  it('in a hand-written plan: every operation on a symlinked path is refused', () => {
+    const l = links();
+    const base: SandboxPlan = {
+      version: 1, namespaces: ['pid', 'mount', 'ipc', 'uts'], noNewPrivs: true, log: 'normal',
+      hostname: null, program: '/bin/true', argv: ['true'], env: [], cwd: null, capsKeep: [], sources: [], mounts: [],
+    };
+    const ops: MountOp[] = [
+      { op: 'mkdir', path: `${l.root}/sub` },
+      { op: 'mkdir', path: `${l.etc}/tjtest-made` },
+      { op: 'mkfile', path: l.dangling },
+      { op: 'mkfile', path: `${l.etc}/tjtest-made` },
+      { op: 'read-only', path: l.passwd, optional: false },
+      { op: 'blacklist', path: l.passwd, optional: false },
+      { op: 'whitelist', path: home, entries: ['links/root'], optional: false },
+      { op: 'whitelist', path: `${home}/links`, entries: ['etc/passwd'], optional: false },
+      { op: 'tmpfs', path: l.etc, mode: 0o755, userOwned: true, optional: false },
+      { op: 'bind', src: l.etc, dst: home, readOnly: false, optional: false },
+    ];
+    for (const op of ops) {
+      const r = asUser(user, [suid.path, '--plan-fd=0'], { input: encodePlan({ ...base, mounts: [op] }) });
+      expect(r.status, JSON.stringify(op)).toBe(1);
+      expect(r.stderr, JSON.stringify(op)).toMatch(/symbolic link|not in your home|for root only|not a directory you own|only your home/);
+    }
+  });
+
+  it('a link swapped in a loop during start-up never redirects the helper', async () => {
+    const dir = own(join(home, 'swap'));
+    const target = join(dir, 'x');
+    // A second process, as the user, flips x between a real directory and a
+    // symlink to /etc as fast as it can.
+    const flipper = spawn('setpriv', [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', 'sh', '-c',
+      `cd ${dir}; while :; do rm -rf x; mkdir x; rm -rf x; ln -s /etc x; done`], { stdio: 'ignore' });
+    try {
+      // Each run either works on the real directory or fails cleanly.
+      for (let i = 0; i < 15; i++) {
+        const r = run([`--mkdir=${target}/tjtest-made`, `--read-only=${target}`, `--whitelist=${target}`], 'true');
+        if (r.status !== 0) expect(r.stderr).toMatch(/^tsjail: [^\n]+\n$/);
+      }
+    } finally {
+      flipper.kill('SIGKILL');
+      await new Promise((res) => flipper.on('close', res));
+    }
+    expect(existsSync('/etc/tjtest-made')).toBe(false);
+  });
+});
