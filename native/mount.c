@@ -220,12 +220,78 @@ static void op_tmpfs(const struct tsj_creds *cr, const struct tsj_mount *m)
 	debug("tmpfs on %s", p);
 }
 
+/* Where the child reports the placeholders it created on the host. */
+static int report_fd = -1;
+static size_t reported;
+#define REPORT_MAX (48u * 1024u) /* below a pipe's capacity: the parent reads only at the end */
+
+static void split(const char *p, char *parent, size_t size, const char **name)
+{
+	const char *slash = strrchr(p, '/');
+	size_t n = slash == p ? 1 : (size_t)(slash - p);
+	snprintf(parent, size, "%.*s", (int)n, p);
+	*name = slash + 1;
+}
+
+/* A path blacklisted before it exists: an empty mode-000 directory made as
+ * the caller, so the blacklist can cover it. Only where the caller could
+ * create it anyway; the host-side parent removes it when the sandbox ends. */
+static int placeholder(const struct tsj_creds *cr, const char *p)
+{
+	char parent[4096];
+	const char *name;
+	size_t len = strlen(p) + 1;
+	if (report_fd < 0 || reported + len > REPORT_MAX)
+		return -1;
+	split(p, parent, sizeof parent, &name);
+	int pfd = path_open(cr, AT_FDCWD, parent, false);
+	if (pfd < 0)
+		return -1;
+	path_as_user(cr);
+	int r = mkdirat(pfd, name, 0);
+	path_as_root(cr);
+	if (r != 0) {
+		close(pfd);
+		debug("blacklist %s: not there, and cannot be made by the caller either", p);
+		return -1;
+	}
+	if (write(report_fd, p, len) != (ssize_t)len)
+		die_errno("report placeholder %s", p);
+	reported += len;
+	int fd = path_open(cr, pfd, name, true);
+	close(pfd);
+	if (fd < 0)
+		die_errno("open placeholder %s", p);
+	debug("blacklist %s: not there yet; a placeholder keeps it from being made", p);
+	return fd;
+}
+
+void mount_remove_placeholder(const struct tsj_creds *cr, const char *p)
+{
+	char parent[4096];
+	const char *name;
+	split(p, parent, sizeof parent, &name);
+	int pfd = path_open(cr, AT_FDCWD, parent, false);
+	if (pfd < 0)
+		return;
+	path_as_user(cr);
+	/* Only an empty directory goes: what the sandbox made, untouched. */
+	if (unlinkat(pfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
+		warn_msg("cannot remove the placeholder %s: %s", p, strerror(errno));
+	path_as_root(cr);
+	close(pfd);
+}
+
 /* An empty, unreadable, read-only node over the path. */
 static void op_blacklist(const struct tsj_creds *cr, const struct tsj_mount *m)
 {
 	static int stash = -1;
 	const char *p = m->paths[0];
-	int fd = open_target(cr, m, p);
+	int fd = path_open(cr, AT_FDCWD, p, false);
+	if (fd < 0 && errno == ENOENT)
+		fd = placeholder(cr, p);
+	else if (fd < 0)
+		fd = open_target(cr, m, p);
 	if (fd < 0)
 		return;
 	struct stat st;
@@ -411,8 +477,9 @@ static void op_dev(const struct tsj_creds *cr, const struct tsj_mount *m)
 	debug("private /dev");
 }
 
-void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr)
+void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int report)
 {
+	report_fd = report;
 	/* Nothing mounted below may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
 		die_errno("mount(/, MS_REC|MS_SLAVE)");

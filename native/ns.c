@@ -61,7 +61,7 @@ static void write_id_maps(pid_t pid, const struct tsj_creds *cr)
 }
 
 /* PID 1's side: wait for the parent's go, then build the sandbox. */
-static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds *cr, int go)
+static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds *cr, int go, int report)
 {
 	char c;
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
@@ -76,7 +76,8 @@ static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds 
 	 * A setuid helper is not dumpable from its execve on anyway. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		die_errno("prctl(PR_SET_DUMPABLE)");
-	mount_setup(plan, cr);
+	mount_setup(plan, cr, report);
+	close(report);
 	if (plan->hostname != NULL && sethostname(plan->hostname, strlen(plan->hostname)) != 0)
 		die_errno("sethostname(%s)", plan->hostname);
 	debug("sandbox ready, starting %s", plan->program);
@@ -111,12 +112,33 @@ static int parent_wait(pid_t pid, const sigset_t *set)
 	}
 }
 
+/* Removes what the child reported creating on the host (blacklist
+ * placeholders), now that the sandbox is gone. */
+static void cleanup(const struct tsj_creds *cr, int report)
+{
+	static char buf[64 * 1024];
+	size_t got = 0;
+	ssize_t n;
+	while (got < sizeof buf - 1 && (n = read(report, buf + got, sizeof buf - 1 - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die_errno("read the sandbox's report");
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	for (size_t i = 0; i < got; i += strlen(buf + i) + 1)
+		if (buf[i] == '/')
+			mount_remove_placeholder(cr, buf + i);
+	close(report);
+}
+
 int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 {
 	sigset_t set;
-	int go[2];
+	int go[2], report[2];
 	signals_block(&set);
-	if (pipe2(go, O_CLOEXEC) != 0)
+	if (pipe2(go, O_CLOEXEC) != 0 || pipe2(report, O_CLOEXEC) != 0)
 		die_errno("pipe2");
 	int flags = clone_flags(plan, cr);
 	pid_t pid = raw_clone(flags);
@@ -124,14 +146,18 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 		die_errno("clone(0x%x)", (unsigned)flags);
 	if (pid == 0) {
 		close(go[1]);
-		child(plan, cr, go[0]);
+		close(report[0]);
+		child(plan, cr, go[0], report[1]);
 	}
 	close(go[0]);
+	close(report[1]);
 	debug("sandbox init is pid %d on the host (mode %s)", (int)pid, creds_mode_name(cr->mode));
 	if (cr->mode == TSJ_MODE_ROOTLESS)
 		write_id_maps(pid, cr);
 	if (write(go[1], "g", 1) != 1)
 		die_errno("write to the sandbox");
 	close(go[1]);
-	return parent_wait(pid, &set);
+	int code = parent_wait(pid, &set);
+	cleanup(cr, report[0]);
+	return code;
 }

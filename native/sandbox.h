@@ -15,7 +15,10 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr);
 /* mount.c: mount_check runs before any namespace exists and refuses what a
  * non-root caller may not do; mount_setup runs in the child. */
 void mount_check(const struct tsj_plan *plan, const struct tsj_creds *cr);
-void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr);
+void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int report);
+/* The parent, after the sandbox ended: removes a placeholder the child
+ * reported on the report pipe (an empty directory, as the caller). */
+void mount_remove_placeholder(const struct tsj_creds *cr, const char *path);
 
 /* init.c: PID 1 of the sandbox. Starts the program and reaps until it ends;
  * returns its exit status (128+N for signal N). */

@@ -165,10 +165,9 @@ export function filesystemOps(
     }
   }
   if (fs.disableMnt) for (const p of MNT_DIRS) if (probe.kind(p) === 'dir') black.push(p);
-  for (const p of fs.blacklist) {
-    const c = ops.existing(p);
-    if (c !== null) black.push(c);
-  }
+  // A path that does not exist yet is still blacklisted: the helper keeps it
+  // from being created while the sandbox runs.
+  for (const p of fs.blacklist) black.push(canon(p));
   for (const p of [...new Set(black)]) {
     if (!keep.has(p)) ops.add({ op: 'blacklist', path: p, optional: true });
   }

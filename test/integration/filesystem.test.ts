@@ -98,6 +98,15 @@ describe('filesystem options', () => {
     expect(nb.stdout).toBe('root:');
   });
 
+  it('--blacklist of a path that does not exist yet keeps it from being made, and leaves nothing', () => {
+    const later = join(work, 'later');
+    const r = sh([`--blacklist=${later}`], `mkdir ${later} 2>&1; touch ${later}/x 2>&1; echo done`);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/cannot create directory.*File exists/);
+    expect(r.stdout).toMatch(/Permission denied/);
+    expect(existsSync(later)).toBe(false);
+  });
+
   it('--whitelist keeps only the listed entries of their directory', () => {
     mkdirSync(join(work, 'wl', 'keep', 'sub'), { recursive: true });
     mkdirSync(join(work, 'wl', 'drop'), { recursive: true });

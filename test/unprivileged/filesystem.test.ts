@@ -68,6 +68,14 @@ describe('unprivileged filesystem', () => {
     }
   });
 
+  it('a blacklist of a missing path in the home keeps it from being made, and is gone after', () => {
+    const later = join(home, 'later-secret');
+    const r = run([`--blacklist=${later}`], `mkdir ${later} 2>&1; echo done`);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/File exists/);
+    expect(existsSync(later)).toBe(false);
+  });
+
   it('--tmpfs and --bind are refused for a user', () => {
     for (const args of [['--tmpfs=/etc'], [`--bind=${home},/etc`]]) {
       const r = run(args, 'true');
