@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "mountlib.h"
 #include "path.h"
 
 static const char *const kind_names[] = {
@@ -132,7 +133,7 @@ static int open_target(const struct tsj_creds *cr, const struct tsj_mount *m, co
 	die_errno("%s %s", kind_names[m->kind], p);
 }
 
-static void set_attr(int tree, const char *what, uint64_t set, uint64_t clr, bool recursive)
+void mnt_set_attr(int tree, const char *what, uint64_t set, uint64_t clr, bool recursive)
 {
 	struct mount_attr a;
 	memset(&a, 0, sizeof a);
@@ -142,7 +143,7 @@ static void set_attr(int tree, const char *what, uint64_t set, uint64_t clr, boo
 		die_errno("mount_setattr(%s)", what);
 }
 
-static int clone_tree(int fd, const char *what)
+int mnt_clone(int fd, const char *what)
 {
 	int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
@@ -150,7 +151,7 @@ static int clone_tree(int fd, const char *what)
 	return tree;
 }
 
-static void attach(int tree, int target, const char *target_name, const char *what)
+void mnt_attach(int tree, int target, const char *target_name, const char *what)
 {
 	unsigned flags = MOVE_MOUNT_F_EMPTY_PATH | (target_name[0] ? 0 : MOVE_MOUNT_T_EMPTY_PATH);
 	if (move_mount(tree, "", target, target_name, flags) != 0)
@@ -158,7 +159,7 @@ static void attach(int tree, int target, const char *target_name, const char *wh
 }
 
 /* A detached tmpfs; mode in octal; owner -1 for root. */
-static int new_tmpfs(const char *what, unsigned mode, long uid, long gid, uint64_t attrs)
+int mnt_tmpfs(const char *what, unsigned mode, long uid, long gid, uint64_t attrs)
 {
 	char buf[32];
 	int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
@@ -192,14 +193,14 @@ static void op_remount(const struct tsj_creds *cr, const struct tsj_mount *m)
 	int fd = open_target(cr, m, p);
 	if (fd < 0)
 		return;
-	int tree = clone_tree(fd, p);
+	int tree = mnt_clone(fd, p);
 	if (m->kind == TSJ_MNT_READ_ONLY)
-		set_attr(tree, p, MOUNT_ATTR_RDONLY, 0, true);
+		mnt_set_attr(tree, p, MOUNT_ATTR_RDONLY, 0, true);
 	else if (m->kind == TSJ_MNT_NOEXEC)
-		set_attr(tree, p, MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0, true);
+		mnt_set_attr(tree, p, MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0, true);
 	else /* read-write: only the top mount; submounts keep their state */
-		set_attr(tree, p, 0, MOUNT_ATTR_RDONLY, false);
-	attach(tree, fd, "", p);
+		mnt_set_attr(tree, p, 0, MOUNT_ATTR_RDONLY, false);
+	mnt_attach(tree, fd, "", p);
 	close(tree);
 	close(fd);
 	debug("%s %s", kind_names[m->kind], p);
@@ -212,9 +213,9 @@ static void op_tmpfs(const struct tsj_creds *cr, const struct tsj_mount *m)
 	if (fd < 0)
 		return;
 	bool mine = (m->flags & TSJ_MF_USER_OWNED) != 0;
-	int mnt = new_tmpfs(p, m->mode ? m->mode : 0755, mine ? (long)cr->uid : -1,
+	int mnt = mnt_tmpfs(p, m->mode ? m->mode : 0755, mine ? (long)cr->uid : -1,
 			    mine ? (long)cr->gid : -1, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-	attach(mnt, fd, "", p);
+	mnt_attach(mnt, fd, "", p);
 	close(mnt);
 	close(fd);
 	debug("tmpfs on %s", p);
@@ -300,10 +301,10 @@ static void op_blacklist(const struct tsj_creds *cr, const struct tsj_mount *m)
 	const uint64_t ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	int node;
 	if (S_ISDIR(st.st_mode)) {
-		node = new_tmpfs(p, 0, -1, -1, ro);
+		node = mnt_tmpfs(p, 0, -1, -1, ro);
 	} else {
 		if (stash < 0) {
-			stash = new_tmpfs("blacklisted files", 0700, -1, -1, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+			stash = mnt_tmpfs("blacklisted files", 0700, -1, -1, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 			int e = openat(stash, "empty", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0);
 			if (e < 0)
 				die_errno("create the empty file for blacklisting");
@@ -312,9 +313,9 @@ static void op_blacklist(const struct tsj_creds *cr, const struct tsj_mount *m)
 		node = open_tree(stash, "empty", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		if (node < 0)
 			die_errno("open_tree(empty file) for blacklisting %s", p);
-		set_attr(node, p, ro, 0, false);
+		mnt_set_attr(node, p, ro, 0, false);
 	}
-	attach(node, fd, "", p);
+	mnt_attach(node, fd, "", p);
 	close(node);
 	close(fd);
 	debug("blacklist %s", p);
@@ -339,10 +340,10 @@ static void op_bind(const struct tsj_creds *cr, const struct tsj_mount *m)
 		close(s);
 		return;
 	}
-	int tree = clone_tree(s, src);
+	int tree = mnt_clone(s, src);
 	if (m->flags & TSJ_MF_READ_ONLY)
-		set_attr(tree, src, MOUNT_ATTR_RDONLY, 0, true);
-	attach(tree, d, "", dst);
+		mnt_set_attr(tree, src, MOUNT_ATTR_RDONLY, 0, true);
+	mnt_attach(tree, d, "", dst);
 	close(tree);
 	close(s);
 	close(d);
@@ -376,11 +377,50 @@ static void make_mountpoint(int root, const char *rel, bool dir, uid_t uid, gid_
 	}
 }
 
-/* The directory becomes an empty tmpfs (same mode and owner) holding only the
- * listed entries, each the original bound back in place. */
-static void whitelist(const struct tsj_creds *cr, const struct tsj_mount *m, const char *dir,
-		      char *const *entries, size_t n, int tmpfs_attrs, unsigned force_mode)
+/* Makes target an empty tmpfs (src's mode unless force_mode, src's owner)
+ * holding only the listed entries of src, each the original bound back in
+ * place. Returns the attached tmpfs root. */
+static int whitelist_into(const struct tsj_creds *cr, const char *name, int src, const struct stat *st,
+			  int target, char *const *entries, size_t n, uint64_t tmpfs_attrs, unsigned force_mode)
 {
+	int trees[TSJ_MAX_MOUNT_PATHS];
+	bool isdir[TSJ_MAX_MOUNT_PATHS];
+	for (size_t i = 0; i < n; i++) {
+		trees[i] = -1;
+		int e = path_open(cr, src, entries[i], true);
+		if (e < 0) {
+			if (errno == ENOENT) {
+				debug("whitelist %s/%s: not there, skipped", name, entries[i]);
+				continue;
+			}
+			if (errno == ELOOP || errno == EXDEV)
+				die("whitelist %s/%s: a symbolic link on the path (refused)", name, entries[i]);
+			die_errno("whitelist %s/%s", name, entries[i]);
+		}
+		struct stat es;
+		if (fstat(e, &es) != 0)
+			die_errno("fstat %s/%s", name, entries[i]);
+		isdir[i] = S_ISDIR(es.st_mode);
+		trees[i] = mnt_clone(e, entries[i]);
+		close(e);
+	}
+	unsigned mode = force_mode ? force_mode : (st->st_mode & 07777);
+	int root = mnt_tmpfs(name, mode, (long)st->st_uid, (long)st->st_gid, tmpfs_attrs);
+	mnt_attach(root, target, "", name);
+	for (size_t i = 0; i < n; i++) {
+		if (trees[i] < 0)
+			continue;
+		make_mountpoint(root, entries[i], isdir[i], st->st_uid, st->st_gid);
+		mnt_attach(trees[i], root, entries[i], entries[i]);
+		close(trees[i]);
+	}
+	debug("whitelist %s: %zu entries", name, n);
+	return root;
+}
+
+static void whitelist(const struct tsj_creds *cr, const struct tsj_mount *m)
+{
+	const char *dir = m->paths[0];
 	int fd = open_target(cr, m, dir);
 	if (fd < 0)
 		return;
@@ -389,56 +429,27 @@ static void whitelist(const struct tsj_creds *cr, const struct tsj_mount *m, con
 		die_errno("fstat %s", dir);
 	if (!S_ISDIR(st.st_mode))
 		die("whitelist: %s is not a directory", dir);
-	int trees[TSJ_MAX_MOUNT_PATHS];
-	bool isdir[TSJ_MAX_MOUNT_PATHS];
-	for (size_t i = 0; i < n; i++) {
-		trees[i] = -1;
-		int e = path_open(cr, fd, entries[i], true);
-		if (e < 0) {
-			if (errno == ENOENT) {
-				debug("whitelist %s/%s: not there, skipped", dir, entries[i]);
-				continue;
-			}
-			if (errno == ELOOP || errno == EXDEV)
-				die("whitelist %s/%s: a symbolic link on the path (refused)", dir, entries[i]);
-			die_errno("whitelist %s/%s", dir, entries[i]);
-		}
-		struct stat es;
-		if (fstat(e, &es) != 0)
-			die_errno("fstat %s/%s", dir, entries[i]);
-		isdir[i] = S_ISDIR(es.st_mode);
-		trees[i] = clone_tree(e, entries[i]);
-		close(e);
-	}
-	unsigned mode = force_mode ? force_mode : (st.st_mode & 07777);
-	int root = new_tmpfs(dir, mode, (long)st.st_uid, (long)st.st_gid, (uint64_t)tmpfs_attrs);
-	attach(root, fd, "", dir);
-	for (size_t i = 0; i < n; i++) {
-		if (trees[i] < 0)
-			continue;
-		make_mountpoint(root, entries[i], isdir[i], st.st_uid, st.st_gid);
-		attach(trees[i], root, entries[i], entries[i]);
-		close(trees[i]);
-	}
-	close(root);
+	close(whitelist_into(cr, dir, fd, &st, fd, m->paths + 1, m->npaths - 1,
+			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0));
 	close(fd);
-	debug("whitelist %s: %zu entries", dir, n);
 }
 
-static void op_dev(const struct tsj_creds *cr, const struct tsj_mount *m)
+void mnt_dev(const struct tsj_creds *cr, uint32_t flags, int target)
 {
 	char *nodes[8] = { "null", "zero", "full", "random", "urandom", "tty" };
 	size_t n = 6;
-	if (m->flags & TSJ_MF_SOUND)
+	if (flags & TSJ_MF_SOUND)
 		nodes[n++] = "snd";
-	if (m->flags & TSJ_MF_DRI)
+	if (flags & TSJ_MF_DRI)
 		nodes[n++] = "dri";
-	struct tsj_mount opt = { TSJ_MNT_DEV, TSJ_MF_OPTIONAL, 0, NULL, 0 };
-	/* Device nodes need a tmpfs without nodev. */
-	whitelist(cr, &opt, "/dev", nodes, n, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, 0755);
-	int dev = path_open(cr, AT_FDCWD, "/dev", false);
-	if (dev < 0)
+	int host = path_open(cr, AT_FDCWD, "/dev", false);
+	struct stat st;
+	if (host < 0 || fstat(host, &st) != 0)
 		die_errno("open /dev");
+	/* Device nodes need a tmpfs without nodev. */
+	int dev = whitelist_into(cr, "/dev", host, &st, target, nodes, n,
+				 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, 0755);
+	close(host);
 
 	/* A new devpts instance: the host's terminals are not in it. */
 	if (mkdirat(dev, "pts", 0755) != 0)
@@ -453,7 +464,7 @@ static void op_dev(const struct tsj_creds *cr, const struct tsj_mount *m)
 	int pts = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
 	if (pts < 0)
 		die_errno("fsmount(devpts)");
-	attach(pts, dev, "pts", "/dev/pts");
+	mnt_attach(pts, dev, "pts", "/dev/pts");
 	close(pts);
 	close(fs);
 	if (symlinkat("pts/ptmx", dev, "ptmx") != 0)
@@ -461,8 +472,8 @@ static void op_dev(const struct tsj_creds *cr, const struct tsj_mount *m)
 
 	if (mkdirat(dev, "shm", 01777) != 0 || fchmodat(dev, "shm", 01777, 0) != 0)
 		die_errno("mkdir /dev/shm");
-	int shm = new_tmpfs("/dev/shm", 01777, -1, -1, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-	attach(shm, dev, "shm", "/dev/shm");
+	int shm = mnt_tmpfs("/dev/shm", 01777, -1, -1, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	mnt_attach(shm, dev, "shm", "/dev/shm");
 	close(shm);
 
 	static const char *const links[][2] = {
@@ -472,9 +483,17 @@ static void op_dev(const struct tsj_creds *cr, const struct tsj_mount *m)
 	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
 		if (symlinkat(links[i][0], dev, links[i][1]) != 0)
 			die_errno("symlink /dev/%s", links[i][1]);
-	/* Made by root in our own tmpfs: read-only from now on. */
 	close(dev);
 	debug("private /dev");
+}
+
+static void op_dev(const struct tsj_creds *cr, const struct tsj_mount *m)
+{
+	int target = path_open(cr, AT_FDCWD, "/dev", false);
+	if (target < 0)
+		die_errno("open /dev");
+	mnt_dev(cr, m->flags, target);
+	close(target);
 }
 
 void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int report)
@@ -506,8 +525,7 @@ void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int re
 			op_bind(cr, m);
 			break;
 		case TSJ_MNT_WHITELIST:
-			whitelist(cr, m, m->paths[0], m->paths + 1, m->npaths - 1,
-				  MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0);
+			whitelist(cr, m);
 			break;
 		case TSJ_MNT_MKDIR:
 		case TSJ_MNT_MKFILE:
