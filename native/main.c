@@ -113,6 +113,7 @@ int main(int argc, char **argv)
 	if (cr.mode != TSJ_MODE_ROOT && plan.caps_keep != 0)
 		die("only root may keep capabilities in a sandbox");
 	mount_check(&plan, &cr);
+	root_check(&plan, &cr);
 	debug("plan read: %zu bytes, program %s, %zu args, %zu env vars, caller uid %u (%s)",
 	      len, plan.program, plan.argc, plan.envc, (unsigned)cr.uid, creds_mode_name(cr.mode));
 

@@ -503,9 +503,13 @@ void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int re
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
 		die_errno("mount(/, MS_REC|MS_SLAVE)");
 	debug("mount propagation of / is now slave");
-	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
-		die_errno("mount(proc, /proc)");
-	debug("mounted a fresh /proc for the new pid namespace");
+	if (plan->root != NULL) {
+		root_switch(plan, cr);
+	} else {
+		if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+			die_errno("mount(proc, /proc)");
+		debug("mounted a fresh /proc for the new pid namespace");
+	}
 
 	for (size_t i = 0; i < plan->nmounts; i++) {
 		const struct tsj_mount *m = &plan->mounts[i];

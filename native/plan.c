@@ -55,6 +55,7 @@ static const char *tag_name(unsigned tag)
 	case TSJ_TAG_CAPS_KEEP: return "CAPS_KEEP";
 	case TSJ_TAG_SOURCE: return "SOURCE";
 	case TSJ_TAG_MOUNT: return "MOUNT";
+	case TSJ_TAG_ROOT: return "ROOT";
 	default: return "unknown";
 	}
 }
@@ -198,6 +199,56 @@ static int mount_record(struct reader *r, struct tsj_plan *pl, const uint8_t *v,
 	}
 	if (left != 0)
 		return fail(r, "plan: %s has %zu trailing bytes", name, left);
+	return 0;
+}
+
+/* ROOT: u8 flags, u8 nlowers, then u16-prefixed paths: base, upper and work
+ * (overlay without tmpfs upper only), nlowers lowers. */
+static int root_record(struct reader *r, struct tsj_plan *pl, const uint8_t *v, size_t n)
+{
+	if (n < 2)
+		return fail(r, "plan: ROOT is too short");
+	unsigned flags = v[0], nl = v[1];
+	if (flags & ~(unsigned)TSJ_RF_ALL)
+		return fail(r, "plan: ROOT has unknown flags 0x%x", flags);
+	bool overlay = flags & TSJ_RF_OVERLAY;
+	if (!overlay && (flags != 0 || nl != 0))
+		return fail(r, "plan: ROOT layers without an overlay");
+	if (nl > TSJ_MAX_LOWERS)
+		return fail(r, "plan: ROOT has more than %u lower layers", TSJ_MAX_LOWERS);
+	struct tsj_root *root = calloc(1, sizeof *root);
+	if (root == NULL || (nl > 0 && (root->lowers = calloc(nl, sizeof(char *))) == NULL)) {
+		free(root);
+		return fail(r, "plan: out of memory");
+	}
+	pl->root = root;
+	root->flags = flags;
+	bool upper = overlay && !(flags & TSJ_RF_TMPFS_UPPER);
+	size_t np = 1 + (upper ? 2 : 0) + nl;
+	const uint8_t *p = v + 2;
+	size_t left = n - 2;
+	for (size_t i = 0; i < np; i++) {
+		if (left < 2 || (size_t)le16(p) > left - 2)
+			return fail(r, "plan: ROOT path %zu overruns the record", i);
+		size_t len = le16(p);
+		char *path = take_path(r, TSJ_TAG_ROOT, p + 2, len);
+		if (path == NULL)
+			return -1;
+		if (i == 0)
+			root->base = path;
+		else if (upper && i == 1)
+			root->upper = path;
+		else if (upper && i == 2)
+			root->work = path;
+		else
+			root->lowers[root->nlowers++] = path;
+		p += 2 + len;
+		left -= 2 + len;
+	}
+	if (left != 0)
+		return fail(r, "plan: ROOT has %zu trailing bytes", left);
+	if (!overlay && strcmp(root->base, "/") == 0)
+		return fail(r, "plan: a chroot into / changes nothing");
 	return 0;
 }
 
@@ -353,6 +404,10 @@ static int record(struct reader *r, struct tsj_plan *pl, unsigned tag,
 	}
 	case TSJ_TAG_MOUNT:
 		return mount_record(r, pl, v, n);
+	case TSJ_TAG_ROOT:
+		if (once(r, tag, seen))
+			return -1;
+		return root_record(r, pl, v, n);
 	default:
 		return fail(r, "plan: unknown record tag 0x%x", tag);
 	}
@@ -437,6 +492,15 @@ void tsj_plan_free(struct tsj_plan *pl)
 		free(pl->mounts[i].paths);
 	}
 	free(pl->mounts);
+	if (pl->root != NULL) {
+		free(pl->root->base);
+		free(pl->root->upper);
+		free(pl->root->work);
+		for (size_t i = 0; i < pl->root->nlowers; i++)
+			free(pl->root->lowers[i]);
+		free(pl->root->lowers);
+		free(pl->root);
+	}
 	memset(pl, 0, sizeof *pl);
 }
 
@@ -529,6 +593,27 @@ int tsj_plan_dump(const struct tsj_plan *pl, FILE *out)
 			fprintf(out, ",\"optional\":%s", (m->flags & TSJ_MF_OPTIONAL) ? "true" : "false");
 		fputc('}', out);
 	}
-	fputs("]}\n", out);
+	fputs("],\"root\":", out);
+	if (pl->root == NULL) {
+		fputs("null", out);
+	} else {
+		const struct tsj_root *rt = pl->root;
+		fputs("{\"base\":", out);
+		json_str(out, rt->base);
+		if (!(rt->flags & TSJ_RF_OVERLAY))
+			fputs(",\"overlay\":null", out);
+		else if (rt->flags & TSJ_RF_TMPFS_UPPER)
+			fputs(",\"overlay\":\"tmpfs\"", out);
+		else {
+			fputs(",\"overlay\":{\"upper\":", out);
+			json_str(out, rt->upper);
+			fputs(",\"work\":", out);
+			json_str(out, rt->work);
+			fputc('}', out);
+		}
+		json_list(out, "lowers", rt->lowers, rt->nlowers);
+		fputc('}', out);
+	}
+	fputs("}\n", out);
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }

@@ -28,6 +28,7 @@ enum tsj_tag {
 	TSJ_TAG_CAPS_KEEP = 0x08,
 	TSJ_TAG_SOURCE = 0x09,
 	TSJ_TAG_MOUNT = 0x10,
+	TSJ_TAG_ROOT = 0x50,
 	/* Ranges kept for the concerns still to come (PLAN.md):
 	 * 0x10-0x1f filesystem, 0x20-0x2f seccomp, 0x30-0x3f network,
 	 * 0x40-0x4f cgroups and resource limits, 0x50-0x5f chroot and overlay. */
@@ -87,6 +88,24 @@ struct tsj_mount {
 	size_t npaths;
 };
 
+/* A new root (PLAN.md, "Root"): a chroot directory, or an overlay whose
+ * lowest layer is that directory. */
+enum tsj_root_flag {
+	TSJ_RF_OVERLAY = 1u << 0,
+	TSJ_RF_TMPFS_UPPER = 1u << 1,
+	TSJ_RF_ALL = (1u << 2) - 1,
+};
+
+#define TSJ_MAX_LOWERS 32u
+
+struct tsj_root {
+	uint32_t flags;
+	char *base;             /* the chroot directory, lowest layer */
+	char *upper, *work;     /* overlay without a tmpfs upper */
+	char **lowers;          /* more read-only layers, top first */
+	size_t nlowers;
+};
+
 struct tsj_source {
 	uint64_t mtime_ns;
 	char *path;
@@ -107,6 +126,7 @@ struct tsj_plan {
 	size_t nsources;
 	struct tsj_mount *mounts;
 	size_t nmounts;
+	struct tsj_root *root;  /* NULL: stay in the host's root */
 };
 
 /* Decodes and validates buf[0..len). On success fills *plan and returns 0.

@@ -20,6 +20,11 @@ void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int re
  * reported on the report pipe (an empty directory, as the caller). */
 void mount_remove_placeholder(const struct tsj_creds *cr, const char *path);
 
+/* root.c: root_check runs before any namespace exists (the site's policy);
+ * root_switch in the child, first of all mounts. */
+void root_check(const struct tsj_plan *plan, const struct tsj_creds *cr);
+void root_switch(const struct tsj_plan *plan, const struct tsj_creds *cr);
+
 /* init.c: PID 1 of the sandbox. Starts the program and reaps until it ends;
  * returns its exit status (128+N for signal N). */
 int init_run(const struct tsj_plan *plan, const struct tsj_creds *cr);

@@ -3,13 +3,15 @@
 import yargs, { type Argv } from 'yargs';
 import { UsageError } from './errors.js';
 import type { RawOptions } from './options.js';
+import type { OverlayCommand } from './overlay/commands.js';
 
 export const VERSION = '0.1.0';
 
 /** 'done': yargs has printed the help or the version. */
 export type CliResult =
   | { readonly kind: 'run'; readonly options: RawOptions }
-  | { readonly kind: 'done' };
+  | { readonly kind: 'done' }
+  | OverlayCommand;
 
 /** Filesystem options: name, kind ('value': takes one; 'optional': bare or
  * with a value; 'flag'), help. */
@@ -30,6 +32,18 @@ const FS_OPTIONS: readonly [string, 'value' | 'optional' | 'flag', string][] = [
   ['private-dev', 'flag', 'A private /dev with only basic devices'],
   ['private-etc', 'value', 'Keep only these comma-separated entries of /etc'],
   ['disable-mnt', 'flag', 'Hide /mnt, /media, /run/media and /run/mount'],
+];
+
+/** Root options: the same shape. */
+const ROOT_OPTIONS: readonly [string, 'value' | 'optional' | 'flag', string][] = [
+  ['chroot', 'value', 'Switch root to DIR (fresh /proc, private /dev, /sys read-only, tmpfs /tmp inside)'],
+  ['overlay', 'value', 'An overlay named NAME over / (or over --chroot=DIR), kept in ~/.local/share/tsjail'],
+  ['overlay-tmpfs', 'flag', 'A throw-away overlay over / (or over --chroot=DIR)'],
+  ['overlay-lower', 'value', 'More read-only layers A:B (top first) under the overlay'],
+  ['overlay-list', 'flag', 'List your overlays and exit'],
+  ['overlay-clean', 'value', 'Delete overlay NAME and exit'],
+  ['overlay-export', 'value', 'Write overlay NAME\'s layer to the tar file given after it, and exit'],
+  ['overlay-import', 'value', 'Read the layer tar FILE into the overlay named after it, and exit'],
 ];
 
 function parser(args: readonly string[]): Argv {
@@ -55,7 +69,8 @@ function parser(args: readonly string[]): Argv {
     .option('env', { type: 'string', requiresArg: true, description: 'Set NAME=VALUE in the program\'s environment' })
     .option('rmenv', { type: 'string', requiresArg: true, description: 'Remove NAME from the program\'s environment' })
     .group(FS_OPTIONS.map((o) => o[0]), 'Filesystem:')
-    .options(Object.fromEntries(FS_OPTIONS.map(([name, type, description]) => [
+    .group(ROOT_OPTIONS.map((o) => o[0]), 'Chroot and overlays:')
+    .options(Object.fromEntries([...FS_OPTIONS, ...ROOT_OPTIONS].map(([name, type, description]) => [
       name,
       type === 'flag' ? { type: 'boolean' as const, description }
         : { type: 'string' as const, requiresArg: type === 'value', description },
@@ -81,6 +96,22 @@ function strings(v: unknown): string[] {
   return (Array.isArray(v) ? v : [v]).map(String);
 }
 
+/** The overlay commands: they run no sandbox. */
+function overlayAction(a: Record<string, unknown>, rest: readonly string[]): CliResult | null {
+  const one = (what: string): string => {
+    if (rest.length !== 1 || !rest[0]) throw new UsageError(`${what} takes exactly one more argument`);
+    return rest[0];
+  };
+  if (a['overlay-list'] === true) return { kind: 'overlay-list' };
+  const clean = last(a['overlay-clean']);
+  if (clean !== undefined) return { kind: 'overlay-clean', name: clean };
+  const exp = last(a['overlay-export']);
+  if (exp !== undefined) return { kind: 'overlay-export', name: exp, file: one('--overlay-export=NAME FILE.tar') };
+  const imp = last(a['overlay-import']);
+  if (imp !== undefined) return { kind: 'overlay-import', file: imp, name: one('--overlay-import=FILE.tar NAME') };
+  return null;
+}
+
 export function usageText(): string {
   // The help text never depends on the arguments.
   let text = '';
@@ -92,6 +123,8 @@ export function parseCommandLine(args: readonly string[]): CliResult {
   const a = parser(args).parseSync();
   if (a['help'] === true || a['version'] === true) return { kind: 'done' };
   const command = [...a._.map(String), ...strings(a['--'])];
+  const action = overlayAction(a, command);
+  if (action !== null) return action;
   return {
     kind: 'run',
     options: {
@@ -120,6 +153,12 @@ export function parseCommandLine(args: readonly string[]): CliResult {
         privateDev: a['private-dev'] === true,
         privateEtc: last(a['private-etc']),
         disableMnt: a['disable-mnt'] === true,
+      },
+      root: {
+        chroot: last(a['chroot']),
+        overlay: last(a['overlay']),
+        overlayTmpfs: a['overlay-tmpfs'] === true,
+        overlayLower: last(a['overlay-lower']),
       },
     },
   };

@@ -3,6 +3,8 @@
 import { userInfo } from 'node:os';
 import { parseCommandLine, usageText } from './cli.js';
 import { hostProbe } from './fs/probe.js';
+import { runOverlayCommand } from './overlay/commands.js';
+import { rootLayers, rootSpec } from './overlay/root.js';
 import { buildEnvironment } from './environment.js';
 import { TsjailError, UsageError } from './errors.js';
 import { execHelper, findHelper } from './launch.js';
@@ -17,13 +19,15 @@ export function main(args: readonly string[]): number {
   if (cli.kind === 'done') return 0;
   const user = userInfo();
   const caller = { uid: user.uid, home: user.homedir };
+  if (cli.kind !== 'run') return runOverlayCommand(cli, caller.home);
   const options = normalizeOptions(cli.options, { home: caller.home });
   setLogLevel(options.log);
-  const cwd = process.cwd();
-  const resolved = resolveProgram(options.command, process.env, cwd);
+  const root = rootSpec(options.root, caller.home);
+  const cwd = root === null ? process.cwd() : '/';
+  const resolved = resolveProgram(options.command, process.env, cwd, rootLayers(root));
   debug(`program ${resolved.program}, argv ${JSON.stringify(resolved.argv)}`);
   const env = buildEnvironment(process.env, options);
-  const plan = buildPlan(options, { resolved, env, cwd, caller, probe: hostProbe });
+  const plan = buildPlan(options, { resolved, env, cwd, caller, probe: hostProbe, root });
   if (options.printPlan) {
     process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
     return 0;

@@ -2,6 +2,7 @@
  * time, profiles). Normalised and validated once, then frozen. */
 import { OptionError } from './errors.js';
 import { expandUserPath } from './fs/paths.js';
+import { checkOverlayName } from './overlay/store.js';
 import type { LogLevel } from './log.js';
 
 /** The sandbox's filesystem (issue 4). Paths are absolute and normalised;
@@ -44,6 +45,35 @@ export interface RawFilesystemOptions {
   privateDev?: boolean;
   privateEtc?: string | undefined;
   disableMnt?: boolean;
+}
+
+/** A new root (issue 7). */
+export interface RootOptions {
+  readonly chroot: string | null;
+  /** --overlay=NAME: a managed overlay kept under ~/.local/share/tsjail. */
+  readonly overlay: string | null;
+  readonly overlayTmpfs: boolean;
+  /** --overlay-lower=A:B: more read-only layers, top first. */
+  readonly overlayLower: readonly string[];
+}
+
+export interface RawRootOptions {
+  chroot?: string | undefined;
+  overlay?: string | undefined;
+  overlayTmpfs?: boolean;
+  overlayLower?: string | undefined;
+}
+
+function normalizeRoot(raw: RawRootOptions, home: string): RootOptions {
+  const chroot = raw.chroot === undefined ? null : expandUserPath('--chroot', raw.chroot, home);
+  if (chroot === '/') throw new OptionError('--chroot: / is already the root');
+  const overlay = raw.overlay === undefined ? null : checkOverlayName('--overlay', raw.overlay);
+  if (overlay !== null && raw.overlayTmpfs) throw new OptionError('--overlay and --overlay-tmpfs cannot be used together');
+  const lowers = raw.overlayLower === undefined ? [] : raw.overlayLower.split(':').map((p) => expandUserPath('--overlay-lower', p, home));
+  if (lowers.length > 0 && overlay === null && !raw.overlayTmpfs) {
+    throw new OptionError('--overlay-lower needs --overlay=NAME or --overlay-tmpfs');
+  }
+  return Object.freeze({ chroot, overlay, overlayTmpfs: raw.overlayTmpfs ?? false, overlayLower: Object.freeze(lowers) });
 }
 
 /** What normalising needs to know about the caller. */
@@ -107,6 +137,7 @@ export interface SandboxOptions {
   /** --rmenv=NAME. */
   readonly removeEnv: readonly string[];
   readonly filesystem: FilesystemOptions;
+  readonly root: RootOptions;
 }
 
 /** What the CLI hands over, before checks. */
@@ -120,6 +151,7 @@ export interface RawOptions {
   env?: readonly string[];
   rmenv?: readonly string[];
   filesystem?: RawFilesystemOptions;
+  root?: RawRootOptions;
 }
 
 export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
@@ -131,6 +163,7 @@ export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   setEnv: new Map<string, string>(),
   removeEnv: Object.freeze([]),
   filesystem: normalizeFilesystem({}, '/'),
+  root: normalizeRoot({}, '/'),
 });
 
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
@@ -180,5 +213,6 @@ export function normalizeOptions(raw: RawOptions, ctx: OptionContext = { home: '
     setEnv: parseEnv(raw.env ?? []),
     removeEnv: checkEnvNames(raw.rmenv ?? []),
     filesystem: normalizeFilesystem(raw.filesystem ?? {}, ctx.home),
+    root: normalizeRoot(raw.root ?? {}, ctx.home),
   });
 }

@@ -4,7 +4,7 @@ import { filesystemOps, type Caller } from '../fs/build.js';
 import type { FsProbe } from '../fs/probe.js';
 import type { SandboxOptions } from '../options.js';
 import type { ResolvedProgram } from '../program.js';
-import { PLAN_VERSION, type NamespaceName, type SandboxPlan } from './types.js';
+import { PLAN_VERSION, type NamespaceName, type RootSpec, type SandboxPlan } from './types.js';
 
 export interface PlanContext {
   readonly resolved: ResolvedProgram;
@@ -14,6 +14,8 @@ export interface PlanContext {
   readonly caller: Caller;
   /** How the filesystem builder sees the host. */
   readonly probe: FsProbe;
+  /** A new root, already prepared (overlay directories made). */
+  readonly root: RootSpec | null;
 }
 
 export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPlan {
@@ -27,9 +29,13 @@ export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPla
     program: ctx.resolved.program,
     argv: [...ctx.resolved.argv],
     env: [...ctx.env],
-    cwd: ctx.cwd,
+    // Inside a new root the caller's directory means nothing.
+    cwd: ctx.root === null ? ctx.cwd : '/',
     capsKeep: [],
     sources: [],
-    mounts: filesystemOps(options.filesystem, !options.noProfile, ctx.caller, ctx.probe),
+    // A new root brings its own /proc, /dev, /sys and /tmp; the host's
+    // default policy does not apply inside it.
+    mounts: filesystemOps(options.filesystem, !options.noProfile && ctx.root === null, ctx.caller, ctx.probe),
+    root: ctx.root,
   };
 }

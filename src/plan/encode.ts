@@ -2,7 +2,7 @@
  * everything; the checks here only turn a mistake into a clear error before
  * the helper runs. */
 import { PlanError } from '../errors.js';
-import { NAMESPACES, PLAN_VERSION, type MountOp, type SandboxPlan } from './types.js';
+import { NAMESPACES, PLAN_VERSION, type MountOp, type RootSpec, type SandboxPlan } from './types.js';
 
 export const PLAN_MAX = 1024 * 1024;
 
@@ -17,6 +17,7 @@ const enum Tag {
   CapsKeep = 0x08,
   Source = 0x09,
   Mount = 0x10,
+  Root = 0x50,
 }
 
 const MOUNT_KINDS: Record<MountOp['op'], number> = {
@@ -28,6 +29,26 @@ const MF_READ_ONLY = 2;
 const MF_USER_OWNED = 4;
 const MF_SOUND = 8;
 const MF_DRI = 16;
+
+/** u16-length-prefixed strings. */
+function prefixed(paths: readonly string[]): Buffer[] {
+  return paths.flatMap((p) => {
+    if (p.includes('\0')) throw new PlanError(`plan: a NUL byte in ${JSON.stringify(p)}`);
+    const b = Buffer.from(p, 'utf8');
+    const len = Buffer.alloc(2);
+    len.writeUInt16LE(b.length, 0);
+    return [len, b];
+  });
+}
+
+function rootRecord(r: RootSpec): Buffer {
+  const overlay = r.overlay !== null;
+  const tmpfs = r.overlay === 'tmpfs';
+  const head = Buffer.from([(overlay ? 1 : 0) | (tmpfs ? 2 : 0), r.lowers.length]);
+  const paths = [r.base];
+  if (r.overlay !== null && r.overlay !== 'tmpfs') paths.push(r.overlay.upper, r.overlay.work);
+  return Buffer.concat([head, ...prefixed([...paths, ...r.lowers])]);
+}
 
 function mountRecord(m: MountOp): Buffer {
   let flags = 0;
@@ -63,15 +84,7 @@ function mountRecord(m: MountOp): Buffer {
   head.writeUInt8(flags, 1);
   head.writeUInt16LE(mode, 2);
   head.writeUInt16LE(paths.length, 4);
-  const parts = [head];
-  for (const p of paths) {
-    if (p.includes('\0')) throw new PlanError(`plan: a NUL byte in ${JSON.stringify(p)}`);
-    const b = Buffer.from(p, 'utf8');
-    const len = Buffer.alloc(2);
-    len.writeUInt16LE(b.length, 0);
-    parts.push(len, b);
-  }
-  return Buffer.concat(parts);
+  return Buffer.concat([head, ...prefixed(paths)]);
 }
 
 const FLAG_NO_NEW_PRIVS = 1;
@@ -142,5 +155,6 @@ export function encodePlan(plan: SandboxPlan): Buffer {
     w.record(Tag.Source, Buffer.concat([u64(BigInt(s.mtimeNs)), Buffer.from(s.path, 'utf8')]));
   }
   for (const m of plan.mounts) w.record(Tag.Mount, mountRecord(m));
+  if (plan.root !== null) w.record(Tag.Root, rootRecord(plan.root));
   return w.finish();
 }

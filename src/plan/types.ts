@@ -29,6 +29,16 @@ export type MountOp =
 
 export type MountOpName = MountOp['op'];
 
+/** A new root: a chroot directory, or an overlay whose lowest layer is
+ * that directory ('/' for the host's root). */
+export interface RootSpec {
+  readonly base: string;
+  /** null: a plain chroot; 'tmpfs': a throw-away upper layer. */
+  readonly overlay: null | 'tmpfs' | { readonly upper: string; readonly work: string };
+  /** More read-only layers above base, top first. */
+  readonly lowers: readonly string[];
+}
+
 export interface SandboxPlan {
   readonly version: typeof PLAN_VERSION;
   readonly namespaces: readonly NamespaceName[];
@@ -45,4 +55,5 @@ export interface SandboxPlan {
   readonly capsKeep: readonly number[];
   readonly sources: readonly PlanSource[];
   readonly mounts: readonly MountOp[];
+  readonly root: RootSpec | null;
 }
