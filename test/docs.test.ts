@@ -12,8 +12,10 @@ const pages = readdirSync(manDir).filter((f) => /\.[1-8]$/.test(f));
 describe('documentation', () => {
   it.each(pages)('mandoc -Tlint is clean on %s', (page) => {
     const r = spawnSync('mandoc', ['-Tlint', join(manDir, page)], { encoding: 'utf8' });
-    expect(r.stdout + r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    // Our own pages are not installed where mandoc looks up references.
+    const own = /STYLE: referenced manual not found: Xr (tsjail|tsjail\.conf|tsjail-profile) \d/;
+    const lines = (r.stdout + r.stderr).split('\n').filter((l) => l !== '' && !own.test(l));
+    expect(lines).toEqual([]);
   });
 
   it('every option in --help is in tsjail.1 and README.md', () => {

@@ -24,6 +24,7 @@ const base: SandboxPlan = {
   capsKeep: [],
   sources: [],
   mounts: [],
+  root: null,
 };
 
 let n = 0;
@@ -84,10 +85,23 @@ describe('round trip', () => {
         { op: 'bind', src: '/srv/a', dst: '/home/u', readOnly: true, optional: false },
         { op: 'dev', sound: true, dri: false },
       ],
+      root: { base: '/srv/image', overlay: { upper: '/home/u/o/upper', work: '/home/u/o/work' }, lowers: ['/srv/l1', '/srv/l2'] },
     };
     const r = helper(encodePlan(plan));
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(plan);
+  });
+
+  it('the other root forms come back equal', () => {
+    for (const root of [
+      { base: '/srv/image', overlay: null, lowers: [] },
+      { base: '/', overlay: 'tmpfs', lowers: ['/srv/l1'] },
+    ] as const) {
+      const plan: SandboxPlan = { ...base, root: { ...root, lowers: [...root.lowers] } };
+      const r = helper(encodePlan(plan));
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual(plan);
+    }
   });
 
   it('a plan at the size limit is read whole', () => {
@@ -127,6 +141,8 @@ describe('malformed plans are refused before any namespace is created', () => {
     ['whitelist entry absolute', encodePlan({ ...base, mounts: [{ op: 'whitelist', path: '/tmp', entries: ['/etc'], optional: false }] }), /not a normalised relative path/],
     ['whitelist entry escaping', encodePlan({ ...base, mounts: [{ op: 'whitelist', path: '/tmp', entries: ['a/../..'], optional: false }] }), /not a normalised relative path/],
     ['tmpfs on /', encodePlan({ ...base, mounts: [{ op: 'tmpfs', path: '/', mode: 0o755, userOwned: false, optional: false }] }), /tmpfs of \/ is not allowed/],
+    ['chroot into /', encodePlan({ ...base, root: { base: '/', overlay: null, lowers: [] } }), /a chroot into \/ changes nothing/],
+    ['relative layer', encodePlan({ ...base, root: { base: '/srv', overlay: 'tmpfs', lowers: ['l1'] } }), /ROOT is not a normalised absolute path/],
     ['unknown mount kind', patch(encodePlan({ ...base, mounts: [{ op: 'mkdir', path: '/tmp/x' }] }), (b) => { b[b.length - 14] = 99; }), /unknown mount operation 99/],
   ];
 
