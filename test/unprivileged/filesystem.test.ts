@@ -154,7 +154,7 @@ describe('symlink attacks', () => {
     const l = links();
     const base: SandboxPlan = {
       version: 1, namespaces: ['pid', 'mount', 'ipc', 'uts'], noNewPrivs: true, log: 'normal',
-      hostname: null, program: '/bin/true', argv: ['true'], env: [], cwd: null, capsKeep: [], sources: [], mounts: [],
+      hostname: null, program: '/bin/true', argv: ['true'], env: [], cwd: null, capsKeep: [], sources: [], mounts: [], root: null,
     };
     const ops: MountOp[] = [
       { op: 'mkdir', path: `${l.root}/sub` },

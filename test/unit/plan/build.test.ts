@@ -13,6 +13,7 @@ const ctx = {
   cwd: '/tmp',
   caller: { uid: 1000, home: '/home/u' },
   probe: emptyHost,
+  root: null,
 };
 
 describe('buildPlan', () => {
@@ -38,6 +39,7 @@ describe('buildPlan', () => {
           .map((path) => ({ op: 'blacklist', path, optional: true })),
         ...['/proc/sys', '/proc/irq', '/proc/bus', '/proc/fs'].map((path) => ({ op: 'read-only', path, optional: true })),
       ],
+      root: null,
     });
   });
 
@@ -45,6 +47,13 @@ describe('buildPlan', () => {
     const plan = buildPlan(normalizeOptions({ hostname: 'box', quiet: true }), ctx);
     expect(plan.hostname).toBe('box');
     expect(plan.log).toBe('quiet');
+  });
+
+  it('with a new root: no host defaults, cwd /', () => {
+    const plan = buildPlan(normalizeOptions({}), { ...ctx, root: { base: '/srv/img', overlay: null, lowers: [] } });
+    expect(plan.mounts).toEqual([]);
+    expect(plan.cwd).toBe('/');
+    expect(plan.root).toEqual({ base: '/srv/img', overlay: null, lowers: [] });
   });
 });
 
