@@ -3,6 +3,8 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { afterEach, beforeEach, expect } from 'vitest';
+import type { SandboxPlan } from '../src/plan/types.js';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -154,3 +156,34 @@ export function startTsjail(args: readonly string[]) {
 export function fieldOf(status: string, key: string): string | undefined {
   return status.split('\n').find((l) => l.startsWith(`${key}:`))?.split(/\s+/).slice(1).join(' ');
 }
+
+/** Registers hooks that check the host's mount table is the same after
+ * each test as before it; extra(), if given, runs after each test too. */
+export function keepHostMountsUnchanged(extra?: () => void): void {
+  const mountinfo = () => readFileSync('/proc/self/mountinfo', 'utf8');
+  let before = '';
+  beforeEach(() => {
+    before = mountinfo();
+  });
+  afterEach(() => {
+    expect(mountinfo()).toBe(before);
+    extra?.();
+  });
+}
+
+/** The smallest valid plan: tests spread it and change what they test. */
+export const MINIMAL_PLAN: SandboxPlan = {
+  version: 1,
+  namespaces: ['pid', 'mount', 'ipc', 'uts'],
+  noNewPrivs: true,
+  log: 'normal',
+  hostname: null,
+  program: '/bin/true',
+  argv: ['true'],
+  env: [],
+  cwd: null,
+  capsKeep: [],
+  sources: [],
+  mounts: [],
+  root: null,
+};

@@ -3,8 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { tsjail } from '../helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keepHostMountsUnchanged, tsjail } from '../helpers.js';
 import { makeRootfs, snapshot } from '../rootfs.js';
 
 const work = mkdtempSync('/root/tjtest-chroot-');
@@ -26,15 +26,7 @@ afterAll(() => {
   for (const n of names) rmSync(join(store, n), { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
 });
-const mountinfo = () => readFileSync('/proc/self/mountinfo', 'utf8');
-let before = '';
-beforeEach(() => {
-  before = mountinfo();
-});
-afterEach(() => {
-  expect(mountinfo()).toBe(before);
-  expect(snapshot(rootfs)).toBe(base);
-});
+keepHostMountsUnchanged(() => expect(snapshot(rootfs)).toBe(base));
 
 describe('--chroot', () => {
   it('shows the root filesystem, not the host, with the sandbox init as PID 1', () => {

@@ -4,17 +4,10 @@
  * visible to root), never under /tmp, which is a tmpfs inside. */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tsjail } from '../helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { keepHostMountsUnchanged, tsjail } from '../helpers.js';
 
-const mountinfo = () => readFileSync('/proc/self/mountinfo', 'utf8');
-let before = '';
-beforeEach(() => {
-  before = mountinfo();
-});
-afterEach(() => {
-  expect(mountinfo()).toBe(before);
-});
+keepHostMountsUnchanged();
 
 const work = mkdtempSync('/root/tjtest-fs-');
 afterAll(() => rmSync(work, { recursive: true, force: true }));

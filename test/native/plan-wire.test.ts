@@ -6,26 +6,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodePlan, PLAN_MAX } from '../../src/plan/encode.js';
 import type { SandboxPlan } from '../../src/plan/types.js';
-import { HELPER } from '../helpers.js';
+import { HELPER, MINIMAL_PLAN } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tjtest-plan-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const base: SandboxPlan = {
-  version: 1,
-  namespaces: ['pid', 'mount', 'ipc', 'uts'],
-  noNewPrivs: true,
-  log: 'normal',
-  hostname: null,
-  program: '/bin/true',
-  argv: ['true'],
-  env: [],
-  cwd: null,
-  capsKeep: [],
-  sources: [],
-  mounts: [],
-  root: null,
-};
+const base: SandboxPlan = MINIMAL_PLAN;
 
 let n = 0;
 /** Runs the helper on plan bytes, optionally under strace to see clone(). */

@@ -4,10 +4,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { encodePlan } from '../../src/plan/encode.js';
-import type { MountOp, SandboxPlan } from '../../src/plan/types.js';
-import { asUser, setuidHelper, TSJAIL, tsjailAsUser } from '../helpers.js';
+import type { MountOp } from '../../src/plan/types.js';
+import { asUser, keepHostMountsUnchanged, MINIMAL_PLAN, setuidHelper, TSJAIL, tsjailAsUser } from '../helpers.js';
 
 const user = inject('testUser');
 const home = user.home;
@@ -15,19 +15,13 @@ let suid: ReturnType<typeof setuidHelper>;
 const run = (args: string[], script: string) =>
   tsjailAsUser([...args, '--', 'sh', '-c', script], { user, env: { TSJAIL_HELPER: suid.path }, cwd: home });
 
-const mountinfo = () => readFileSync('/proc/self/mountinfo', 'utf8');
-let before = '';
 const etcPasswd = readFileSync('/etc/passwd', 'utf8');
 
 beforeAll(() => {
   suid = setuidHelper();
 });
 afterAll(() => suid.dispose());
-beforeEach(() => {
-  before = mountinfo();
-});
-afterEach(() => {
-  expect(mountinfo()).toBe(before);
+keepHostMountsUnchanged(() => {
   expect(readFileSync('/etc/passwd', 'utf8')).toBe(etcPasswd);
   for (const f of ['/etc/tjtest-made', '/root/tjtest-made', '/root/sub']) expect(existsSync(f), f).toBe(false);
 });
@@ -152,10 +146,6 @@ describe('symlink attacks', () => {
   /** Plans written by hand: the helper itself must refuse the links. */
   it('in a hand-written plan: every operation on a symlinked path is refused', () => {
     const l = links();
-    const base: SandboxPlan = {
-      version: 1, namespaces: ['pid', 'mount', 'ipc', 'uts'], noNewPrivs: true, log: 'normal',
-      hostname: null, program: '/bin/true', argv: ['true'], env: [], cwd: null, capsKeep: [], sources: [], mounts: [], root: null,
-    };
     const ops: MountOp[] = [
       { op: 'mkdir', path: `${l.root}/sub` },
       { op: 'mkdir', path: `${l.etc}/tjtest-made` },
@@ -169,7 +159,7 @@ describe('symlink attacks', () => {
       { op: 'bind', src: l.etc, dst: home, readOnly: false, optional: false },
     ];
     for (const op of ops) {
-      const r = asUser(user, [suid.path, '--plan-fd=0'], { input: encodePlan({ ...base, mounts: [op] }) });
+      const r = asUser(user, [suid.path, '--plan-fd=0'], { input: encodePlan({ ...MINIMAL_PLAN, mounts: [op] }) });
       expect(r.status, JSON.stringify(op)).toBe(1);
       expect(r.stderr, JSON.stringify(op)).toMatch(/symbolic link|not in your home|for root only|not a directory you own|only your home/);
     }

@@ -2,8 +2,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { setuidHelper, TSJAIL, tsjailAsUser } from '../helpers.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { keepHostMountsUnchanged, setuidHelper, TSJAIL, tsjailAsUser } from '../helpers.js';
 import { chownSync, makeRootfs, snapshot } from '../rootfs.js';
 
 const user = inject('testUser');
@@ -13,8 +13,6 @@ let userOwned = '';
 let parent = '';
 const store = () => join(user.home, '.local', 'share', 'tsjail', 'overlays');
 const run = (args: string[]) => tsjailAsUser(args, { user, env: { TSJAIL_HELPER: suid.path }, cwd: user.home });
-const mountinfo = () => readFileSync('/proc/self/mountinfo', 'utf8');
-let before = '';
 let etc = '';
 
 beforeAll(() => {
@@ -30,13 +28,7 @@ afterAll(() => {
   rmSync(parent, { recursive: true, force: true });
   rmSync(join(user.home, '.local'), { recursive: true, force: true });
 });
-beforeEach(() => {
-  before = mountinfo();
-});
-afterEach(() => {
-  expect(mountinfo()).toBe(before);
-  expect(snapshot('/etc')).toBe(etc);
-});
+keepHostMountsUnchanged(() => expect(snapshot('/etc')).toBe(etc));
 
 describe('unprivileged chroot and overlays', () => {
   it('--overlay=NAME over a root-owned base works and stays in the user\'s own dirs', () => {
