@@ -23,6 +23,11 @@ static int fail(struct reader *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(r->err, r->errlen, fmt, ap);
 	va_end(ap);
+	/* Messages quote plan bytes (a hostname, an ENV name, a mount path):
+	 * keep the reason on one line, free of control characters. */
+	for (char *c = r->err; r->errlen > 0 && *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	return -1;
 }
 
