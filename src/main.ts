@@ -46,6 +46,12 @@ export function run(args: readonly string[]): void {
       process.exitCode = e.exitCode;
       return;
     }
+    // A failed system call (ENOENT, EACCES, ...): one line, like any error.
+    if (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string') {
+      error(e.message);
+      process.exitCode = 1;
+      return;
+    }
     throw e;
   }
 }

@@ -1,6 +1,6 @@
 /** Managed overlays: upper and work directories kept, owned by the caller,
  * under ~/.local/share/tsjail/overlays/NAME. */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { OptionError, PlanError } from '../errors.js';
 
@@ -33,7 +33,12 @@ export function ensureOverlay(home: string, name: string): OverlayDirs {
   const d = overlayDirs(home, name);
   mkdirSync(overlaysDir(home), { recursive: true, mode: 0o700 });
   for (const p of [d.dir, d.upper, d.work]) {
-    if (!existsSync(p)) mkdirSync(p, { mode: p === d.upper ? 0o755 : 0o700 });
+    try {
+      mkdirSync(p, { mode: p === d.upper ? 0o755 : 0o700 });
+    } catch (e) {
+      // Already there is fine: the helper checks what it is.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
   }
   return d;
 }
