@@ -14,18 +14,29 @@ function uidOf(name: string): number | null {
   }
 }
 
-export default function setup(project: TestProject): () => void {
-  let created = false;
-  if (uidOf(USER) === null) {
-    execFileSync('useradd', ['--create-home', '--home-dir', `/home/${USER}`, '--shell', '/bin/sh', USER]);
-    created = true;
+function remove(): void {
+  // userdel refuses while a process of the user runs; the tests end theirs,
+  // but give the kernel a moment to reap them.
+  for (let i = 0; i < 20; i++) {
+    try {
+      execFileSync('userdel', ['--remove', USER], { stdio: 'ignore' });
+      return;
+    } catch {
+      execFileSync('sleep', ['0.25']);
+    }
   }
+  process.stderr.write(`warning: could not remove the test user ${USER}\n`);
+}
+
+export default function setup(project: TestProject): () => void {
+  // A user left by an interrupted run starts over from a clean home.
+  if (uidOf(USER) !== null) remove();
+  if (existsSync(`/home/${USER}`)) execFileSync('rm', ['-rf', `/home/${USER}`]);
+  execFileSync('useradd', ['--create-home', '--home-dir', `/home/${USER}`, '--shell', '/bin/sh', USER]);
   const uid = uidOf(USER) as number;
   const gid = Number(execFileSync('id', ['-g', USER], { encoding: 'utf8' }).trim());
   project.provide('testUser', { name: USER, uid, gid, home: `/home/${USER}` });
-  return () => {
-    if (created && existsSync(`/home/${USER}`)) execFileSync('userdel', ['--remove', USER], { stdio: 'ignore' });
-  };
+  return remove;
 }
 
 declare module 'vitest' {

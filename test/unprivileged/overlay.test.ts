@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { keepHostMountsUnchanged, setuidHelper, TSJAIL, tsjailAsUser } from '../helpers.js';
-import { chownSync, makeRootfs, snapshot } from '../rootfs.js';
+import { makeRootfs, snapshot } from '../rootfs.js';
 
 const user = inject('testUser');
 let suid: ReturnType<typeof setuidHelper>;
@@ -70,10 +70,9 @@ describe('unprivileged chroot and overlays', () => {
 
   it('refuses an upper directory that is not the user\'s', () => {
     const dirs = join(store(), 'stolen');
-    mkdirSync(dirs, { recursive: true });
-    chownSync(join(user.home, '.local'), user.uid, user.gid);
+    mkdirSync(join(dirs, 'work'), { recursive: true });
     symlinkSync('/etc', join(dirs, 'upper'));
-    mkdirSync(join(dirs, 'work'));
+    spawnSync('chown', ['-hR', `${user.uid}:${user.gid}`, join(user.home, '.local')]);
     const r = run(['--overlay=stolen', '--', 'true']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/overlay upper .*: a symbolic link on the path \(refused\)/);
