@@ -1,6 +1,7 @@
 /** The command line: firejail's spelling (--opt=value), yargs underneath.
  * tsjail [options] [--] [program [args...]] */
-import yargs, { type Argv } from 'yargs';
+import { createRequire } from 'node:module';
+import type { Argv } from 'yargs';
 import { UsageError } from './errors.js';
 import type { RawOptions } from './options.js';
 import type { OverlayCommand } from './overlay/commands.js';
@@ -46,8 +47,16 @@ const ROOT_OPTIONS: readonly [string, 'value' | 'optional' | 'flag', string][] =
   ['overlay-import', 'value', 'Read the layer tar FILE into the overlay named after it, and exit'],
 ];
 
+/** yargs takes about 70 ms to load: loaded only when a command line is
+ * parsed, not by the launcher links (src/desktop/wrapper.ts). require() of
+ * an ES module works on the Node versions yargs 18 itself needs. */
+function loadYargs(): (args: string[]) => Argv {
+  const mod = createRequire(import.meta.url)('yargs') as { default?: unknown };
+  return (typeof mod === 'function' ? mod : mod.default) as (args: string[]) => Argv;
+}
+
 function parser(args: readonly string[]): Argv {
-  return yargs([...args])
+  return loadYargs()([...args])
     .scriptName('tsjail')
     .usage('Usage: tsjail [options] [--] [program [arguments...]]\n\n' +
       'Runs program (default: your shell) in a sandbox: new pid, mount, ipc and uts\n' +
