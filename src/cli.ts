@@ -2,6 +2,7 @@
  * tsjail [options] [--] [program [args...]] */
 import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
+import { DESKTOP_OPTIONS, desktopCommand, type DesktopCommand } from './desktop/commands.js';
 import { UsageError } from './errors.js';
 import type { RawOptions } from './options.js';
 import type { OverlayCommand } from './overlay/commands.js';
@@ -12,7 +13,8 @@ export const VERSION = '0.1.0';
 export type CliResult =
   | { readonly kind: 'run'; readonly options: RawOptions }
   | { readonly kind: 'done' }
-  | OverlayCommand;
+  | OverlayCommand
+  | DesktopCommand;
 
 /** Filesystem options: name, kind ('value': takes one; 'optional': bare or
  * with a value; 'flag'), help. */
@@ -79,7 +81,8 @@ function parser(args: readonly string[]): Argv {
     .option('rmenv', { type: 'string', requiresArg: true, description: 'Remove NAME from the program\'s environment' })
     .group(FS_OPTIONS.map((o) => o[0]), 'Filesystem:')
     .group(ROOT_OPTIONS.map((o) => o[0]), 'Chroot and overlays:')
-    .options(Object.fromEntries([...FS_OPTIONS, ...ROOT_OPTIONS].map(([name, type, description]) => [
+    .group(DESKTOP_OPTIONS.map((o) => o[0]), 'Launchers:')
+    .options(Object.fromEntries([...FS_OPTIONS, ...ROOT_OPTIONS, ...DESKTOP_OPTIONS].map(([name, type, description]) => [
       name,
       type === 'flag' ? { type: 'boolean' as const, description }
         : { type: 'string' as const, requiresArg: type === 'value', description },
@@ -132,7 +135,7 @@ export function parseCommandLine(args: readonly string[]): CliResult {
   const a = parser(args).parseSync();
   if (a['help'] === true || a['version'] === true) return { kind: 'done' };
   const command = [...a._.map(String), ...strings(a['--'])];
-  const action = overlayAction(a, command);
+  const action = overlayAction(a, command) ?? desktopCommand(a, command);
   if (action !== null) return action;
   return {
     kind: 'run',

@@ -2,6 +2,7 @@
  * exit code. */
 import { userInfo } from 'node:os';
 import { parseCommandLine, usageText } from './cli.js';
+import { runDesktopCommand } from './desktop/commands.js';
 import { wrapperName } from './desktop/lookup.js';
 import { wrapperRun } from './desktop/wrapper.js';
 import { hostProbe } from './fs/probe.js';
@@ -21,6 +22,7 @@ export function main(args: readonly string[]): number {
   if (cli.kind === 'done') return 0;
   const user = userInfo();
   const caller = { uid: user.uid, home: user.homedir };
+  if (cli.kind === 'desktop') return runDesktopCommand(cli, caller, process.env);
   if (cli.kind !== 'run') return runOverlayCommand(cli, caller.home);
   return sandbox(cli.options, caller, null);
 }
