@@ -1,6 +1,8 @@
 /** The command line: firejail's spelling (--opt=value), yargs underneath.
  * tsjail [options] [--] [program [args...]] */
-import yargs, { type Argv } from 'yargs';
+import { createRequire } from 'node:module';
+import type { Argv } from 'yargs';
+import { DESKTOP_OPTIONS, desktopCommand, type DesktopCommand } from './desktop/commands.js';
 import { UsageError } from './errors.js';
 import type { RawOptions } from './options.js';
 import type { OverlayCommand } from './overlay/commands.js';
@@ -11,7 +13,8 @@ export const VERSION = '0.1.0';
 export type CliResult =
   | { readonly kind: 'run'; readonly options: RawOptions }
   | { readonly kind: 'done' }
-  | OverlayCommand;
+  | OverlayCommand
+  | DesktopCommand;
 
 /** Filesystem options: name, kind ('value': takes one; 'optional': bare or
  * with a value; 'flag'), help. */
@@ -46,8 +49,16 @@ const ROOT_OPTIONS: readonly [string, 'value' | 'optional' | 'flag', string][] =
   ['overlay-import', 'value', 'Read the layer tar FILE into the overlay named after it, and exit'],
 ];
 
+/** yargs takes about 70 ms to load: loaded only when a command line is
+ * parsed, not by the launcher links (src/desktop/wrapper.ts). require() of
+ * an ES module works on the Node versions yargs 18 itself needs. */
+function loadYargs(): (args: string[]) => Argv {
+  const mod = createRequire(import.meta.url)('yargs') as { default?: unknown };
+  return (typeof mod === 'function' ? mod : mod.default) as (args: string[]) => Argv;
+}
+
 function parser(args: readonly string[]): Argv {
-  return yargs([...args])
+  return loadYargs()([...args])
     .scriptName('tsjail')
     .usage('Usage: tsjail [options] [--] [program [arguments...]]\n\n' +
       'Runs program (default: your shell) in a sandbox: new pid, mount, ipc and uts\n' +
@@ -70,7 +81,8 @@ function parser(args: readonly string[]): Argv {
     .option('rmenv', { type: 'string', requiresArg: true, description: 'Remove NAME from the program\'s environment' })
     .group(FS_OPTIONS.map((o) => o[0]), 'Filesystem:')
     .group(ROOT_OPTIONS.map((o) => o[0]), 'Chroot and overlays:')
-    .options(Object.fromEntries([...FS_OPTIONS, ...ROOT_OPTIONS].map(([name, type, description]) => [
+    .group(DESKTOP_OPTIONS.map((o) => o[0]), 'Launchers:')
+    .options(Object.fromEntries([...FS_OPTIONS, ...ROOT_OPTIONS, ...DESKTOP_OPTIONS].map(([name, type, description]) => [
       name,
       type === 'flag' ? { type: 'boolean' as const, description }
         : { type: 'string' as const, requiresArg: type === 'value', description },
@@ -123,7 +135,7 @@ export function parseCommandLine(args: readonly string[]): CliResult {
   const a = parser(args).parseSync();
   if (a['help'] === true || a['version'] === true) return { kind: 'done' };
   const command = [...a._.map(String), ...strings(a['--'])];
-  const action = overlayAction(a, command);
+  const action = overlayAction(a, command) ?? desktopCommand(a, command);
   if (action !== null) return action;
   return {
     kind: 'run',

@@ -92,3 +92,18 @@ export function execHelper(helper: string, plan: Buffer, extraArgs: readonly str
   const errno = koffi.errno();
   throw new HelperError('execve', `cannot execute the helper '${helper}': ${c.strerror(errno)}`, errno);
 }
+
+/** Replaces this process with program itself, no sandbox (a launcher link
+ * run inside a sandbox, src/desktop). Returns only by throwing. */
+export function execProgram(
+  program: string,
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): never {
+  const c = libc();
+  restoreStdio(c);
+  const envp = Object.entries(env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
+  c.execve(program, [...argv, null], [...envp, null]);
+  const errno = koffi.errno();
+  throw new HelperError('execve', `cannot execute '${program}': ${c.strerror(errno)}`, errno);
+}

@@ -2,29 +2,46 @@
  * exit code. */
 import { userInfo } from 'node:os';
 import { parseCommandLine, usageText } from './cli.js';
+import { runDesktopCommand } from './desktop/commands.js';
+import { wrapperName } from './desktop/lookup.js';
+import { wrapperRun } from './desktop/wrapper.js';
 import { hostProbe } from './fs/probe.js';
 import { runOverlayCommand } from './overlay/commands.js';
 import { rootLayers, rootSpec } from './overlay/root.js';
 import { buildEnvironment } from './environment.js';
 import { TsjailError, UsageError } from './errors.js';
-import { execHelper, findHelper } from './launch.js';
+import { execHelper, execProgram, findHelper } from './launch.js';
 import { debug, error, setLogLevel } from './log.js';
-import { normalizeOptions } from './options.js';
+import { normalizeOptions, type RawOptions } from './options.js';
 import { buildPlan } from './plan/build.js';
 import { encodePlan } from './plan/encode.js';
-import { resolveProgram } from './program.js';
+import { resolveProgram, type ResolvedProgram } from './program.js';
 
 export function main(args: readonly string[]): number {
   const cli = parseCommandLine(args);
   if (cli.kind === 'done') return 0;
   const user = userInfo();
   const caller = { uid: user.uid, home: user.homedir };
+  if (cli.kind === 'desktop') return runDesktopCommand(cli, caller, process.env);
   if (cli.kind !== 'run') return runOverlayCommand(cli, caller.home);
-  const options = normalizeOptions(cli.options, { home: caller.home });
+  return sandbox(cli.options, caller, null);
+}
+
+/** tsjail started through a launcher link named PROGRAM (src/desktop). */
+function wrapper(name: string, args: readonly string[]): number {
+  const user = userInfo();
+  const w = wrapperRun(name, args, process.env, process.cwd(), user.homedir);
+  if (w.kind === 'direct') return execProgram(w.resolved.program, w.resolved.argv, process.env);
+  return sandbox(w.options, { uid: user.uid, home: user.homedir }, w.resolved);
+}
+
+/** The run path; program: already found (by a launcher link), or null. */
+function sandbox(raw: RawOptions, caller: { uid: number; home: string }, program: ResolvedProgram | null): number {
+  const options = normalizeOptions(raw, { home: caller.home });
   setLogLevel(options.log);
   const root = rootSpec(options.root, caller.home);
   const cwd = root === null ? process.cwd() : '/';
-  const resolved = resolveProgram(options.command, process.env, cwd, rootLayers(root));
+  const resolved = program ?? resolveProgram(options.command, process.env, cwd, rootLayers(root));
   debug(`program ${resolved.program}, argv ${JSON.stringify(resolved.argv)}`);
   const env = buildEnvironment(process.env, options);
   const plan = buildPlan(options, { resolved, env, cwd, caller, probe: hostProbe, root });
@@ -36,13 +53,16 @@ export function main(args: readonly string[]): number {
   return execHelper(helper, encodePlan(plan));
 }
 
-export function run(args: readonly string[]): void {
+/** invokedAs: process.argv[1]; a name other than tsjail's is a launcher
+ * link's. */
+export function run(args: readonly string[], invokedAs = 'tsjail'): void {
+  const name = wrapperName(invokedAs);
   try {
-    process.exitCode = main(args);
+    process.exitCode = name === null ? main(args) : wrapper(name, args);
   } catch (e) {
     if (e instanceof TsjailError) {
       error(e.message);
-      if (e instanceof UsageError) process.stderr.write(`\n${usageText()}\n`);
+      if (e instanceof UsageError && name === null) process.stderr.write(`\n${usageText()}\n`);
       process.exitCode = e.exitCode;
       return;
     }

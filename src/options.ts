@@ -132,6 +132,10 @@ export interface SandboxOptions {
   readonly log: LogLevel;
   readonly printPlan: boolean;
   readonly noProfile: boolean;
+  /** The profile to use, by name: set by the launcher links (src/desktop)
+   * to the program's name; consumed by the profile module. null: the
+   * default choice. */
+  readonly profile: string | null;
   /** --env=NAME=VALUE, applied after the allowlist. */
   readonly setEnv: ReadonlyMap<string, string>;
   /** --rmenv=NAME. */
@@ -148,6 +152,7 @@ export interface RawOptions {
   quiet?: boolean;
   printPlan?: boolean;
   noProfile?: boolean;
+  profile?: string | undefined;
   env?: readonly string[];
   rmenv?: readonly string[];
   filesystem?: RawFilesystemOptions;
@@ -160,6 +165,7 @@ export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   log: 'normal',
   printPlan: false,
   noProfile: false,
+  profile: null,
   setEnv: new Map<string, string>(),
   removeEnv: Object.freeze([]),
   filesystem: normalizeFilesystem({}, '/'),
@@ -210,6 +216,7 @@ export function normalizeOptions(raw: RawOptions, ctx: OptionContext = { home: '
     log: raw.debug ? 'debug' : raw.quiet ? 'quiet' : 'normal',
     printPlan: raw.printPlan ?? false,
     noProfile: raw.noProfile ?? false,
+    profile: raw.profile ?? null,
     setEnv: parseEnv(raw.env ?? []),
     removeEnv: checkEnvNames(raw.rmenv ?? []),
     filesystem: normalizeFilesystem(raw.filesystem ?? {}, ctx.home),
