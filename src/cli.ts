@@ -1,15 +1,36 @@
 /** The command line: firejail's spelling (--opt=value), yargs underneath.
  * tsjail [options] [--] [program [args...]] */
-import yargs, { type Argv } from 'yargs';
+import yargs, { type Argv, type Options } from 'yargs';
 import { UsageError } from './errors.js';
 import type { RawOptions } from './options.js';
+import { commandLineRows, toRawOptions, type OptionValue, type OptionValues } from './options-schema.js';
 
 export const VERSION = '0.1.0';
 
 /** 'done': yargs has printed the help or the version. */
 export type CliResult =
-  | { readonly kind: 'run'; readonly options: RawOptions }
+  | {
+      readonly kind: 'run';
+      /** What the command line asked for, as the options table's values:
+       * merged with the profile's before RawOptions (main.ts). */
+      readonly values: OptionValues;
+      readonly command: readonly string[];
+      /** The command line alone, as RawOptions. */
+      readonly options: RawOptions;
+    }
   | { readonly kind: 'done' };
+
+/** The yargs options, from the options table (src/options-schema.ts). */
+function yargsOptions(): Record<string, Options> {
+  const out: Record<string, Options> = {};
+  for (const row of commandLineRows()) {
+    const description = row.arg === undefined ? row.describe : `${row.describe} (${row.arg})`;
+    out[row.name] = row.kind === 'flag'
+      ? { type: 'boolean', description }
+      : { type: 'string', requiresArg: row.kind !== 'optional', description };
+  }
+  return out;
+}
 
 function parser(args: readonly string[]): Argv {
   return yargs([...args])
@@ -26,13 +47,7 @@ function parser(args: readonly string[]): Argv {
       'duplicate-arguments-array': true,
       'short-option-groups': false,
     })
-    .option('debug', { type: 'boolean', description: 'Print a line for every step to stderr' })
-    .option('quiet', { type: 'boolean', description: 'Print no messages but errors' })
-    .option('print-plan', { type: 'boolean', description: 'Print the sandbox plan as JSON and run nothing' })
-    .option('hostname', { type: 'string', requiresArg: true, description: 'Set the hostname inside the sandbox' })
-    .option('noprofile', { type: 'boolean', description: 'Use no security profile' })
-    .option('env', { type: 'string', requiresArg: true, description: 'Set NAME=VALUE in the program\'s environment' })
-    .option('rmenv', { type: 'string', requiresArg: true, description: 'Remove NAME from the program\'s environment' })
+    .options(yargsOptions())
     .help('help', 'Show this help and exit')
     .version('version', 'Show the version and exit', `tsjail ${VERSION}`)
     .strict()
@@ -65,17 +80,16 @@ export function parseCommandLine(args: readonly string[]): CliResult {
   const a = parser(args).parseSync();
   if (a['help'] === true || a['version'] === true) return { kind: 'done' };
   const command = [...a._.map(String), ...strings(a['--'])];
-  return {
-    kind: 'run',
-    options: {
-      command,
-      hostname: last(a['hostname']),
-      debug: a['debug'] === true,
-      quiet: a['quiet'] === true,
-      printPlan: a['print-plan'] === true,
-      noProfile: a['noprofile'] === true,
-      env: strings(a['env']),
-      rmenv: strings(a['rmenv']),
-    },
-  };
+  const values = new Map<string, OptionValue>();
+  for (const row of commandLineRows()) {
+    const v: unknown = a[row.name];
+    if (v === undefined) continue;
+    switch (row.kind) {
+      case 'flag': if (v === true) values.set(row.name, true); break;
+      case 'value': { const s = last(v); if (s !== undefined) values.set(row.name, s); break; }
+      case 'optional': { const s = last(v); values.set(row.name, s === undefined || s === '' ? true : s); break; }
+      case 'list': values.set(row.name, strings(v)); break;
+    }
+  }
+  return { kind: 'run', values, command, options: toRawOptions(values, command) };
 }

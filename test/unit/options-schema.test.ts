@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine } from '../../src/cli.js';
+import {
+  commandLineRows, directiveRows, enforcement, FIREJAIL_ALIASES, OPTION_TABLE, optionRow, SECTIONS, toRawOptions,
+} from '../../src/options-schema.js';
+
+describe('the options table', () => {
+  it('has one row per name, each directive in a known section', () => {
+    const names = OPTION_TABLE.map((r) => r.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const r of directiveRows()) expect(SECTIONS).toContain(r.section);
+    for (const [, to] of FIREJAIL_ALIASES) for (const [name] of to) expect(optionRow(name)).toBeDefined();
+  });
+
+  it('puts on the command line exactly the rows with an option behind them', () => {
+    const cli = commandLineRows().map((r) => r.name).sort();
+    expect(cli).toEqual(['debug', 'env', 'hostname', 'ignore', 'noprofile', 'print-plan', 'profile', 'profile-check',
+      'profile-convert', 'quiet', 'rmenv']);
+    for (const r of OPTION_TABLE) {
+      expect(enforcement(r) === 'option', r.name).toBe(r.field !== undefined);
+    }
+  });
+
+  it('turns values into RawOptions by kind', () => {
+    expect(toRawOptions(new Map<string, boolean | string | string[]>([
+      ['hostname', 'h'], ['env', ['A=1']], ['quiet', true], ['blacklist', ['/x']], ['profile', 'p'],
+    ]), ['ls'])).toEqual({ command: ['ls'], hostname: 'h', env: ['A=1'], quiet: true });
+  });
+
+  it('parses the command line through the same rows', () => {
+    const r = parseCommandLine(['--profile=firefox', '--ignore=net', '--ignore', 'seccomp', '--hostname=x', '--', 'ls']);
+    if (r.kind !== 'run') throw new Error('expected run');
+    expect(Object.fromEntries(r.values)).toEqual({ profile: 'firefox', ignore: ['net', 'seccomp'], hostname: 'x' });
+    expect(r.command).toEqual(['ls']);
+  });
+});
