@@ -1,6 +1,6 @@
-/** tsjail: args -> options -> plan -> helper; any error -> one line and its
- * exit code. */
-import { parseCommandLine, usageText } from './cli.js';
+/** tsjail: args -> profile -> options -> plan -> helper; any error -> one
+ * line and its exit code. */
+import { parseCommandLine, usageText, VERSION } from './cli.js';
 import { buildEnvironment } from './environment.js';
 import { TsjailError, UsageError } from './errors.js';
 import { execHelper, findHelper } from './launch.js';
@@ -8,17 +8,29 @@ import { debug, error, setLogLevel } from './log.js';
 import { normalizeOptions } from './options.js';
 import { buildPlan } from './plan/build.js';
 import { encodePlan } from './plan/encode.js';
+import { applyProfile, loadRunProfile, profileCommand, profileContext, profileSources } from './profile/index.js';
 import { resolveProgram } from './program.js';
 
 export function main(args: readonly string[]): number {
   const cli = parseCommandLine(args);
   if (cli.kind === 'done') return 0;
-  const options = normalizeOptions(cli.options);
-  setLogLevel(options.log);
+  // The command line's log level holds while the profile is read.
+  setLogLevel(normalizeOptions(cli.options).log);
   const cwd = process.cwd();
+  const pctx = profileContext(process.env, cwd);
+  const text = profileCommand(cli.values, pctx, VERSION);
+  if (text !== null) {
+    process.stdout.write(text);
+    return 0;
+  }
+  const profile = loadRunProfile(cli.values, cli.command, pctx);
+  const options = normalizeOptions(applyProfile(profile, cli.values, cli.command));
+  setLogLevel(options.log);
   const resolved = resolveProgram(options.command, process.env, cwd);
   debug(`program ${resolved.program}, argv ${JSON.stringify(resolved.argv)}`);
-  const plan = buildPlan(options, { resolved, env: buildEnvironment(process.env, options), cwd });
+  const plan = buildPlan(options, {
+    resolved, env: buildEnvironment(process.env, options), cwd, sources: profileSources(profile),
+  });
   if (options.printPlan) {
     process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
     return 0;

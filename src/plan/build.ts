@@ -2,13 +2,15 @@
  * tested without running anything. */
 import type { SandboxOptions } from '../options.js';
 import type { ResolvedProgram } from '../program.js';
-import { PLAN_VERSION, type NamespaceName, type SandboxPlan } from './types.js';
+import { PLAN_VERSION, type NamespaceName, type PlanSource, type SandboxPlan } from './types.js';
 
 export interface PlanContext {
   readonly resolved: ResolvedProgram;
   /** NAME=value, already reduced to the allowlist. */
   readonly env: readonly string[];
   readonly cwd: string;
+  /** The profile files the options came from, with their mtimes. */
+  readonly sources?: readonly PlanSource[];
 }
 
 export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPlan {
@@ -24,6 +26,6 @@ export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPla
     env: [...ctx.env],
     cwd: ctx.cwd,
     capsKeep: [],
-    sources: [],
+    sources: [...(ctx.sources ?? [])],
   };
 }
