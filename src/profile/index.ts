@@ -94,8 +94,15 @@ export function applyProfile(p: LoadedProfile | null, cli: OptionValues, command
   return toRawOptions(mergeValues(p, cli), command);
 }
 
+/** The most SOURCE records a plan may hold (TSJ_MAX_SOURCES, native/plan.h). */
+export const MAX_PLAN_SOURCES = 64;
+
 export function profileSources(p: LoadedProfile | null): readonly PlanSource[] {
-  return p === null ? [] : p.sources;
+  if (p === null) return [];
+  if (p.sources.length > MAX_PLAN_SOURCES) {
+    throw new TsjailError(`profile ${p.file} reads ${p.sources.length} files; a sandbox plan records at most ${MAX_PLAN_SOURCES}`);
+  }
+  return p.sources;
 }
 
 /** --profile-check=FILE and --profile-convert=FILE: the text to print, or
