@@ -24,7 +24,7 @@ export type CliResult =
 function yargsOptions(): Record<string, Options> {
   const out: Record<string, Options> = {};
   for (const row of commandLineRows()) {
-    const description = row.arg === undefined ? row.describe : `${row.describe} (${row.arg})`;
+    const description = row.arg === undefined || row.describe.includes(row.arg) ? row.describe : `${row.describe} (${row.arg})`;
     out[row.name] = row.kind === 'flag'
       ? { type: 'boolean', description }
       : { type: 'string', requiresArg: row.kind !== 'optional', description };
