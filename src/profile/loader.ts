@@ -160,7 +160,7 @@ class Loader {
     this.stack.push(path);
     for (const l of lines) this.line(path, format, l);
     if (format === 'ini' && extname(path) === '.ini') {
-      for (const local of localFiles(path, this.o.dirs, this.exists)) this.load(local, 'ini', { file: path, line: 0 });
+      for (const local of localFiles(path, this.o.dirs, this.exists)) this.load(local, 'ini', null);
     }
     this.stack.pop();
     return format;
