@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -54,7 +55,7 @@ static bool tmpfs_allowed(const struct tsj_creds *cr, const char *p)
 static bool whitelist_allowed(const struct tsj_creds *cr, const char *p)
 {
 	static const char *const roots[] = { "/tmp", "/var", "/etc", "/opt", "/srv", "/media",
-		"/mnt", "/run/media", "/usr/share", "/dev", NULL };
+		"/mnt", "/run", "/usr/share", "/dev", NULL };
 	if (strcmp(p, "/home") == 0 || under_home(cr, p) || in_run_user(cr, p))
 		return true;
 	for (const char *const *r = roots; *r; r++)
@@ -241,8 +242,7 @@ static int placeholder(const struct tsj_creds *cr, const char *p)
 {
 	char parent[4096];
 	const char *name;
-	size_t len = strlen(p) + 1;
-	if (report_fd < 0 || reported + len > REPORT_MAX)
+	if (report_fd < 0 || reported + strlen(p) + 48 > REPORT_MAX)
 		return -1;
 	split(p, parent, sizeof parent, &name);
 	int pfd = path_open(cr, AT_FDCWD, parent, false);
@@ -256,27 +256,49 @@ static int placeholder(const struct tsj_creds *cr, const char *p)
 		debug("blacklist %s: not there, and cannot be made by the caller either", p);
 		return -1;
 	}
-	if (write(report_fd, p, len) != (ssize_t)len)
-		die_errno("report placeholder %s", p);
-	reported += len;
 	int fd = path_open(cr, pfd, name, true);
 	close(pfd);
-	if (fd < 0)
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0)
 		die_errno("open placeholder %s", p);
+	/* The parent removes it later by path on the host: with the inode, so
+	 * that it removes this directory and nothing else. */
+	char rec[4200];
+	int n = snprintf(rec, sizeof rec, "%llu %llu %s", (unsigned long long)st.st_dev,
+			 (unsigned long long)st.st_ino, p);
+	if (n < 0 || (size_t)n >= sizeof rec || reported + (size_t)n + 1 > REPORT_MAX)
+		die("placeholder %s: too many placeholders", p);
+	if (write(report_fd, rec, (size_t)n + 1) != n + 1)
+		die_errno("report placeholder %s", p);
+	reported += (size_t)n + 1;
 	debug("blacklist %s: not there yet; a placeholder keeps it from being made", p);
 	return fd;
 }
 
-void mount_remove_placeholder(const struct tsj_creds *cr, const char *p)
+void mount_remove_placeholder(const struct tsj_creds *cr, const char *record)
 {
+	char *end;
+	unsigned long long dev = strtoull(record, &end, 10);
+	if (*end != ' ')
+		return;
+	unsigned long long ino = strtoull(end + 1, &end, 10);
+	if (*end != ' ' || end[1] != '/')
+		return;
+	const char *p = end + 1;
 	char parent[4096];
 	const char *name;
 	split(p, parent, sizeof parent, &name);
 	int pfd = path_open(cr, AT_FDCWD, parent, false);
 	if (pfd < 0)
 		return;
+	/* Only the very directory the sandbox made, and only if still empty. */
+	struct stat st;
+	if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
+	    st.st_dev != (dev_t)dev || st.st_ino != (ino_t)ino) {
+		close(pfd);
+		return;
+	}
 	path_as_user(cr);
-	/* Only an empty directory goes: what the sandbox made, untouched. */
 	if (unlinkat(pfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
 		warn_msg("cannot remove the placeholder %s: %s", p, strerror(errno));
 	path_as_root(cr);
@@ -289,7 +311,9 @@ static void op_blacklist(const struct tsj_creds *cr, const struct tsj_mount *m)
 	static int stash = -1;
 	const char *p = m->paths[0];
 	int fd = path_open(cr, AT_FDCWD, p, false);
-	if (fd < 0 && errno == ENOENT)
+	/* A blacklist the user asked for is kept from being created; one
+	 * marked optional (a profile's, a default) is skipped when missing. */
+	if (fd < 0 && errno == ENOENT && !(m->flags & TSJ_MF_OPTIONAL))
 		fd = placeholder(cr, p);
 	else if (fd < 0)
 		fd = open_target(cr, m, p);
@@ -498,7 +522,9 @@ static void op_dev(const struct tsj_creds *cr, const struct tsj_mount *m)
 
 void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int report)
 {
-	report_fd = report;
+	/* Placeholders are made on the host's filesystem only: inside a new
+	 * root, the parent could not tell where they are. */
+	report_fd = plan->root == NULL ? report : -1;
 	/* Nothing mounted below may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
 		die_errno("mount(/, MS_REC|MS_SLAVE)");

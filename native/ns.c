@@ -128,8 +128,7 @@ static void cleanup(const struct tsj_creds *cr, int report)
 	}
 	buf[got] = '\0';
 	for (size_t i = 0; i < got; i += strlen(buf + i) + 1)
-		if (buf[i] == '/')
-			mount_remove_placeholder(cr, buf + i);
+		mount_remove_placeholder(cr, buf + i);
 	close(report);
 }
 

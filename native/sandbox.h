@@ -17,8 +17,9 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr);
 void mount_check(const struct tsj_plan *plan, const struct tsj_creds *cr);
 void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int report);
 /* The parent, after the sandbox ended: removes a placeholder the child
- * reported on the report pipe (an empty directory, as the caller). */
-void mount_remove_placeholder(const struct tsj_creds *cr, const char *path);
+ * reported on the report pipe ("DEV INO PATH"), as the caller, only if the
+ * host's PATH is still that very, empty directory. */
+void mount_remove_placeholder(const struct tsj_creds *cr, const char *record);
 
 /* root.c: root_check runs before any namespace exists (the site's policy);
  * root_switch in the child, first of all mounts. */

@@ -1,53 +1,41 @@
 /** The command line: firejail's spelling (--opt=value), yargs underneath.
  * tsjail [options] [--] [program [args...]] */
 import { createRequire } from 'node:module';
-import type { Argv } from 'yargs';
-import { DESKTOP_OPTIONS, desktopCommand, type DesktopCommand } from './desktop/commands.js';
+import type { Argv, Options } from 'yargs';
+import { desktopCommand, type DesktopCommand } from './desktop/commands.js';
 import { UsageError } from './errors.js';
 import type { RawOptions } from './options.js';
+import { commandLineRows, toRawOptions, type OptionValue, type OptionValues } from './options-schema.js';
 import type { OverlayCommand } from './overlay/commands.js';
 
 export const VERSION = '0.1.0';
 
 /** 'done': yargs has printed the help or the version. */
 export type CliResult =
-  | { readonly kind: 'run'; readonly options: RawOptions }
+  | {
+      readonly kind: 'run';
+      /** What the command line asked for, as the options table's values:
+       * merged with the profile's before RawOptions (main.ts). */
+      readonly values: OptionValues;
+      readonly command: readonly string[];
+      /** The command line alone, as RawOptions. */
+      readonly options: RawOptions;
+    }
   | { readonly kind: 'done' }
   | OverlayCommand
   | DesktopCommand;
 
-/** Filesystem options: name, kind ('value': takes one; 'optional': bare or
- * with a value; 'flag'), help. */
-const FS_OPTIONS: readonly [string, 'value' | 'optional' | 'flag', string][] = [
-  ['blacklist', 'value', 'Make PATH an empty, unreadable node (repeatable)'],
-  ['noblacklist', 'value', 'Cancel a blacklist of PATH from a profile or the defaults'],
-  ['whitelist', 'value', 'Keep only whitelisted entries of their directory visible (repeatable)'],
-  ['nowhitelist', 'value', 'Cancel a whitelist of PATH'],
-  ['read-only', 'value', 'Make PATH read-only (repeatable)'],
-  ['read-write', 'value', 'Make PATH writable again (not if read-only on the host)'],
-  ['noexec', 'value', 'Mount PATH noexec, nosuid, nodev'],
-  ['tmpfs', 'value', 'Mount an empty tmpfs on DIR (root only)'],
-  ['bind', 'value', 'Bind-mount SRC on DST, given as SRC,DST (root only)'],
-  ['mkdir', 'value', 'Create directory PATH (in your home, /tmp or /run/user) as you'],
-  ['mkfile', 'value', 'Create empty file PATH (in your home, /tmp or /run/user) as you'],
-  ['private', 'optional', 'An empty, temporary home; --private=DIR: DIR as home'],
-  ['private-tmp', 'flag', 'An empty /tmp (without the X11 socket directory)'],
-  ['private-dev', 'flag', 'A private /dev with only basic devices'],
-  ['private-etc', 'value', 'Keep only these comma-separated entries of /etc'],
-  ['disable-mnt', 'flag', 'Hide /mnt, /media, /run/media and /run/mount'],
-];
-
-/** Root options: the same shape. */
-const ROOT_OPTIONS: readonly [string, 'value' | 'optional' | 'flag', string][] = [
-  ['chroot', 'value', 'Switch root to DIR (fresh /proc, private /dev, /sys read-only, tmpfs /tmp inside)'],
-  ['overlay', 'value', 'An overlay named NAME over / (or over --chroot=DIR), kept in ~/.local/share/tsjail'],
-  ['overlay-tmpfs', 'flag', 'A throw-away overlay over / (or over --chroot=DIR)'],
-  ['overlay-lower', 'value', 'More read-only layers A:B (top first) under the overlay'],
-  ['overlay-list', 'flag', 'List your overlays and exit'],
-  ['overlay-clean', 'value', 'Delete overlay NAME and exit'],
-  ['overlay-export', 'value', 'Write overlay NAME\'s layer to the tar file given after it, and exit'],
-  ['overlay-import', 'value', 'Read the layer tar FILE into the overlay named after it, and exit'],
-];
+/** The yargs options, from the options table (src/options-schema.ts). */
+function yargsOptions(): Record<string, Options> {
+  const out: Record<string, Options> = {};
+  for (const row of commandLineRows()) {
+    const description = row.arg === undefined || row.describe.includes(row.arg) ? row.describe : `${row.describe} (${row.arg})`;
+    out[row.name] = row.kind === 'flag'
+      ? { type: 'boolean', description }
+      : { type: 'string', requiresArg: row.kind !== 'optional', description };
+  }
+  return out;
+}
 
 /** yargs takes about 70 ms to load: loaded only when a command line is
  * parsed, not by the launcher links (src/desktop/wrapper.ts). require() of
@@ -72,21 +60,7 @@ function parser(args: readonly string[]): Argv {
       'duplicate-arguments-array': true,
       'short-option-groups': false,
     })
-    .option('debug', { type: 'boolean', description: 'Print a line for every step to stderr' })
-    .option('quiet', { type: 'boolean', description: 'Print no messages but errors' })
-    .option('print-plan', { type: 'boolean', description: 'Print the sandbox plan as JSON and run nothing' })
-    .option('hostname', { type: 'string', requiresArg: true, description: 'Set the hostname inside the sandbox' })
-    .option('noprofile', { type: 'boolean', description: 'Use no security profile' })
-    .option('env', { type: 'string', requiresArg: true, description: 'Set NAME=VALUE in the program\'s environment' })
-    .option('rmenv', { type: 'string', requiresArg: true, description: 'Remove NAME from the program\'s environment' })
-    .group(FS_OPTIONS.map((o) => o[0]), 'Filesystem:')
-    .group(ROOT_OPTIONS.map((o) => o[0]), 'Chroot and overlays:')
-    .group(DESKTOP_OPTIONS.map((o) => o[0]), 'Launchers:')
-    .options(Object.fromEntries([...FS_OPTIONS, ...ROOT_OPTIONS, ...DESKTOP_OPTIONS].map(([name, type, description]) => [
-      name,
-      type === 'flag' ? { type: 'boolean' as const, description }
-        : { type: 'string' as const, requiresArg: type === 'value', description },
-    ])))
+    .options(yargsOptions())
     .help('help', 'Show this help and exit')
     .version('version', 'Show the version and exit', `tsjail ${VERSION}`)
     .strict()
@@ -109,7 +83,7 @@ function strings(v: unknown): string[] {
 }
 
 /** The overlay commands: they run no sandbox. */
-function overlayAction(a: Record<string, unknown>, rest: readonly string[]): CliResult | null {
+function overlayAction(a: Record<string, unknown>, rest: readonly string[]): OverlayCommand | null {
   const one = (what: string): string => {
     if (rest.length !== 1 || !rest[0]) throw new UsageError(`${what} takes exactly one more argument`);
     return rest[0];
@@ -137,41 +111,16 @@ export function parseCommandLine(args: readonly string[]): CliResult {
   const command = [...a._.map(String), ...strings(a['--'])];
   const action = overlayAction(a, command) ?? desktopCommand(a, command);
   if (action !== null) return action;
-  return {
-    kind: 'run',
-    options: {
-      command,
-      hostname: last(a['hostname']),
-      debug: a['debug'] === true,
-      quiet: a['quiet'] === true,
-      printPlan: a['print-plan'] === true,
-      noProfile: a['noprofile'] === true,
-      env: strings(a['env']),
-      rmenv: strings(a['rmenv']),
-      filesystem: {
-        blacklist: strings(a['blacklist']),
-        noblacklist: strings(a['noblacklist']),
-        whitelist: strings(a['whitelist']),
-        nowhitelist: strings(a['nowhitelist']),
-        readOnly: strings(a['read-only']),
-        readWrite: strings(a['read-write']),
-        noexec: strings(a['noexec']),
-        tmpfs: strings(a['tmpfs']),
-        bind: strings(a['bind']),
-        mkdir: strings(a['mkdir']),
-        mkfile: strings(a['mkfile']),
-        private: last(a['private']),
-        privateTmp: a['private-tmp'] === true,
-        privateDev: a['private-dev'] === true,
-        privateEtc: last(a['private-etc']),
-        disableMnt: a['disable-mnt'] === true,
-      },
-      root: {
-        chroot: last(a['chroot']),
-        overlay: last(a['overlay']),
-        overlayTmpfs: a['overlay-tmpfs'] === true,
-        overlayLower: last(a['overlay-lower']),
-      },
-    },
-  };
+  const values = new Map<string, OptionValue>();
+  for (const row of commandLineRows()) {
+    const v: unknown = a[row.name];
+    if (v === undefined) continue;
+    switch (row.kind) {
+      case 'flag': if (v === true) values.set(row.name, true); break;
+      case 'value': { const s = last(v); if (s !== undefined) values.set(row.name, s); break; }
+      case 'optional': { const s = last(v); values.set(row.name, s === undefined || s === '' ? true : s); break; }
+      case 'list': values.set(row.name, strings(v)); break;
+    }
+  }
+  return { kind: 'run', values, command, options: toRawOptions(values, command) };
 }

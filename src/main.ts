@@ -1,7 +1,7 @@
-/** tsjail: args -> options -> plan -> helper; any error -> one line and its
- * exit code. */
+/** tsjail: args -> profile -> options -> plan -> helper; any error -> one
+ * line and its exit code. */
 import { userInfo } from 'node:os';
-import { parseCommandLine, usageText } from './cli.js';
+import { parseCommandLine, usageText, VERSION } from './cli.js';
 import { runDesktopCommand } from './desktop/commands.js';
 import { wrapperName } from './desktop/lookup.js';
 import { wrapperRun } from './desktop/wrapper.js';
@@ -12,9 +12,11 @@ import { buildEnvironment } from './environment.js';
 import { TsjailError, UsageError } from './errors.js';
 import { execHelper, execProgram, findHelper } from './launch.js';
 import { debug, error, setLogLevel } from './log.js';
-import { normalizeOptions, type RawOptions } from './options.js';
+import { normalizeOptions } from './options.js';
+import type { OptionValues } from './options-schema.js';
 import { buildPlan } from './plan/build.js';
 import { encodePlan } from './plan/encode.js';
+import { applyProfile, loadRunProfile, profileCommand, profileContext, profileSources } from './profile/index.js';
 import { resolveProgram, type ResolvedProgram } from './program.js';
 
 export function main(args: readonly string[]): number {
@@ -24,7 +26,14 @@ export function main(args: readonly string[]): number {
   const caller = { uid: user.uid, home: user.homedir };
   if (cli.kind === 'desktop') return runDesktopCommand(cli, caller, process.env);
   if (cli.kind !== 'run') return runOverlayCommand(cli, caller.home);
-  return sandbox(cli.options, caller, null);
+  // The command line's log level holds while the profile is read.
+  setLogLevel(normalizeOptions(cli.options, { home: caller.home }).log);
+  const text = profileCommand(cli.values, profileContext(process.env, process.cwd()), VERSION);
+  if (text !== null) {
+    process.stdout.write(text);
+    return 0;
+  }
+  return sandbox(cli.values, cli.command, caller, null);
 }
 
 /** tsjail started through a launcher link named PROGRAM (src/desktop). */
@@ -32,11 +41,20 @@ function wrapper(name: string, args: readonly string[]): number {
   const user = userInfo();
   const w = wrapperRun(name, args, process.env, process.cwd(), user.homedir);
   if (w.kind === 'direct') return execProgram(w.resolved.program, w.resolved.argv, process.env);
-  return sandbox(w.options, { uid: user.uid, home: user.homedir }, w.resolved);
+  return sandbox(w.values, w.command, { uid: user.uid, home: user.homedir }, w.resolved);
 }
 
-/** The run path; program: already found (by a launcher link), or null. */
-function sandbox(raw: RawOptions, caller: { uid: number; home: string }, program: ResolvedProgram | null): number {
+/** The run path: the profile under the command line's values, then the
+ * plan. program: already found (by a launcher link), or null. */
+function sandbox(
+  values: OptionValues,
+  command: readonly string[],
+  caller: { uid: number; home: string },
+  program: ResolvedProgram | null,
+): number {
+  const profile = loadRunProfile(values, command, profileContext(process.env, process.cwd()));
+  const given = values.get('blacklist');
+  const raw = { ...applyProfile(profile, values, command), blacklistExplicit: Array.isArray(given) ? given : [] };
   const options = normalizeOptions(raw, { home: caller.home });
   setLogLevel(options.log);
   const root = rootSpec(options.root, caller.home);
@@ -44,7 +62,9 @@ function sandbox(raw: RawOptions, caller: { uid: number; home: string }, program
   const resolved = program ?? resolveProgram(options.command, process.env, cwd, rootLayers(root));
   debug(`program ${resolved.program}, argv ${JSON.stringify(resolved.argv)}`);
   const env = buildEnvironment(process.env, options);
-  const plan = buildPlan(options, { resolved, env, cwd, caller, probe: hostProbe, root });
+  const plan = buildPlan(options, {
+    resolved, env, cwd, caller, probe: hostProbe, root, sources: profileSources(profile),
+  });
   if (options.printPlan) {
     process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
     return 0;

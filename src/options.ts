@@ -9,6 +9,9 @@ import type { LogLevel } from './log.js';
  * symlinks are resolved later, by the builder. */
 export interface FilesystemOptions {
   readonly blacklist: readonly string[];
+  /** The blacklists given on the command line (not by a profile): kept from
+   * being created when they do not exist yet. */
+  readonly blacklistExplicit: readonly string[];
   readonly noblacklist: readonly string[];
   readonly whitelist: readonly string[];
   readonly nowhitelist: readonly string[];
@@ -28,8 +31,12 @@ export interface FilesystemOptions {
   readonly disableMnt: boolean;
 }
 
+/** The filesystem fields of RawOptions (flat, as the options table maps
+ * them). */
 export interface RawFilesystemOptions {
   blacklist?: readonly string[];
+  /** Set by main.ts from the command line alone (no row of the table). */
+  blacklistExplicit?: readonly string[];
   noblacklist?: readonly string[];
   whitelist?: readonly string[];
   nowhitelist?: readonly string[];
@@ -40,10 +47,12 @@ export interface RawFilesystemOptions {
   mkdir?: readonly string[];
   mkfile?: readonly string[];
   bind?: readonly string[];
-  private?: string | undefined;
+  /** true (or ''): an empty home; a string: that directory. */
+  private?: string | boolean | undefined;
   privateTmp?: boolean;
   privateDev?: boolean;
-  privateEtc?: string | undefined;
+  /** Entries, each possibly a comma-separated list. */
+  privateEtc?: readonly string[] | undefined;
   disableMnt?: boolean;
 }
 
@@ -57,6 +66,7 @@ export interface RootOptions {
   readonly overlayLower: readonly string[];
 }
 
+/** The root fields of RawOptions. */
 export interface RawRootOptions {
   chroot?: string | undefined;
   overlay?: string | undefined;
@@ -94,10 +104,11 @@ function normalizeFilesystem(raw: RawFilesystemOptions, home: string): Filesyste
     return Object.freeze([expandUserPath('--bind', parts[0], home), expandUserPath('--bind', parts[1], home)] as const);
   });
   let priv: true | string | null = null;
-  if (raw.private !== undefined) priv = raw.private === '' ? true : expandUserPath('--private', raw.private, home);
+  if (raw.private === true || raw.private === '') priv = true;
+  else if (typeof raw.private === 'string') priv = expandUserPath('--private', raw.private, home);
   let privateEtc: string[] | null = null;
-  if (raw.privateEtc !== undefined) {
-    privateEtc = raw.privateEtc.split(',').filter((e) => e !== '').map((e) => {
+  if (raw.privateEtc !== undefined && raw.privateEtc.length > 0) {
+    privateEtc = raw.privateEtc.flatMap((l) => l.split(',')).map((e) => e.trim()).filter((e) => e !== '').map((e) => {
       const rel = e.replace(/^\/etc\//, '');
       if (rel.startsWith('/') || rel.split('/').some((c) => c === '' || c === '.' || c === '..')) {
         throw new OptionError(`--private-etc: '${e}' is not an entry of /etc`);
@@ -107,6 +118,7 @@ function normalizeFilesystem(raw: RawFilesystemOptions, home: string): Filesyste
   }
   return Object.freeze({
     blacklist: paths('--blacklist', raw.blacklist, home),
+    blacklistExplicit: paths('--blacklist', raw.blacklistExplicit, home),
     noblacklist: paths('--noblacklist', raw.noblacklist, home),
     whitelist: paths('--whitelist', raw.whitelist, home),
     nowhitelist: paths('--nowhitelist', raw.nowhitelist, home),
@@ -132,10 +144,6 @@ export interface SandboxOptions {
   readonly log: LogLevel;
   readonly printPlan: boolean;
   readonly noProfile: boolean;
-  /** The profile to use, by name: set by the launcher links (src/desktop)
-   * to the program's name; consumed by the profile module. null: the
-   * default choice. */
-  readonly profile: string | null;
   /** --env=NAME=VALUE, applied after the allowlist. */
   readonly setEnv: ReadonlyMap<string, string>;
   /** --rmenv=NAME. */
@@ -144,20 +152,21 @@ export interface SandboxOptions {
   readonly root: RootOptions;
 }
 
-/** What the CLI hands over, before checks. */
-export interface RawOptions {
+/** What the CLI hands over, before checks: the general fields. */
+export interface RawCoreOptions {
   command?: readonly string[];
   hostname?: string | undefined;
   debug?: boolean;
   quiet?: boolean;
   printPlan?: boolean;
   noProfile?: boolean;
-  profile?: string | undefined;
   env?: readonly string[];
   rmenv?: readonly string[];
-  filesystem?: RawFilesystemOptions;
-  root?: RawRootOptions;
 }
+
+/** What the CLI and profiles hand over, before checks: one flat record,
+ * each field filled by a row of the options table (options-schema.ts). */
+export type RawOptions = RawCoreOptions & RawFilesystemOptions & RawRootOptions;
 
 export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   command: Object.freeze([]),
@@ -165,7 +174,6 @@ export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   log: 'normal',
   printPlan: false,
   noProfile: false,
-  profile: null,
   setEnv: new Map<string, string>(),
   removeEnv: Object.freeze([]),
   filesystem: normalizeFilesystem({}, '/'),
@@ -216,10 +224,9 @@ export function normalizeOptions(raw: RawOptions, ctx: OptionContext = { home: '
     log: raw.debug ? 'debug' : raw.quiet ? 'quiet' : 'normal',
     printPlan: raw.printPlan ?? false,
     noProfile: raw.noProfile ?? false,
-    profile: raw.profile ?? null,
     setEnv: parseEnv(raw.env ?? []),
     removeEnv: checkEnvNames(raw.rmenv ?? []),
-    filesystem: normalizeFilesystem(raw.filesystem ?? {}, ctx.home),
-    root: normalizeRoot(raw.root ?? {}, ctx.home),
+    filesystem: normalizeFilesystem(raw, ctx.home),
+    root: normalizeRoot(raw, ctx.home),
   });
 }

@@ -1,15 +1,9 @@
-/** "Does program NAME have a tsjail profile?" for the launcher wrappers.
- *
- * A stand-in for the profile module's search (issue 5): at merge time,
- * profileFor() should become that module's lookup by name
- * (findProfileByName(name, defaultDirs(home)), which also falls back to
- * firejail's profiles), keeping TSJAIL_PROFILE_PATH first. */
+/** "Does program NAME have a tsjail profile?" for the launcher wrappers:
+ * the profile module's search directories (TSJAIL_PROFILE_PATH first), tsjail
+ * INI profiles only; firejail's own profiles do not make a launcher. */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The profiles shipped with tsjail: <package>/profiles. */
-export const SHIPPED_PROFILES = fileURLToPath(new URL('../../profiles', import.meta.url));
+import { defaultDirs } from '../profile/search.js';
 
 /** Profile names that are not programs: the fallbacks. */
 const NOT_PROGRAMS = new Set(['default', 'server']);
@@ -26,8 +20,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 /** Where NAME.ini is looked for, in order: TSJAIL_PROFILE_PATH
  * (colon-separated), ~/.config/tsjail, /etc/tsjail, the shipped profiles. */
 export function profileDirs(env: Env, home: string): string[] {
-  const extra = (env['TSJAIL_PROFILE_PATH'] ?? '').split(':').filter((d) => d.startsWith('/'));
-  return [...extra, join(home, '.config', 'tsjail'), '/etc/tsjail', SHIPPED_PROFILES];
+  return [...defaultDirs(home, env).tsjail];
 }
 
 function isFile(path: string): boolean {

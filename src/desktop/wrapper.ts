@@ -6,14 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { PlanError } from '../errors.js';
 import { DEFAULT_PATH } from '../environment.js';
-import type { RawOptions } from '../options.js';
+import type { OptionValue, OptionValues } from '../options-schema.js';
 import type { ResolvedProgram } from '../program.js';
 import { findRealProgram } from './lookup.js';
 import { profileFor, type Env } from './profiles.js';
 
 export type WrapperRun =
-  /** Start a sandbox with these options around this program. */
-  | { readonly kind: 'sandbox'; readonly options: RawOptions; readonly resolved: ResolvedProgram }
+  /** Start a sandbox around this program, with these command-line values
+   * (the profile named after the program, when it has one). */
+  | { readonly kind: 'sandbox'; readonly values: OptionValues; readonly command: readonly string[]; readonly resolved: ResolvedProgram }
   /** Already inside a sandbox: execve the program itself. */
   | { readonly kind: 'direct'; readonly resolved: ResolvedProgram };
 
@@ -37,7 +38,7 @@ export function wrapperRun(name: string, args: readonly string[], env: Env, cwd:
   // argv[0] is the name, as a shell looking the program up would pass it.
   const resolved: ResolvedProgram = { program, argv: [name, ...args] };
   if (insideSandbox(env)) return { kind: 'direct', resolved };
-  const options: RawOptions = { command: [name, ...args] };
-  if (profileFor(name, env, home) !== null) options.profile = name;
-  return { kind: 'sandbox', options, resolved };
+  const values = new Map<string, OptionValue>();
+  if (profileFor(name, env, home) !== null) values.set('profile', name);
+  return { kind: 'sandbox', values, command: [name, ...args], resolved };
 }

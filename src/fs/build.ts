@@ -33,7 +33,7 @@ const MNT_DIRS = ['/mnt', '/media', '/run/media', '/run/mount'];
  * is the one made into a tmpfs. */
 function whitelistRoots(caller: Caller): string[] {
   return [caller.home, `/run/user/${caller.uid}`, '/tmp', '/media', '/mnt', '/run/media', '/opt', '/srv',
-    '/usr/share', '/var', '/etc', '/dev'];
+    '/usr/share', '/var', '/etc', '/dev', '/run'];
 }
 
 class Ops {
@@ -80,9 +80,11 @@ export function filesystemOps(
   for (const raw of fs.whitelist) {
     const p = canon(raw);
     if (nowhite.has(p) || nowhite.has(raw)) continue;
+    // A whitelist of a whole top directory keeps all of it: nothing to do.
+    if (whitelistRoots(caller).includes(p)) continue;
     const base = whitelistRoots(caller).find((r) => within(p, r) && p !== r);
     if (base === undefined) {
-      throw new OptionError(`--whitelist: '${raw}' is not below your home, /tmp, /media, /mnt, /opt, /srv, /usr/share, /var, /etc or /dev`);
+      throw new OptionError(`--whitelist: '${raw}' is not below your home, /tmp, /media, /mnt, /opt, /srv, /usr/share, /var, /etc, /dev or /run`);
     }
     groups.set(base, [...(groups.get(base) ?? []), relativeTo(p, base)]);
   }
@@ -121,6 +123,14 @@ export function filesystemOps(
   }
   const tmpGroup = groups.get('/tmp');
   groups.delete('/tmp');
+  // /run first: it would hide /run/user/UID and /run/media, so they stay in
+  // it as entries and are then reduced themselves.
+  const runGroup = groups.get('/run');
+  if (runGroup) {
+    const inner = [`/run/user/${caller.uid}`, '/run/media'].filter((d) => groups.has(d)).map((d) => relativeTo(d, '/run'));
+    ops.add({ op: 'whitelist', path: '/run', entries: [...new Set([...runGroup, ...inner])], optional: true });
+    groups.delete('/run');
+  }
   for (const [dir, entries] of groups) {
     if (dir === '/dev') continue;
     ops.add({ op: 'whitelist', path: dir, entries, optional: true });
@@ -145,15 +155,19 @@ export function filesystemOps(
     for (const p of SYS_HIDDEN) ops.system('blacklist', p);
   }
 
-  // 7. The user's own read-only, read-write, noexec, tmpfs and bind.
-  for (const p of fs.readOnly) ops.add({ op: 'read-only', path: canon(p), optional: false });
-  for (const p of fs.noexec) ops.add({ op: 'noexec', path: canon(p), optional: false });
-  for (const p of fs.readWrite) ops.add({ op: 'read-write', path: canon(p), optional: false });
-  for (const p of fs.tmpfs) ops.add({ op: 'tmpfs', path: canon(p), mode: 0o755, userOwned: false, optional: false });
+  // 7. The user's own read-only, read-write, noexec, tmpfs and bind. As in
+  // firejail, a path that does not exist is skipped (profiles name many).
+  for (const p of fs.readOnly) ops.add({ op: 'read-only', path: canon(p), optional: true });
+  for (const p of fs.noexec) ops.add({ op: 'noexec', path: canon(p), optional: true });
+  for (const p of fs.readWrite) ops.add({ op: 'read-write', path: canon(p), optional: true });
+  for (const p of fs.tmpfs) ops.add({ op: 'tmpfs', path: canon(p), mode: 0o755, userOwned: false, optional: true });
   for (const [src, dst] of fs.bind) ops.add({ op: 'bind', src: canon(src), dst: canon(dst), readOnly: false, optional: false });
 
-  // 8. Blacklists last, so nothing above uncovers them.
+  // 8. Blacklists last, so nothing above uncovers them. Those given on the
+  // command line are not optional: the helper keeps a missing one from being
+  // created. The defaults' and profiles' are skipped when missing.
   const keep = new Set(fs.noblacklist.map(canon));
+  const explicit = new Set(fs.blacklistExplicit.map(canon));
   const black: string[] = [];
   if (defaults) {
     for (const p of SENSITIVE) {
@@ -165,11 +179,12 @@ export function filesystemOps(
     }
   }
   if (fs.disableMnt) for (const p of MNT_DIRS) if (probe.kind(p) === 'dir') black.push(p);
-  // A path that does not exist yet is still blacklisted: the helper keeps it
-  // from being created while the sandbox runs.
-  for (const p of fs.blacklist) black.push(canon(p));
+  for (const p of fs.blacklist) {
+    const c = canon(p);
+    if (explicit.has(c) || probe.kind(c) !== null) black.push(c);
+  }
   for (const p of [...new Set(black)]) {
-    if (!keep.has(p)) ops.add({ op: 'blacklist', path: p, optional: true });
+    if (!keep.has(p)) ops.add({ op: 'blacklist', path: p, optional: !explicit.has(p) });
   }
   return ops.list;
 }

@@ -4,7 +4,7 @@ import { filesystemOps, type Caller } from '../fs/build.js';
 import type { FsProbe } from '../fs/probe.js';
 import type { SandboxOptions } from '../options.js';
 import type { ResolvedProgram } from '../program.js';
-import { PLAN_VERSION, type NamespaceName, type RootSpec, type SandboxPlan } from './types.js';
+import { PLAN_VERSION, type NamespaceName, type PlanSource, type RootSpec, type SandboxPlan } from './types.js';
 
 export interface PlanContext {
   readonly resolved: ResolvedProgram;
@@ -16,6 +16,8 @@ export interface PlanContext {
   readonly probe: FsProbe;
   /** A new root, already prepared (overlay directories made). */
   readonly root: RootSpec | null;
+  /** The profile files the options came from, with their mtimes. */
+  readonly sources?: readonly PlanSource[];
 }
 
 export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPlan {
@@ -32,7 +34,7 @@ export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPla
     // Inside a new root the caller's directory means nothing.
     cwd: ctx.root === null ? ctx.cwd : '/',
     capsKeep: [],
-    sources: [],
+    sources: [...(ctx.sources ?? [])],
     // A new root brings its own /proc, /dev, /sys and /tmp; the host's
     // default policy does not apply inside it.
     mounts: filesystemOps(options.filesystem, !options.noProfile && ctx.root === null, ctx.caller, ctx.probe),

@@ -47,6 +47,18 @@ describe('--chroot', () => {
     expect(existsSync(join(rootfs, 'tmp', 'x'))).toBe(false);
   });
 
+  it('makes no placeholder inside a new root, and never touches the host\'s directory of that name', () => {
+    const host = `/srv/tjtest-empty-${process.pid}`;
+    mkdirSync(host);
+    try {
+      const r = tsjail([`--chroot=${rootfs}`, `--blacklist=${host}`, '--', '/bin/sh', '-c', `ls -d ${host} 2>&1`]);
+      expect(r.stdout).toMatch(/No such file or directory/);
+      expect(existsSync(host)).toBe(true);
+    } finally {
+      rmSync(host, { recursive: true, force: true });
+    }
+  });
+
   it('finds the program inside the new root', () => {
     const r = tsjail([`--chroot=${rootfs}`, '--', 'cat', '/etc/os-release']);
     expect(r.status, r.stderr).toBe(0);

@@ -24,7 +24,8 @@ const OUT = join(W, 'out');
 const MANIFEST = join(HOME, '.local', 'share', 'tsjail', 'desktop.json');
 const PATH = `${LINKS}:${BIN}:${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`;
 const ENV = {
-  PATH, HOME, TSJAIL_PROFILE_PATH: PROFILES, XDG_DATA_DIRS: DATA, TSJAIL_DESKTOP_MANIFEST: MANIFEST, XDG_DATA_HOME: undefined,
+  PATH, HOME, TSJAIL_PROFILE_PATH: PROFILES,
+    TSJAIL_PROFILE_DIRS: '/nonexistent-tjtest-profiles', XDG_DATA_DIRS: DATA, TSJAIL_DESKTOP_MANIFEST: MANIFEST, XDG_DATA_HOME: undefined,
 };
 const SETUP = ['--setup-desktop', `--bin-dir=${LINKS}`, `--applications-dir=${APPS}`];
 

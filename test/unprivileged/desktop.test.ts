@@ -59,6 +59,7 @@ beforeAll(() => {
     XDG_DATA_HOME: join(W, 'datahome'),
     XDG_DATA_DIRS: join(W, 'data'),
     TSJAIL_PROFILE_PATH: join(W, 'profiles'),
+    TSJAIL_PROFILE_DIRS: '/nonexistent-tjtest-profiles',
     TSJAIL_HELPER: suid.path,
   };
 });

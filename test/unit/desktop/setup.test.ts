@@ -58,6 +58,7 @@ beforeEach(() => {
   const env = {
     PATH: `${w.links}:${w.bin}:/usr/bin:/bin`,
     TSJAIL_PROFILE_PATH: w.profiles,
+    TSJAIL_PROFILE_DIRS: '/nonexistent-tjtest-profiles',
     XDG_DATA_DIRS: w.data,
     TSJAIL_DESKTOP_MANIFEST: join(w.home, '.local', 'share', 'tsjail', 'desktop.json'),
   };

@@ -1,0 +1,310 @@
+/** The option schema: ONE table, shared by the command line (cli.ts defines
+ * its yargs options from it) and by profiles (tsjail INI keys and firejail
+ * directives map onto the same rows), as nsjail does. A row's name is the
+ * option on the command line (--name=value), the key in a tsjail INI
+ * profile and the directive in a firejail profile.
+ *
+ * Adding an option = adding (or completing) one row:
+ *  - `field`: where the value goes in RawOptions. A row with a field is on
+ *    the command line and is enforced (options.ts normalises it, the plan
+ *    builder uses it). A row without one is still recognised in profiles,
+ *    kept with its file:line and reported as "not enforced yet".
+ *  - `always`: tsjail does this in every sandbox, so the directive is
+ *    satisfied without an option (the text says why).
+ *  - `section`: the [section] of a tsjail INI profile; null = command line
+ *    only. */
+import { isLoaderVariable } from './environment.js';
+import type { RawOptions } from './options.js';
+
+export const SECTIONS = [
+  'sandbox', 'filesystem', 'devices', 'security', 'network', 'desktop', 'resources', 'environment',
+] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** flag: no value. value: one value, the last one given wins. list: repeatable,
+ * values accumulate in order. optional: a flag that may carry one value
+ * (firejail's --seccomp and --seccomp=LIST). */
+export type OptionKind = 'flag' | 'value' | 'list' | 'optional';
+
+/** A value as the schema carries it: true for a flag (false: turned off in a
+ * profile), a string for value/optional, an array for list. */
+export type OptionValue = boolean | string | readonly string[];
+export type OptionValues = ReadonlyMap<string, OptionValue>;
+
+type Defined<T> = Exclude<T, undefined>;
+type FieldOf<T> = {
+  [K in keyof RawOptions]-?: Defined<RawOptions[K]> extends T ? (K extends 'command' ? never : K) : never;
+}[keyof RawOptions];
+
+interface RowBase {
+  readonly name: string;
+  readonly section: Section | null;
+  /** --help text (and the summary in tsjail-profile(5)). */
+  readonly describe: string;
+  /** Placeholder for the value in the usage text. */
+  readonly arg?: string;
+  /** tsjail always does this; the reason. */
+  readonly always?: string;
+  /** On the command line although it has no field (main.ts reads it). */
+  readonly cli?: boolean;
+  /** Options of one group exclude each other: when the command line sets
+   * one, the profile's settings of the whole group are dropped. */
+  readonly group?: string;
+  /** false: ${MACRO} and ~ are not expanded in the value (env). */
+  readonly macros?: false;
+  /** Checks a value coming from a profile; returns what is wrong. Rows with
+   * a field are checked by normalizeOptions as well. */
+  readonly check?: (value: string) => string | null;
+}
+
+export type OptionRow =
+  | (RowBase & { readonly kind: 'flag'; readonly field?: FieldOf<boolean> })
+  | (RowBase & { readonly kind: 'value'; readonly field?: FieldOf<string> })
+  | (RowBase & { readonly kind: 'optional'; readonly field?: FieldOf<string | boolean> })
+  | (RowBase & { readonly kind: 'list'; readonly field?: FieldOf<readonly string[]> });
+
+// --- value checks for directives that have no option yet -----------------
+
+function oneOf(...allowed: string[]) {
+  return (v: string) => (allowed.includes(v) ? null : `'${v}' is not one of ${allowed.join(', ')}`);
+}
+
+function commaList(item: RegExp, what: string, extra: readonly string[] = []) {
+  return (v: string) => {
+    if (extra.includes(v)) return null;
+    const bad = v.split(',').find((x) => !item.test(x.trim()));
+    return bad === undefined ? null : `'${bad}' is not ${what}`;
+  };
+}
+
+const NUMBER = /^[0-9]+$/;
+function number(v: string): string | null {
+  return NUMBER.test(v) ? null : `'${v}' is not a number`;
+}
+/** A size or count: digits, optionally K, M or G (firejail accepts these
+ * for rlimit-as and rlimit-fsize). */
+function size(v: string): string | null {
+  return /^[0-9]+[KMGkmg]?[Bb]?$/.test(v) ? null : `'${v}' is not a number (K, M, G suffixes allowed)`;
+}
+function integer(v: string): string | null {
+  return /^-?[0-9]+$/.test(v) ? null : `'${v}' is not an integer`;
+}
+function nonEmpty(v: string): string | null {
+  return v.trim() === '' ? 'needs a value' : null;
+}
+
+const PROTOCOLS = ['unix', 'inet', 'inet6', 'netlink', 'packet', 'bluetooth'];
+const NAMESPACE_NAMES = ['cgroup', 'ipc', 'net', 'mnt', 'pid', 'time', 'user', 'uts'];
+const CAP_LIST = commaList(/^[a-z_0-9]+$/, 'a capability name', ['all']);
+const SYSCALL_LIST = commaList(/^[!@]?[a-z_0-9-]+(:[A-Za-z0-9_]+)?$/, 'a syscall, @group or !exception');
+const DBUS_POLICY = oneOf('none', 'filter', 'allow');
+const DBUS_NAME = nonEmpty;
+
+/** What buildEnvironment would refuse later, said at the profile's line. */
+function envCheck(v: string): string | null {
+  const name = v.split('=')[0] ?? '';
+  return isLoaderVariable(name) ? `${name} may not be passed into a sandbox` : null;
+}
+
+// --- the table ---------------------------------------------------------------
+
+export const OPTION_TABLE: readonly OptionRow[] = [
+  // command line only
+  { name: 'debug', kind: 'flag', section: null, field: 'debug', group: 'log', describe: 'Print a line for every step to stderr' },
+  { name: 'quiet', kind: 'flag', section: 'sandbox', field: 'quiet', group: 'log', describe: 'Print no messages but errors' },
+  { name: 'print-plan', kind: 'flag', section: null, field: 'printPlan', describe: 'Print the sandbox plan as JSON and run nothing' },
+  { name: 'noprofile', kind: 'flag', section: null, field: 'noProfile', describe: 'Use no security profile' },
+  { name: 'profile', kind: 'value', section: null, cli: true, arg: 'NAME|FILE', describe: 'Use this profile (a name searched for, or a file) instead of the program\'s' },
+  { name: 'ignore', kind: 'list', section: null, cli: true, arg: 'DIRECTIVE', describe: 'Drop the profile directives that start with DIRECTIVE (repeatable)' },
+  { name: 'profile-check', kind: 'value', section: null, cli: true, arg: 'FILE', describe: 'Load a profile, list its directives and whether each is enforced, run nothing' },
+  { name: 'profile-convert', kind: 'value', section: null, cli: true, arg: 'FILE', describe: 'Print a profile (a firejail one too) as a tsjail INI profile, run nothing' },
+  { name: 'overlay-list', kind: 'flag', section: null, cli: true, describe: 'List your overlays and exit' },
+  { name: 'overlay-clean', kind: 'value', section: null, cli: true, arg: 'NAME', describe: 'Delete overlay NAME and exit' },
+  { name: 'overlay-export', kind: 'value', section: null, cli: true, arg: 'NAME', describe: 'Write overlay NAME\'s layer to the tar file given after it, and exit' },
+  { name: 'overlay-import', kind: 'value', section: null, cli: true, arg: 'FILE', describe: 'Read the layer tar FILE into the overlay named after it, and exit' },
+  { name: 'setup-desktop', kind: 'flag', section: null, cli: true, describe: 'Make launcher links (as root, in /usr/local/bin) or .desktop files (as a user) for every installed program with a profile, and exit' },
+  { name: 'setup-desktop-list', kind: 'flag', section: null, cli: true, describe: 'List the links and .desktop files --setup-desktop made, and exit' },
+  { name: 'setup-desktop-remove', kind: 'flag', section: null, cli: true, describe: 'Remove what --setup-desktop made (nothing else), and exit' },
+  { name: 'dry-run', kind: 'flag', section: null, cli: true, describe: 'With --setup-desktop or --setup-desktop-remove: print what would change, change nothing' },
+  { name: 'bin-dir', kind: 'value', section: null, cli: true, arg: 'DIR', describe: 'With --setup-desktop: make the launcher links in DIR' },
+  { name: 'applications-dir', kind: 'value', section: null, cli: true, arg: 'DIR', describe: 'With --setup-desktop: make the .desktop files in DIR' },
+
+  // [sandbox]
+  { name: 'hostname', kind: 'value', section: 'sandbox', field: 'hostname', arg: 'NAME', describe: 'Set the hostname inside the sandbox' },
+  { name: 'name', kind: 'value', section: 'sandbox', check: nonEmpty, describe: 'Name the sandbox' },
+  { name: 'join-or-start', kind: 'value', section: 'sandbox', check: nonEmpty, describe: 'Join the sandbox of that name, or start it' },
+  { name: 'ipc-namespace', kind: 'flag', section: 'sandbox', always: 'every sandbox has its own IPC namespace', describe: 'New IPC namespace' },
+  { name: 'deterministic-exit-code', kind: 'flag', section: 'sandbox', always: 'tsjail exits with the program\'s status', describe: 'Exit with the first child\'s status' },
+  { name: 'deterministic-shutdown', kind: 'flag', section: 'sandbox', always: 'the sandbox ends when the program ends', describe: 'End the sandbox when the first child ends' },
+  { name: 'shell', kind: 'value', section: 'sandbox', check: oneOf('none'), always: 'tsjail never runs the program through a shell', describe: 'shell none: run the program directly' },
+  { name: 'keep-fd', kind: 'value', section: 'sandbox', check: commaList(NUMBER, 'a file descriptor', ['all']), describe: 'Pass these file descriptors (or all) into the sandbox' },
+  { name: 'timeout', kind: 'value', section: 'sandbox', check: (v) => (/^[0-9]+:[0-5][0-9]:[0-5][0-9]$/.test(v) ? null : `'${v}' is not hh:mm:ss`), describe: 'Kill the sandbox after hh:mm:ss' },
+  { name: 'tracelog', kind: 'flag', section: 'sandbox', describe: 'Log attempts to reach blacklisted files to syslog' },
+  { name: 'tab', kind: 'flag', section: 'sandbox', always: 'nothing to do (an obsolete firejail setting for tab completion)', describe: 'Obsolete; accepted and ignored' },
+
+  // [filesystem]
+  { name: 'blacklist', kind: 'list', section: 'filesystem', field: 'blacklist', check: nonEmpty, describe: 'Make a file or directory inaccessible' },
+  { name: 'blacklist-nolog', kind: 'list', section: 'filesystem', check: nonEmpty, describe: 'blacklist, not logged with tracelog' },
+  { name: 'noblacklist', kind: 'list', section: 'filesystem', field: 'noblacklist', check: nonEmpty, describe: 'Exempt a path from the blacklist directives' },
+  { name: 'whitelist', kind: 'list', section: 'filesystem', field: 'whitelist', check: nonEmpty, describe: 'Keep only the whitelisted paths of their top directory' },
+  { name: 'whitelist-ro', kind: 'list', section: 'filesystem', check: nonEmpty, describe: 'whitelist, read-only' },
+  { name: 'nowhitelist', kind: 'list', section: 'filesystem', field: 'nowhitelist', check: nonEmpty, describe: 'Exempt a path from the whitelist directives' },
+  { name: 'read-only', kind: 'list', section: 'filesystem', field: 'readOnly', check: nonEmpty, describe: 'Make a path read-only' },
+  { name: 'read-write', kind: 'list', section: 'filesystem', field: 'readWrite', check: nonEmpty, describe: 'Make a path read-write' },
+  { name: 'noexec', kind: 'list', section: 'filesystem', field: 'noexec', check: nonEmpty, describe: 'Mount a path noexec, nodev, nosuid' },
+  { name: 'tmpfs', kind: 'list', section: 'filesystem', field: 'tmpfs', check: nonEmpty, describe: 'Mount an empty tmpfs on a directory' },
+  { name: 'bind', kind: 'list', section: 'filesystem', field: 'bind', check: (v) => (/^[^,]+,[^,]+$/.test(v) ? null : `'${v}' is not SOURCE,TARGET`), describe: 'Bind-mount SOURCE on TARGET (root only)' },
+  { name: 'mkdir', kind: 'list', section: 'filesystem', field: 'mkdir', check: nonEmpty, describe: 'Create a directory before the sandbox starts' },
+  { name: 'mkfile', kind: 'list', section: 'filesystem', field: 'mkfile', check: nonEmpty, describe: 'Create an empty file before the sandbox starts' },
+  { name: 'private', kind: 'optional', section: 'filesystem', field: 'private', describe: 'A private, empty home (or DIR as home)' },
+  { name: 'private-bin', kind: 'list', section: 'filesystem', check: nonEmpty, describe: 'A new /bin holding only these programs' },
+  { name: 'private-cache', kind: 'flag', section: 'filesystem', describe: 'An empty ~/.cache' },
+  { name: 'private-cwd', kind: 'optional', section: 'filesystem', describe: 'Working directory: home, or DIR' },
+  { name: 'private-dev', kind: 'flag', section: 'filesystem', field: 'privateDev', describe: 'A new /dev with only the usual devices' },
+  { name: 'private-etc', kind: 'list', section: 'filesystem', field: 'privateEtc', check: nonEmpty, describe: 'A new /etc holding only these files' },
+  { name: 'private-home', kind: 'list', section: 'filesystem', check: nonEmpty, describe: 'A new home holding copies of these files' },
+  { name: 'private-lib', kind: 'optional', section: 'filesystem', describe: 'A new /lib holding what the program needs (and these)' },
+  { name: 'private-opt', kind: 'list', section: 'filesystem', check: nonEmpty, describe: 'A new /opt holding only these' },
+  { name: 'private-srv', kind: 'list', section: 'filesystem', check: nonEmpty, describe: 'A new /srv holding only these' },
+  { name: 'private-tmp', kind: 'flag', section: 'filesystem', field: 'privateTmp', describe: 'An empty /tmp' },
+  { name: 'disable-mnt', kind: 'flag', section: 'filesystem', field: 'disableMnt', describe: 'Hide /mnt, /media, /run/mount and /run/media' },
+  { name: 'keep-dev-shm', kind: 'flag', section: 'filesystem', describe: 'Leave /dev/shm as it is' },
+  { name: 'keep-var-tmp', kind: 'flag', section: 'filesystem', describe: 'Leave /var/tmp as it is' },
+  { name: 'writable-etc', kind: 'flag', section: 'filesystem', describe: 'Leave /etc writable' },
+  { name: 'writable-run-user', kind: 'flag', section: 'filesystem', describe: 'Leave /run/user/UID/systemd and gnupg visible' },
+  { name: 'writable-var', kind: 'flag', section: 'filesystem', describe: 'Leave /var writable' },
+  { name: 'writable-var-log', kind: 'flag', section: 'filesystem', describe: 'The real /var/log, not a copy' },
+  { name: 'allusers', kind: 'flag', section: 'filesystem', describe: 'Show every user\'s home directory' },
+  { name: 'machine-id', kind: 'flag', section: 'filesystem', describe: 'A new random /etc/machine-id' },
+  { name: 'chroot', kind: 'value', section: 'filesystem', field: 'chroot', check: nonEmpty, arg: 'DIR', describe: 'Switch root to DIR (fresh /proc, private /dev, /sys read-only, tmpfs /tmp inside)' },
+  { name: 'overlay', kind: 'value', section: 'filesystem', field: 'overlay', check: nonEmpty, arg: 'NAME', describe: 'An overlay named NAME over / (or over --chroot=DIR), kept in ~/.local/share/tsjail' },
+  { name: 'overlay-tmpfs', kind: 'flag', section: 'filesystem', field: 'overlayTmpfs', describe: 'A throw-away overlay over / (or over --chroot=DIR)' },
+  { name: 'overlay-lower', kind: 'value', section: 'filesystem', field: 'overlayLower', check: nonEmpty, arg: 'A:B', describe: 'More read-only layers (top first) under the overlay' },
+
+  // [devices]
+  { name: 'no3d', kind: 'flag', section: 'devices', describe: 'No 3D acceleration (/dev/dri)' },
+  { name: 'nodvd', kind: 'flag', section: 'devices', describe: 'No DVD or CD devices' },
+  { name: 'noinput', kind: 'flag', section: 'devices', describe: 'No input devices' },
+  { name: 'nosound', kind: 'flag', section: 'devices', describe: 'No sound' },
+  { name: 'notv', kind: 'flag', section: 'devices', describe: 'No DVB TV devices' },
+  { name: 'nou2f', kind: 'flag', section: 'devices', describe: 'No U2F security keys' },
+  { name: 'novideo', kind: 'flag', section: 'devices', describe: 'No video capture devices' },
+  { name: 'noprinters', kind: 'flag', section: 'devices', describe: 'No printers' },
+
+  // [security]
+  { name: 'seccomp', kind: 'optional', section: 'security', check: SYSCALL_LIST, describe: 'The default syscall blacklist (plus these syscalls)' },
+  { name: 'seccomp.drop', kind: 'value', section: 'security', check: SYSCALL_LIST, describe: 'Blacklist only these syscalls' },
+  { name: 'seccomp.keep', kind: 'value', section: 'security', check: SYSCALL_LIST, describe: 'Allow only these syscalls' },
+  { name: 'seccomp.32', kind: 'optional', section: 'security', check: SYSCALL_LIST, describe: 'seccomp for 32-bit syscalls' },
+  { name: 'seccomp.32.drop', kind: 'value', section: 'security', check: SYSCALL_LIST, describe: 'seccomp.drop for 32-bit syscalls' },
+  { name: 'seccomp.32.keep', kind: 'value', section: 'security', check: SYSCALL_LIST, describe: 'seccomp.keep for 32-bit syscalls' },
+  { name: 'seccomp.block-secondary', kind: 'flag', section: 'security', describe: 'Allow the native syscall architecture only' },
+  { name: 'seccomp-error-action', kind: 'value', section: 'security', check: commaList(/^(kill|log|E[A-Z0-9]+)$/, 'kill, log or an errno name'), describe: 'What a blocked syscall does: kill, log or ERRNO' },
+  { name: 'memory-deny-write-execute', kind: 'flag', section: 'security', describe: 'No memory both writable and executable' },
+  { name: 'protocol', kind: 'list', section: 'security', check: commaList(new RegExp(`^(${PROTOCOLS.join('|')})$`), 'a protocol'), describe: 'Allow only these socket families' },
+  { name: 'restrict-namespaces', kind: 'optional', section: 'security', check: commaList(new RegExp(`^(${NAMESPACE_NAMES.join('|')})$`), 'a namespace'), describe: 'Forbid creating (these) namespaces' },
+  { name: 'caps', kind: 'flag', section: 'security', always: 'tsjail drops every capability', describe: 'The default capability filter' },
+  { name: 'caps.drop', kind: 'value', section: 'security', check: CAP_LIST, always: 'tsjail drops every capability', describe: 'Drop these capabilities (or all)' },
+  { name: 'caps.keep', kind: 'value', section: 'security', check: CAP_LIST, describe: 'Keep only these capabilities (root)' },
+  { name: 'nonewprivs', kind: 'flag', section: 'security', always: 'tsjail sets no_new_privs in every sandbox', describe: 'Set no_new_privs' },
+  { name: 'noroot', kind: 'flag', section: 'security', describe: 'A user namespace with only the current user' },
+  { name: 'nogroups', kind: 'flag', section: 'security', describe: 'No supplementary groups' },
+  { name: 'allow-debuggers', kind: 'flag', section: 'security', describe: 'Allow ptrace (strace, gdb)' },
+  { name: 'apparmor', kind: 'optional', section: 'security', describe: 'AppArmor confinement (firejail-default, or PROFILE)' },
+  { name: 'apparmor-replace', kind: 'optional', section: 'security', describe: 'AppArmor: replace the current confinement' },
+
+  // [network]
+  { name: 'net', kind: 'value', section: 'network', check: nonEmpty, describe: 'New network namespace: none, or an interface' },
+  { name: 'ip', kind: 'value', section: 'network', check: nonEmpty, describe: 'Address of the interface (or none, dhcp)' },
+  { name: 'ip6', kind: 'value', section: 'network', check: nonEmpty, describe: 'IPv6 address of the interface' },
+  { name: 'iprange', kind: 'value', section: 'network', check: (v) => (/^[^,]+,[^,]+$/.test(v) ? null : `'${v}' is not FIRST,LAST`), describe: 'Pick the address from this range' },
+  { name: 'netmask', kind: 'value', section: 'network', check: nonEmpty, describe: 'Netmask of the interface' },
+  { name: 'defaultgw', kind: 'value', section: 'network', check: nonEmpty, describe: 'Default gateway' },
+  { name: 'mac', kind: 'value', section: 'network', check: (v) => (/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(v) ? null : `'${v}' is not a MAC address`), describe: 'MAC address of the interface' },
+  { name: 'mtu', kind: 'value', section: 'network', check: number, describe: 'MTU of the interface' },
+  { name: 'dns', kind: 'list', section: 'network', check: nonEmpty, describe: 'A DNS server (up to three)' },
+  { name: 'hosts-file', kind: 'value', section: 'network', check: nonEmpty, describe: 'Use FILE as /etc/hosts' },
+  { name: 'netfilter', kind: 'optional', section: 'network', describe: 'A packet filter in the new network namespace (default, or FILE)' },
+  { name: 'netfilter6', kind: 'value', section: 'network', check: nonEmpty, describe: 'An IPv6 packet filter from FILE' },
+  { name: 'netns', kind: 'value', section: 'network', check: nonEmpty, describe: 'Join a named network namespace' },
+  { name: 'netlock', kind: 'flag', section: 'network', describe: 'Learn and lock a network filter' },
+  { name: 'veth-name', kind: 'value', section: 'network', check: nonEmpty, describe: 'Name of the host side veth for a bridge' },
+
+  // [desktop]
+  { name: 'dbus-user', kind: 'value', section: 'desktop', check: DBUS_POLICY, describe: 'Session bus: none, filter or allow' },
+  { name: 'dbus-user.own', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'Session bus: may own NAME' },
+  { name: 'dbus-user.talk', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'Session bus: may talk to NAME' },
+  { name: 'dbus-user.see', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'Session bus: may see NAME' },
+  { name: 'dbus-user.call', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'Session bus: may call NAME=RULE' },
+  { name: 'dbus-user.broadcast', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'Session bus: receives broadcasts NAME=RULE' },
+  { name: 'dbus-system', kind: 'value', section: 'desktop', check: DBUS_POLICY, describe: 'System bus: none, filter or allow' },
+  { name: 'dbus-system.own', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'System bus: may own NAME' },
+  { name: 'dbus-system.talk', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'System bus: may talk to NAME' },
+  { name: 'dbus-system.see', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'System bus: may see NAME' },
+  { name: 'dbus-system.call', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'System bus: may call NAME=RULE' },
+  { name: 'dbus-system.broadcast', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'System bus: receives broadcasts NAME=RULE' },
+  { name: 'x11', kind: 'optional', section: 'desktop', check: oneOf('none', 'xephyr', 'xorg', 'xpra', 'xvfb'), describe: 'X11 sandboxing: none, xephyr, xorg, xpra, xvfb' },
+  { name: 'xephyr-screen', kind: 'value', section: 'desktop', check: (v) => (/^[0-9]+x[0-9]+$/.test(v) ? null : `'${v}' is not WIDTHxHEIGHT`), describe: 'Screen size for x11 xephyr' },
+  { name: 'keep-config-pulse', kind: 'flag', section: 'desktop', describe: 'Leave ~/.config/pulse as it is' },
+
+  // [resources]
+  { name: 'rlimit-as', kind: 'value', section: 'resources', check: size, describe: 'Limit of virtual memory, bytes' },
+  { name: 'rlimit-cpu', kind: 'value', section: 'resources', check: number, describe: 'Limit of CPU time, seconds' },
+  { name: 'rlimit-fsize', kind: 'value', section: 'resources', check: size, describe: 'Limit of file size, bytes' },
+  { name: 'rlimit-nofile', kind: 'value', section: 'resources', check: number, describe: 'Limit of open files' },
+  { name: 'rlimit-nproc', kind: 'value', section: 'resources', check: number, describe: 'Limit of processes of the user' },
+  { name: 'rlimit-sigpending', kind: 'value', section: 'resources', check: number, describe: 'Limit of pending signals' },
+  { name: 'cpu', kind: 'value', section: 'resources', check: commaList(NUMBER, 'a CPU number'), describe: 'Run on these CPUs only' },
+  { name: 'nice', kind: 'value', section: 'resources', check: integer, describe: 'Nice value of the sandbox' },
+  { name: 'cgroup', kind: 'value', section: 'resources', check: nonEmpty, describe: 'Place the sandbox in this cgroup (tasks or cgroup.procs file)' },
+
+  // [environment]
+  { name: 'env', kind: 'list', section: 'environment', field: 'env', macros: false, check: envCheck, arg: 'NAME=VALUE', describe: 'Set NAME=VALUE in the program\'s environment' },
+  { name: 'rmenv', kind: 'list', section: 'environment', field: 'rmenv', arg: 'NAME', describe: 'Remove NAME from the program\'s environment' },
+];
+
+/** Old firejail spellings, read as their replacements. */
+export const FIREJAIL_ALIASES: ReadonlyMap<string, readonly (readonly [string, string | true])[]> = new Map([
+  ['nodbus', [['dbus-user', 'none'], ['dbus-system', 'none']] as const],
+  ['noautopulse', [['keep-config-pulse', true]] as const],
+]);
+
+const BY_NAME = new Map(OPTION_TABLE.map((r) => [r.name, r]));
+
+export function optionRow(name: string): OptionRow | undefined {
+  return BY_NAME.get(name);
+}
+
+/** Rows that are profile directives. */
+export function directiveRows(): OptionRow[] {
+  return OPTION_TABLE.filter((r) => r.section !== null);
+}
+
+/** Rows that are command-line options. */
+export function commandLineRows(): OptionRow[] {
+  return OPTION_TABLE.filter((r) => r.field !== undefined || r.cli === true);
+}
+
+export type Enforcement = 'option' | 'always' | 'not-enforced';
+
+export function enforcement(row: OptionRow): Enforcement {
+  if (row.field !== undefined) return 'option';
+  if (row.always !== undefined) return 'always';
+  return 'not-enforced';
+}
+
+/** Values (as the command line or a profile gives them) -> RawOptions. */
+export function toRawOptions(values: OptionValues, command: readonly string[] = []): RawOptions {
+  const raw: Record<string, unknown> = { command: [...command] };
+  for (const [name, value] of values) {
+    const row = BY_NAME.get(name);
+    if (row?.field === undefined) continue;
+    switch (row.kind) {
+      case 'flag': raw[row.field] = value === true; break;
+      case 'value': if (typeof value === 'string') raw[row.field] = value; break;
+      case 'optional': raw[row.field] = value; break;
+      case 'list': raw[row.field] = Array.isArray(value) ? [...value] : [String(value)]; break;
+    }
+  }
+  return raw as RawOptions;
+}

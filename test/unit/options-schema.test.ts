@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine } from '../../src/cli.js';
+import {
+  commandLineRows, directiveRows, enforcement, FIREJAIL_ALIASES, OPTION_TABLE, optionRow, SECTIONS, toRawOptions,
+} from '../../src/options-schema.js';
+
+describe('the options table', () => {
+  it('has one row per name, each directive in a known section', () => {
+    const names = OPTION_TABLE.map((r) => r.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const r of directiveRows()) expect(SECTIONS).toContain(r.section);
+    for (const [, to] of FIREJAIL_ALIASES) for (const [name] of to) expect(optionRow(name)).toBeDefined();
+  });
+
+  it('puts on the command line exactly the rows with an option behind them', () => {
+    const cli = commandLineRows().map((r) => r.name).sort();
+    expect(cli).toEqual(['applications-dir', 'bin-dir', 'bind', 'blacklist', 'chroot', 'debug', 'disable-mnt', 'dry-run',
+      'env', 'hostname', 'ignore', 'mkdir', 'mkfile', 'noblacklist', 'noexec', 'noprofile', 'nowhitelist', 'overlay',
+      'overlay-clean', 'overlay-export', 'overlay-import', 'overlay-list', 'overlay-lower', 'overlay-tmpfs', 'print-plan',
+      'private', 'private-dev', 'private-etc', 'private-tmp', 'profile', 'profile-check', 'profile-convert', 'quiet',
+      'read-only', 'read-write', 'rmenv', 'setup-desktop', 'setup-desktop-list', 'setup-desktop-remove', 'tmpfs',
+      'whitelist']);
+    for (const r of OPTION_TABLE) {
+      expect(enforcement(r) === 'option', r.name).toBe(r.field !== undefined);
+    }
+  });
+
+  it('turns values into RawOptions by kind', () => {
+    expect(toRawOptions(new Map<string, boolean | string | string[]>([
+      ['hostname', 'h'], ['env', ['A=1']], ['quiet', true], ['blacklist', ['/x']], ['private', true], ['profile', 'p'],
+      ['private-bin', ['ls']],
+    ]), ['ls'])).toEqual({ command: ['ls'], hostname: 'h', env: ['A=1'], quiet: true, blacklist: ['/x'], private: true });
+  });
+
+  it('parses the command line through the same rows', () => {
+    const r = parseCommandLine(['--profile=firefox', '--ignore=net', '--ignore', 'seccomp', '--hostname=x', '--', 'ls']);
+    if (r.kind !== 'run') throw new Error('expected run');
+    expect(Object.fromEntries(r.values)).toEqual({ profile: 'firefox', ignore: ['net', 'seccomp'], hostname: 'x' });
+    expect(r.command).toEqual(['ls']);
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { decode } from 'ini';
+import { ProfileError } from '../../../src/errors.js';
+import { parseIniProfile } from '../../../src/profile/ini-reader.js';
+
+const parse = (text: string) => parseIniProfile('/p/x.ini', text);
+
+function fails(text: string, line: number, message: RegExp): void {
+  try {
+    parse(text);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ProfileError);
+    expect((e as ProfileError).line).toBe(line);
+    expect((e as Error).message).toMatch(new RegExp(`^/p/x\\.ini:${line}: `));
+    expect((e as Error).message).toMatch(message);
+    return;
+  }
+  throw new Error('no error');
+}
+
+describe('tsjail INI reader', () => {
+  it('reads sections, flags, values and repeated keys with their line numbers', () => {
+    const lines = parse([
+      '; a comment',
+      'include = inc/a.ini',
+      '',
+      '[filesystem]',
+      'blacklist = ${HOME}/.ssh',
+      '# another comment',
+      'blacklist = /boot',
+      'blacklist[] = /srv',
+      'private-dev',
+      'private-tmp = false',
+      '[sandbox]',
+      'hostname = box ; inline comment',
+      '[environment]',
+      'env = "A=1;2"',
+    ].join('\n'));
+    expect(lines).toEqual([
+      { kind: 'include', line: 2, target: 'inc/a.ini', condition: null },
+      { kind: 'directive', line: 5, name: 'blacklist', value: '${HOME}/.ssh', condition: null },
+      { kind: 'directive', line: 7, name: 'blacklist', value: '/boot', condition: null },
+      { kind: 'directive', line: 8, name: 'blacklist', value: '/srv', condition: null },
+      { kind: 'directive', line: 9, name: 'private-dev', value: true, condition: null },
+      { kind: 'directive', line: 10, name: 'private-tmp', value: false, condition: null },
+      { kind: 'directive', line: 12, name: 'hostname', value: 'box', condition: null },
+      { kind: 'directive', line: 14, name: 'env', value: 'A=1;2', condition: null },
+    ]);
+  });
+
+  it('decodes keys and values as the ini package does', () => {
+    const text = '[sandbox]\nhostname = "quoted" \n[filesystem]\nread-only = /a\\;b\\#c # comment\n';
+    const mine = parse(text).flatMap((l) => (l.kind === 'directive' ? [[l.name, l.value]] : []));
+    const theirs = decode(text) as Record<string, Record<string, string>>;
+    expect(mine).toEqual([
+      ['hostname', theirs['sandbox']?.['hostname']],
+      ['read-only', theirs['filesystem']?.['read-only']],
+    ]);
+    expect(mine[1]?.[1]).toBe('/a;b#c');
+  });
+
+  it('reads ?CONDITION: keys and ignore anywhere', () => {
+    expect(parse('?BROWSER_ALLOW_DRM: ignore = noexec ${HOME}\n[devices]\n?BROWSER_DISABLE_U2F: nou2f = true\n')).toEqual([
+      { kind: 'ignore', line: 1, pattern: 'noexec ${HOME}', condition: 'BROWSER_ALLOW_DRM', scope: 'profile' },
+      { kind: 'directive', line: 3, name: 'nou2f', value: true, condition: 'BROWSER_DISABLE_U2F' },
+    ]);
+  });
+
+  it('refuses what it does not know, naming file:line', () => {
+    fails('[filesystem]\nblacklist = /a\nbogus = 1\n', 3, /unknown directive 'bogus'/);
+    fails('[nosuch]\n', 1, /unknown section \[nosuch\]/);
+    fails('blacklist = /a\n', 1, /must be in a section: \[filesystem\]/);
+    fails('[network]\nblacklist = /a\n', 2, /belongs in \[filesystem\], not \[network\]/);
+    fails('[filesystem]\nprivate-dev = maybe\n', 2, /takes true or false/);
+    fails('[sandbox]\n\nhostname\n', 3, /needs a value/);
+    fails('[security]\nnonewprivs = false\n', 2, /cannot be turned off/);
+    fails('[devices]\n?NO_SUCH: nosound = true\n', 2, /unknown condition \?NO_SUCH/);
+    fails('?ALLOW_TRAY: include = x.ini\n', 1, /include cannot be conditional/);
+    fails('[filesystem]\n= /a\n', 2, /not key = value/);
+    fails('[sandbox]\ndebug = true\n', 2, /unknown directive 'debug'/);
+  });
+});
