@@ -33,6 +33,20 @@ function parser(args: readonly string[]): Argv {
     .option('noprofile', { type: 'boolean', description: 'Use no security profile' })
     .option('env', { type: 'string', requiresArg: true, description: 'Set NAME=VALUE in the program\'s environment' })
     .option('rmenv', { type: 'string', requiresArg: true, description: 'Remove NAME from the program\'s environment' })
+    // Cgroups and resource limits (src/resources).
+    .option('cgroup', { type: 'string', requiresArg: true, description: 'Place the sandbox in this cgroup: a tasks or cgroup.procs file, or a cgroup directory under /sys/fs/cgroup (repeatable)' })
+    .option('cpu-quota', { type: 'string', requiresArg: true, description: 'Limit CPU time to PCT% of one CPU, or QUOTA/PERIOD in microseconds (transient cgroup)' })
+    .option('memory', { type: 'string', requiresArg: true, description: 'Limit memory to SIZE (K, M, G, T suffixes; transient cgroup)' })
+    .option('pids-max', { type: 'string', requiresArg: true, description: 'Allow at most N processes and threads, init included (transient cgroup)' })
+    .option('cpus', { type: 'string', requiresArg: true, description: 'Set the CPU affinity: a list like 0,1 or 0-3' })
+    .option('rlimit-as', { type: 'string', requiresArg: true, description: 'Limit the address space of each process to SIZE' })
+    .option('rlimit-cpu', { type: 'string', requiresArg: true, description: 'Limit the CPU time of each process to N seconds' })
+    .option('rlimit-fsize', { type: 'string', requiresArg: true, description: 'Limit the size of files a process creates to SIZE' })
+    .option('rlimit-nofile', { type: 'string', requiresArg: true, description: 'Limit the open files of each process to N' })
+    .option('rlimit-nproc', { type: 'string', requiresArg: true, description: 'Limit the processes of your user to N' })
+    .option('rlimit-sigpending', { type: 'string', requiresArg: true, description: 'Limit the pending signals of each process to N' })
+    .option('nice', { type: 'string', requiresArg: true, description: 'Set the nice value (-20 to 19; negative for root only)' })
+    .option('timeout', { type: 'string', requiresArg: true, description: 'End the sandbox after hh:mm:ss' })
     .help('help', 'Show this help and exit')
     .version('version', 'Show the version and exit', `tsjail ${VERSION}`)
     .strict()
@@ -76,6 +90,23 @@ export function parseCommandLine(args: readonly string[]): CliResult {
       noProfile: a['noprofile'] === true,
       env: strings(a['env']),
       rmenv: strings(a['rmenv']),
+      resources: {
+        cgroup: strings(a['cgroup']),
+        cpuQuota: last(a['cpu-quota']),
+        memory: last(a['memory']),
+        pidsMax: last(a['pids-max']),
+        cpus: last(a['cpus']),
+        rlimits: {
+          as: last(a['rlimit-as']),
+          cpu: last(a['rlimit-cpu']),
+          fsize: last(a['rlimit-fsize']),
+          nofile: last(a['rlimit-nofile']),
+          nproc: last(a['rlimit-nproc']),
+          sigpending: last(a['rlimit-sigpending']),
+        },
+        nice: last(a['nice']),
+        timeout: last(a['timeout']),
+      },
     },
   };
 }

@@ -2,6 +2,7 @@
  * time, profiles). Normalised and validated once, then frozen. */
 import { UsageError } from './errors.js';
 import type { LogLevel } from './log.js';
+import { NO_RESOURCES, normalizeResources, type RawResources, type ResourceOptions } from './resources/options.js';
 
 export interface SandboxOptions {
   /** Program and its arguments; empty: the user's shell. */
@@ -14,6 +15,8 @@ export interface SandboxOptions {
   readonly setEnv: ReadonlyMap<string, string>;
   /** --rmenv=NAME. */
   readonly removeEnv: readonly string[];
+  /** --cgroup, --cpu-quota, --memory, --pids-max, --cpus, --rlimit-*, --nice, --timeout. */
+  readonly resources: ResourceOptions;
 }
 
 /** What the CLI hands over, before checks. */
@@ -26,6 +29,7 @@ export interface RawOptions {
   noProfile?: boolean;
   env?: readonly string[];
   rmenv?: readonly string[];
+  resources?: RawResources;
 }
 
 export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
@@ -36,6 +40,7 @@ export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   noProfile: false,
   setEnv: new Map<string, string>(),
   removeEnv: Object.freeze([]),
+  resources: NO_RESOURCES,
 });
 
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
@@ -84,5 +89,6 @@ export function normalizeOptions(raw: RawOptions): SandboxOptions {
     noProfile: raw.noProfile ?? false,
     setEnv: parseEnv(raw.env ?? []),
     removeEnv: checkEnvNames(raw.rmenv ?? []),
+    resources: normalizeResources(raw.resources ?? {}),
   });
 }

@@ -2,6 +2,7 @@
  * tested without running anything. */
 import type { SandboxOptions } from '../options.js';
 import type { ResolvedProgram } from '../program.js';
+import { buildResources } from '../resources/plan.js';
 import { PLAN_VERSION, type NamespaceName, type SandboxPlan } from './types.js';
 
 export interface PlanContext {
@@ -9,6 +10,8 @@ export interface PlanContext {
   /** NAME=value, already reduced to the allowlist. */
   readonly env: readonly string[];
   readonly cwd: string;
+  /** --cgroup files resolved to real paths (default: as given). */
+  readonly cgroupFiles?: readonly string[];
 }
 
 export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPlan {
@@ -25,5 +28,6 @@ export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPla
     cwd: ctx.cwd,
     capsKeep: [],
     sources: [],
+    resources: buildResources(options.resources, ctx.cgroupFiles),
   };
 }

@@ -2,6 +2,8 @@
  * JSON.stringify of a plan is what --print-plan shows, and what the helper's
  * --dump-plan gives back. The wire format is native/PLAN.md. */
 
+import type { ResourcePlan } from '../resources/plan.js';
+
 export const PLAN_VERSION = 1;
 
 /** In wire-bit order; a plan lists them in this order. */
@@ -31,4 +33,6 @@ export interface SandboxPlan {
   /** Capability numbers a root caller keeps (none by default). */
   readonly capsKeep: readonly number[];
   readonly sources: readonly PlanSource[];
+  /** Cgroup placement, transient cgroup limits, rlimits, nice, timeout. */
+  readonly resources: ResourcePlan;
 }

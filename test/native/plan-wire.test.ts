@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodePlan, PLAN_MAX } from '../../src/plan/encode.js';
 import type { SandboxPlan } from '../../src/plan/types.js';
+import { NO_RESOURCE_PLAN } from '../../src/resources/plan.js';
 import { HELPER } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tjtest-plan-'));
@@ -23,6 +24,7 @@ const base: SandboxPlan = {
   cwd: null,
   capsKeep: [],
   sources: [],
+  resources: NO_RESOURCE_PLAN,
 };
 
 let n = 0;

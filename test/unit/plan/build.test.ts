@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeOptions } from '../../../src/options.js';
 import { buildPlan } from '../../../src/plan/build.js';
 import { encodePlan } from '../../../src/plan/encode.js';
+import { NO_RESOURCE_PLAN } from '../../../src/resources/plan.js';
 
 const ctx = { resolved: { program: '/bin/true', argv: ['true'] }, env: ['PATH=/bin'], cwd: '/tmp' };
 
@@ -20,6 +21,7 @@ describe('buildPlan', () => {
       cwd: '/tmp',
       capsKeep: [],
       sources: [],
+      resources: NO_RESOURCE_PLAN,
     });
   });
 
