@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "resources.h"
 
 static _Noreturn void exec_program(const struct tsj_plan *plan, const struct tsj_creds *cr)
 {
 	signals_reset();
+	resources_exec(plan, cr);
 	creds_drop(plan, cr);
 	/* chdir as the user, so the user's own permissions decide. */
 	const char *cwd = plan->cwd ? plan->cwd : "/";

@@ -12,6 +12,15 @@
 
 bool tsj_debug_on;
 bool tsj_quiet;
+void (*tsj_die_hook)(void);
+
+static void run_die_hook(void)
+{
+	void (*hook)(void) = tsj_die_hook;
+	tsj_die_hook = NULL;
+	if (hook != NULL)
+		hook();
+}
 
 static void emit(const char *kind, int err, const char *fmt, va_list ap)
 {
@@ -42,6 +51,7 @@ void die(const char *fmt, ...)
 	va_start(ap, fmt);
 	emit("", 0, fmt, ap);
 	va_end(ap);
+	run_die_hook();
 	_exit(1);
 }
 
@@ -52,6 +62,7 @@ void die_errno(const char *fmt, ...)
 	va_start(ap, fmt);
 	emit("", err, fmt, ap);
 	va_end(ap);
+	run_die_hook();
 	_exit(1);
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "resources.h"
 
 static int clone_flags(const struct tsj_plan *plan, const struct tsj_creds *cr)
 {
@@ -72,6 +73,7 @@ static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds 
 	if (n != 1)
 		_exit(1); /* the parent failed and has said why */
 	close(go);
+	resources_child(plan);
 	/* Only now: the parent had to open our /proc files to write the id maps.
 	 * A setuid helper is not dumpable from its execve on anyway. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
@@ -91,6 +93,10 @@ static int parent_wait(pid_t pid, const sigset_t *set)
 		int sig = signals_wait(set, &info);
 		if (sig < 0)
 			continue;
+		if (sig == SIGALRM) {
+			resources_timeout(pid);
+			continue;
+		}
 		if (sig == SIGCHLD) {
 			int st;
 			pid_t r = waitpid(pid, &st, WNOHANG);
@@ -137,6 +143,7 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 	sigset_t set;
 	int go[2], report[2];
 	signals_block(&set);
+	resources_prepare(plan, cr);
 	if (pipe2(go, O_CLOEXEC) != 0 || pipe2(report, O_CLOEXEC) != 0)
 		die_errno("pipe2");
 	int flags = clone_flags(plan, cr);
@@ -153,10 +160,11 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 	debug("sandbox init is pid %d on the host (mode %s)", (int)pid, creds_mode_name(cr->mode));
 	if (cr->mode == TSJ_MODE_ROOTLESS)
 		write_id_maps(pid, cr);
+	resources_place(plan, pid, &set);
 	if (write(go[1], "g", 1) != 1)
 		die_errno("write to the sandbox");
 	close(go[1]);
-	int code = parent_wait(pid, &set);
+	int code = resources_finish(parent_wait(pid, &set));
 	cleanup(cr, report[0]);
 	return code;
 }

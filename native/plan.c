@@ -61,6 +61,14 @@ static const char *tag_name(unsigned tag)
 	case TSJ_TAG_SOURCE: return "SOURCE";
 	case TSJ_TAG_MOUNT: return "MOUNT";
 	case TSJ_TAG_ROOT: return "ROOT";
+	case TSJ_TAG_CGROUP_FILE: return "CGROUP_FILE";
+	case TSJ_TAG_CPU_QUOTA: return "CPU_QUOTA";
+	case TSJ_TAG_MEMORY: return "MEMORY";
+	case TSJ_TAG_PIDS_MAX: return "PIDS_MAX";
+	case TSJ_TAG_CPUS: return "CPUS";
+	case TSJ_TAG_RLIMIT: return "RLIMIT";
+	case TSJ_TAG_NICE: return "NICE";
+	case TSJ_TAG_TIMEOUT: return "TIMEOUT";
 	default: return "unknown";
 	}
 }
@@ -335,6 +343,164 @@ static int need_len(struct reader *r, unsigned tag, size_t n, size_t want)
 	return 0;
 }
 
+static void json_str(FILE *out, const char *s);
+
+/* Cgroups and resource limits: tags 0x40-0x4f (PLAN.md). */
+static const char *const rlimit_names[TSJ_RLIM_COUNT] = {
+	"as", "cpu", "fsize", "nofile", "nproc", "sigpending",
+};
+
+int tsj_resources_transient(const struct tsj_resources *res)
+{
+	return res->cpu_quota_us != 0 || res->memory_bytes != 0 || res->pids_max != 0;
+}
+
+static int resources_record(struct reader *r, struct tsj_resources *res, unsigned tag,
+			    const uint8_t *v, size_t n, bool *seen)
+{
+	char *s;
+	switch (tag) {
+	case TSJ_TAG_CGROUP_FILE:
+		if (res->ncgroup_files >= TSJ_MAX_CGROUP_FILES)
+			return fail(r, "plan: more than %u CGROUP_FILE records", TSJ_MAX_CGROUP_FILES);
+		if ((s = take_path(r, tag, v, n)) == NULL)
+			return -1;
+		res->cgroup_files[res->ncgroup_files++] = s;
+		if (strncmp(s, TSJ_CGROUP_ROOT "/", sizeof TSJ_CGROUP_ROOT) != 0)
+			return fail(r, "plan: CGROUP_FILE %s is not under " TSJ_CGROUP_ROOT, s);
+		return 0;
+	case TSJ_TAG_CPU_QUOTA:
+		if (once(r, tag, seen) || need_len(r, tag, n, 8))
+			return -1;
+		res->cpu_quota_us = le32(v);
+		res->cpu_period_us = le32(v + 4);
+		if (res->cpu_period_us < 1000 || res->cpu_period_us > 1000000)
+			return fail(r, "plan: CPU_QUOTA period %u is not 1000-1000000 us", res->cpu_period_us);
+		if (res->cpu_quota_us < 1000 ||
+		    (uint64_t)res->cpu_quota_us > (uint64_t)res->cpu_period_us * 1024)
+			return fail(r, "plan: CPU_QUOTA quota %u is not 1000 us to 1024 periods", res->cpu_quota_us);
+		return 0;
+	case TSJ_TAG_MEMORY:
+		if (once(r, tag, seen) || need_len(r, tag, n, 8))
+			return -1;
+		res->memory_bytes = le64(v);
+		if (res->memory_bytes < TSJ_MIN_MEMORY || res->memory_bytes > TSJ_MAX_VALUE)
+			return fail(r, "plan: MEMORY %llu is out of range",
+				    (unsigned long long)res->memory_bytes);
+		return 0;
+	case TSJ_TAG_PIDS_MAX:
+		if (once(r, tag, seen) || need_len(r, tag, n, 4))
+			return -1;
+		res->pids_max = le32(v);
+		if (res->pids_max < 1 || res->pids_max > TSJ_MAX_PIDS)
+			return fail(r, "plan: PIDS_MAX %u is out of range", res->pids_max);
+		return 0;
+	case TSJ_TAG_CPUS:
+		if (once(r, tag, seen))
+			return -1;
+		if (n == 0 || n > sizeof res->cpus)
+			return fail(r, "plan: CPUS is %zu bytes, not 1-%zu", n, sizeof res->cpus);
+		memcpy(res->cpus, v, n);
+		for (size_t i = 0; i < n * 8; i++)
+			res->ncpus += (res->cpus[i / 8] >> (i % 8)) & 1;
+		if (res->ncpus == 0)
+			return fail(r, "plan: CPUS names no CPU");
+		return 0;
+	case TSJ_TAG_RLIMIT: {
+		if (need_len(r, tag, n, 12))
+			return -1;
+		uint32_t which = le32(v);
+		if (which >= TSJ_RLIM_COUNT)
+			return fail(r, "plan: RLIMIT %u is not a known limit", which);
+		if (res->rlimits_set & (1u << which))
+			return fail(r, "plan: RLIMIT %s given twice", rlimit_names[which]);
+		res->rlimits_set |= 1u << which;
+		res->rlimits[which] = le64(v + 4);
+		if (res->rlimits[which] > TSJ_MAX_VALUE)
+			return fail(r, "plan: RLIMIT %s is out of range", rlimit_names[which]);
+		return 0;
+	}
+	case TSJ_TAG_NICE:
+		if (once(r, tag, seen) || need_len(r, tag, n, 4))
+			return -1;
+		res->nice = (int32_t)le32(v);
+		res->has_nice = 1;
+		if (res->nice < -20 || res->nice > 19)
+			return fail(r, "plan: NICE %d is not -20 to 19", (int)res->nice);
+		return 0;
+	case TSJ_TAG_TIMEOUT:
+		if (once(r, tag, seen) || need_len(r, tag, n, 4))
+			return -1;
+		res->timeout_s = le32(v);
+		if (res->timeout_s < 1 || res->timeout_s > TSJ_MAX_TIMEOUT)
+			return fail(r, "plan: TIMEOUT %u is out of range", res->timeout_s);
+		return 0;
+	default:
+		return fail(r, "plan: unknown record tag 0x%x", tag);
+	}
+}
+
+static void resources_free(struct tsj_resources *res)
+{
+	for (size_t i = 0; i < res->ncgroup_files; i++)
+		free(res->cgroup_files[i]);
+}
+
+static void json_u64_or_null(FILE *out, const char *sep, const char *key, int set, uint64_t v)
+{
+	fprintf(out, "%s\"%s\":", sep, key);
+	if (set)
+		fprintf(out, "%llu", (unsigned long long)v);
+	else
+		fputs("null", out);
+}
+
+static void resources_dump(const struct tsj_resources *res, FILE *out)
+{
+	fputs(",\"resources\":{\"cgroupFiles\":[", out);
+	for (size_t i = 0; i < res->ncgroup_files; i++) {
+		if (i)
+			fputc(',', out);
+		json_str(out, res->cgroup_files[i]);
+	}
+	fputs("],\"cpuQuota\":", out);
+	if (res->cpu_quota_us)
+		fprintf(out, "{\"quotaUs\":%u,\"periodUs\":%u}", res->cpu_quota_us, res->cpu_period_us);
+	else
+		fputs("null", out);
+	fputs(",\"memoryBytes\":", out);
+	if (res->memory_bytes)
+		fprintf(out, "%llu", (unsigned long long)res->memory_bytes);
+	else
+		fputs("null", out);
+	fputs(",\"pidsMax\":", out);
+	if (res->pids_max)
+		fprintf(out, "%u", res->pids_max);
+	else
+		fputs("null", out);
+	fputs(",\"cpus\":[", out);
+	for (unsigned c = 0, first = 1; c < TSJ_MAX_CPUS; c++)
+		if ((res->cpus[c / 8] >> (c % 8)) & 1) {
+			fprintf(out, "%s%u", first ? "" : ",", c);
+			first = 0;
+		}
+	fputs("],\"rlimits\":{", out);
+	for (unsigned i = 0; i < TSJ_RLIM_COUNT; i++)
+		json_u64_or_null(out, i ? "," : "", rlimit_names[i], (res->rlimits_set >> i) & 1,
+				 res->rlimits[i]);
+	fputs("},\"nice\":", out);
+	if (res->has_nice)
+		fprintf(out, "%d", (int)res->nice);
+	else
+		fputs("null", out);
+	fputs(",\"timeoutSeconds\":", out);
+	if (res->timeout_s)
+		fprintf(out, "%u", res->timeout_s);
+	else
+		fputs("null", out);
+	fputc('}', out);
+}
+
 static int record(struct reader *r, struct tsj_plan *pl, unsigned tag,
 		  const uint8_t *v, size_t n, unsigned last_cap, bool *seen)
 {
@@ -414,6 +580,8 @@ static int record(struct reader *r, struct tsj_plan *pl, unsigned tag,
 			return -1;
 		return root_record(r, pl, v, n);
 	default:
+		if (tag >= TSJ_TAG_CGROUP_FILE && tag <= 0x4f)
+			return resources_record(r, &pl->res, tag, v, n, seen);
 		return fail(r, "plan: unknown record tag 0x%x", tag);
 	}
 }
@@ -506,6 +674,7 @@ void tsj_plan_free(struct tsj_plan *pl)
 		free(pl->root->lowers);
 		free(pl->root);
 	}
+	resources_free(&pl->res);
 	memset(pl, 0, sizeof *pl);
 }
 
@@ -619,6 +788,7 @@ int tsj_plan_dump(const struct tsj_plan *pl, FILE *out)
 		json_list(out, "lowers", rt->lowers, rt->nlowers);
 		fputc('}', out);
 	}
+	resources_dump(&pl->res, out);
 	fputs("}\n", out);
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }

@@ -32,6 +32,15 @@ enum tsj_tag {
 	/* Ranges kept for the concerns still to come (PLAN.md):
 	 * 0x10-0x1f filesystem, 0x20-0x2f seccomp, 0x30-0x3f network,
 	 * 0x40-0x4f cgroups and resource limits, 0x50-0x5f chroot and overlay. */
+	/* Cgroups and resource limits. */
+	TSJ_TAG_CGROUP_FILE = 0x40,
+	TSJ_TAG_CPU_QUOTA = 0x41,
+	TSJ_TAG_MEMORY = 0x42,
+	TSJ_TAG_PIDS_MAX = 0x43,
+	TSJ_TAG_CPUS = 0x44,
+	TSJ_TAG_RLIMIT = 0x45,
+	TSJ_TAG_NICE = 0x46,
+	TSJ_TAG_TIMEOUT = 0x47,
 	TSJ_TAG_LIMIT = 0x100,
 };
 
@@ -105,6 +114,37 @@ struct tsj_root {
 	char **lowers;          /* more read-only layers, top first */
 	size_t nlowers;
 };
+/* Cgroups and resource limits (tags 0x40-0x4f). */
+#define TSJ_CGROUP_ROOT "/sys/fs/cgroup"
+#define TSJ_MAX_CGROUP_FILES 16u
+#define TSJ_MAX_CPUS 1024u
+#define TSJ_MAX_VALUE ((1ULL << 53) - 1) /* values stay exact in JSON */
+#define TSJ_MIN_MEMORY (1024ULL * 1024)
+#define TSJ_MAX_PIDS 4194304u
+#define TSJ_MAX_TIMEOUT (10000u * 3600 - 1)
+
+enum tsj_rlimit {
+	TSJ_RLIM_AS, TSJ_RLIM_CPU, TSJ_RLIM_FSIZE, TSJ_RLIM_NOFILE, TSJ_RLIM_NPROC,
+	TSJ_RLIM_SIGPENDING, TSJ_RLIM_COUNT,
+};
+
+struct tsj_resources {
+	char *cgroup_files[TSJ_MAX_CGROUP_FILES];
+	size_t ncgroup_files;
+	uint32_t cpu_quota_us, cpu_period_us; /* 0: no CPU limit */
+	uint64_t memory_bytes;                /* 0: no memory limit */
+	uint32_t pids_max;                    /* 0: no pids limit */
+	uint8_t cpus[TSJ_MAX_CPUS / 8];       /* affinity bits; ncpus 0: keep */
+	size_t ncpus;
+	uint64_t rlimits[TSJ_RLIM_COUNT];
+	uint32_t rlimits_set;                 /* bit 1 << enum tsj_rlimit */
+	int32_t nice;
+	int has_nice;
+	uint32_t timeout_s;                   /* 0: none */
+};
+
+/* 1 if the plan asks for a cgroup tsjail creates itself. */
+int tsj_resources_transient(const struct tsj_resources *res);
 
 struct tsj_source {
 	uint64_t mtime_ns;
@@ -127,6 +167,7 @@ struct tsj_plan {
 	struct tsj_mount *mounts;
 	size_t nmounts;
 	struct tsj_root *root;  /* NULL: stay in the host's root */
+	struct tsj_resources res;
 };
 
 /* Decodes and validates buf[0..len). On success fills *plan and returns 0.

@@ -13,11 +13,15 @@
 #define MAX_KEYS 32
 #define MAX_LINE 512
 
-static const char *const known[] = { "user-chroot", NULL };
+static const char *const known[] = {
+	"user-chroot", "cgroup-parent", "cgroup-parent-cpu", "cgroup-parent-cpuacct",
+	"cgroup-parent-memory", "cgroup-parent-pids", "cgroup-parent-unified", NULL,
+};
 
 static struct {
 	char key[64];
 	char value[MAX_LINE];
+	int line;
 } entries[MAX_KEYS];
 static int nentries = -1;
 
@@ -72,6 +76,7 @@ static void load(void)
 			die("%s:%d: too many keys", TSJ_CONF, n);
 		snprintf(entries[nentries].key, sizeof entries[0].key, "%s", key);
 		snprintf(entries[nentries].value, sizeof entries[0].value, "%s", value);
+		entries[nentries].line = n;
 		nentries++;
 	}
 	if (ferror(f))
@@ -88,4 +93,15 @@ const char *policy_value(const char *key, const char *def)
 		if (strcmp(entries[i].key, key) == 0)
 			v = entries[i].value; /* the last one wins */
 	return v;
+}
+
+int policy_line(const char *key)
+{
+	if (nentries < 0)
+		load();
+	int line = 0;
+	for (int i = 0; i < nentries; i++)
+		if (strcmp(entries[i].key, key) == 0)
+			line = entries[i].line;
+	return line;
 }

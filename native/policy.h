@@ -11,4 +11,7 @@
  * file that others than root can write, or a line it cannot read. */
 const char *policy_value(const char *key, const char *def);
 
+/* The line key was last set on, or 0: for messages that name file:line. */
+int policy_line(const char *key);
+
 #endif

@@ -18,6 +18,7 @@ import { buildPlan } from './plan/build.js';
 import { encodePlan } from './plan/encode.js';
 import { applyProfile, loadRunProfile, profileCommand, profileContext, profileSources } from './profile/index.js';
 import { resolveProgram, type ResolvedProgram } from './program.js';
+import { resolveCgroupFile } from './resources/cgroup-path.js';
 
 export function main(args: readonly string[]): number {
   const cli = parseCommandLine(args);
@@ -62,8 +63,9 @@ function sandbox(
   const resolved = program ?? resolveProgram(options.command, process.env, cwd, rootLayers(root));
   debug(`program ${resolved.program}, argv ${JSON.stringify(resolved.argv)}`);
   const env = buildEnvironment(process.env, options);
+  const cgroupFiles = options.resources.cgroupFiles.map(resolveCgroupFile);
   const plan = buildPlan(options, {
-    resolved, env, cwd, caller, probe: hostProbe, root, sources: profileSources(profile),
+    resolved, env, cwd, caller, probe: hostProbe, root, sources: profileSources(profile), cgroupFiles,
   });
   if (options.printPlan) {
     process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);

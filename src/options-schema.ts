@@ -138,7 +138,7 @@ export const OPTION_TABLE: readonly OptionRow[] = [
   { name: 'deterministic-shutdown', kind: 'flag', section: 'sandbox', always: 'the sandbox ends when the program ends', describe: 'End the sandbox when the first child ends' },
   { name: 'shell', kind: 'value', section: 'sandbox', check: oneOf('none'), always: 'tsjail never runs the program through a shell', describe: 'shell none: run the program directly' },
   { name: 'keep-fd', kind: 'value', section: 'sandbox', check: commaList(NUMBER, 'a file descriptor', ['all']), describe: 'Pass these file descriptors (or all) into the sandbox' },
-  { name: 'timeout', kind: 'value', section: 'sandbox', check: (v) => (/^[0-9]+:[0-5][0-9]:[0-5][0-9]$/.test(v) ? null : `'${v}' is not hh:mm:ss`), describe: 'Kill the sandbox after hh:mm:ss' },
+  { name: 'timeout', kind: 'value', section: 'sandbox', field: 'timeout', check: (v) => (/^[0-9]+:[0-5][0-9]:[0-5][0-9]$/.test(v) ? null : `'${v}' is not hh:mm:ss`), describe: 'Kill the sandbox after hh:mm:ss' },
   { name: 'tracelog', kind: 'flag', section: 'sandbox', describe: 'Log attempts to reach blacklisted files to syslog' },
   { name: 'tab', kind: 'flag', section: 'sandbox', always: 'nothing to do (an obsolete firejail setting for tab completion)', describe: 'Obsolete; accepted and ignored' },
 
@@ -248,15 +248,19 @@ export const OPTION_TABLE: readonly OptionRow[] = [
   { name: 'keep-config-pulse', kind: 'flag', section: 'desktop', describe: 'Leave ~/.config/pulse as it is' },
 
   // [resources]
-  { name: 'rlimit-as', kind: 'value', section: 'resources', check: size, describe: 'Limit of virtual memory, bytes' },
-  { name: 'rlimit-cpu', kind: 'value', section: 'resources', check: number, describe: 'Limit of CPU time, seconds' },
-  { name: 'rlimit-fsize', kind: 'value', section: 'resources', check: size, describe: 'Limit of file size, bytes' },
-  { name: 'rlimit-nofile', kind: 'value', section: 'resources', check: number, describe: 'Limit of open files' },
-  { name: 'rlimit-nproc', kind: 'value', section: 'resources', check: number, describe: 'Limit of processes of the user' },
-  { name: 'rlimit-sigpending', kind: 'value', section: 'resources', check: number, describe: 'Limit of pending signals' },
-  { name: 'cpu', kind: 'value', section: 'resources', check: commaList(NUMBER, 'a CPU number'), describe: 'Run on these CPUs only' },
-  { name: 'nice', kind: 'value', section: 'resources', check: integer, describe: 'Nice value of the sandbox' },
-  { name: 'cgroup', kind: 'value', section: 'resources', check: nonEmpty, describe: 'Place the sandbox in this cgroup (tasks or cgroup.procs file)' },
+  { name: 'rlimit-as', kind: 'value', section: 'resources', field: 'rlimitAs', check: size, describe: 'Limit of virtual memory, bytes' },
+  { name: 'rlimit-cpu', kind: 'value', section: 'resources', field: 'rlimitCpu', check: number, describe: 'Limit of CPU time, seconds' },
+  { name: 'rlimit-fsize', kind: 'value', section: 'resources', field: 'rlimitFsize', check: size, describe: 'Limit of file size, bytes' },
+  { name: 'rlimit-nofile', kind: 'value', section: 'resources', field: 'rlimitNofile', check: number, describe: 'Limit of open files' },
+  { name: 'rlimit-nproc', kind: 'value', section: 'resources', field: 'rlimitNproc', check: number, describe: 'Limit of processes of the user' },
+  { name: 'rlimit-sigpending', kind: 'value', section: 'resources', field: 'rlimitSigpending', check: number, describe: 'Limit of pending signals' },
+  { name: 'cpu', kind: 'value', section: 'resources', field: 'cpus', check: commaList(NUMBER, 'a CPU number'), describe: 'Run on these CPUs only' },
+  { name: 'nice', kind: 'value', section: 'resources', field: 'nice', check: integer, describe: 'Nice value of the sandbox' },
+  { name: 'cgroup', kind: 'list', section: 'resources', field: 'cgroup', check: nonEmpty, arg: 'FILE', describe: 'Place the sandbox in this cgroup: a tasks or cgroup.procs file, or a cgroup directory under /sys/fs/cgroup (repeatable)' },
+  { name: 'cpus', kind: 'value', section: 'resources', field: 'cpus', arg: 'LIST', describe: 'Set the CPU affinity: a list like 0,1 or 0-3 (as firejail\'s cpu)' },
+  { name: 'cpu-quota', kind: 'value', section: 'resources', field: 'cpuQuota', arg: 'PCT', describe: 'Limit CPU time to PCT% of one CPU, or QUOTA/PERIOD in microseconds (transient cgroup)' },
+  { name: 'memory', kind: 'value', section: 'resources', field: 'memory', arg: 'SIZE', describe: 'Limit memory to SIZE (K, M, G, T suffixes; transient cgroup)' },
+  { name: 'pids-max', kind: 'value', section: 'resources', field: 'pidsMax', arg: 'N', describe: 'Allow at most N processes and threads, init included (transient cgroup)' },
 
   // [environment]
   { name: 'env', kind: 'list', section: 'environment', field: 'env', macros: false, check: envCheck, arg: 'NAME=VALUE', describe: 'Set NAME=VALUE in the program\'s environment' },

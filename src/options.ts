@@ -4,6 +4,7 @@ import { OptionError } from './errors.js';
 import { expandUserPath } from './fs/paths.js';
 import { checkOverlayName } from './overlay/store.js';
 import type { LogLevel } from './log.js';
+import { NO_RESOURCES, normalizeResources, type ResourceOptions } from './resources/options.js';
 
 /** The sandbox's filesystem (issue 4). Paths are absolute and normalised;
  * symlinks are resolved later, by the builder. */
@@ -150,6 +151,8 @@ export interface SandboxOptions {
   readonly removeEnv: readonly string[];
   readonly filesystem: FilesystemOptions;
   readonly root: RootOptions;
+  /** --cgroup, --cpu-quota, --memory, --pids-max, --cpus, --rlimit-*, --nice, --timeout. */
+  readonly resources: ResourceOptions;
 }
 
 /** What the CLI hands over, before checks: the general fields. */
@@ -164,9 +167,26 @@ export interface RawCoreOptions {
   rmenv?: readonly string[];
 }
 
+/** The resource fields of RawOptions (src/resources). */
+export interface RawResourceOptions {
+  cgroup?: readonly string[];
+  cpuQuota?: string | undefined;
+  memory?: string | undefined;
+  pidsMax?: string | undefined;
+  cpus?: string | undefined;
+  rlimitAs?: string | undefined;
+  rlimitCpu?: string | undefined;
+  rlimitFsize?: string | undefined;
+  rlimitNofile?: string | undefined;
+  rlimitNproc?: string | undefined;
+  rlimitSigpending?: string | undefined;
+  nice?: string | undefined;
+  timeout?: string | undefined;
+}
+
 /** What the CLI and profiles hand over, before checks: one flat record,
  * each field filled by a row of the options table (options-schema.ts). */
-export type RawOptions = RawCoreOptions & RawFilesystemOptions & RawRootOptions;
+export type RawOptions = RawCoreOptions & RawFilesystemOptions & RawRootOptions & RawResourceOptions;
 
 export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   command: Object.freeze([]),
@@ -178,6 +198,7 @@ export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   removeEnv: Object.freeze([]),
   filesystem: normalizeFilesystem({}, '/'),
   root: normalizeRoot({}, '/'),
+  resources: NO_RESOURCES,
 });
 
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
@@ -228,5 +249,18 @@ export function normalizeOptions(raw: RawOptions, ctx: OptionContext = { home: '
     removeEnv: checkEnvNames(raw.rmenv ?? []),
     filesystem: normalizeFilesystem(raw, ctx.home),
     root: normalizeRoot(raw, ctx.home),
+    resources: normalizeResources({
+      cgroup: raw.cgroup ?? [],
+      cpuQuota: raw.cpuQuota,
+      memory: raw.memory,
+      pidsMax: raw.pidsMax,
+      cpus: raw.cpus,
+      rlimits: {
+        as: raw.rlimitAs, cpu: raw.rlimitCpu, fsize: raw.rlimitFsize,
+        nofile: raw.rlimitNofile, nproc: raw.rlimitNproc, sigpending: raw.rlimitSigpending,
+      },
+      nice: raw.nice,
+      timeout: raw.timeout,
+    }),
   });
 }

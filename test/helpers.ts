@@ -5,6 +5,7 @@ import { chmodSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, readli
 import { tmpdir } from 'node:os';
 import { afterEach, beforeEach, expect } from 'vitest';
 import type { SandboxPlan } from '../src/plan/types.js';
+import { NO_RESOURCE_PLAN } from '../src/resources/plan.js';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -186,4 +187,5 @@ export const MINIMAL_PLAN: SandboxPlan = {
   sources: [],
   mounts: [],
   root: null,
+  resources: NO_RESOURCE_PLAN,
 };

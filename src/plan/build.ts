@@ -4,6 +4,7 @@ import { filesystemOps, type Caller } from '../fs/build.js';
 import type { FsProbe } from '../fs/probe.js';
 import type { SandboxOptions } from '../options.js';
 import type { ResolvedProgram } from '../program.js';
+import { buildResources } from '../resources/plan.js';
 import { PLAN_VERSION, type NamespaceName, type PlanSource, type RootSpec, type SandboxPlan } from './types.js';
 
 export interface PlanContext {
@@ -18,6 +19,8 @@ export interface PlanContext {
   readonly root: RootSpec | null;
   /** The profile files the options came from, with their mtimes. */
   readonly sources?: readonly PlanSource[];
+  /** --cgroup files resolved to real paths (default: as given). */
+  readonly cgroupFiles?: readonly string[];
 }
 
 export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPlan {
@@ -39,5 +42,6 @@ export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPla
     // default policy does not apply inside it.
     mounts: filesystemOps(options.filesystem, !options.noProfile && ctx.root === null, ctx.caller, ctx.probe),
     root: ctx.root,
+    resources: buildResources(options.resources, ctx.cgroupFiles),
   };
 }

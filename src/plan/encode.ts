@@ -2,6 +2,7 @@
  * everything; the checks here only turn a mistake into a clear error before
  * the helper runs. */
 import { PlanError } from '../errors.js';
+import { encodeResources } from '../resources/encode.js';
 import { NAMESPACES, PLAN_VERSION, type MountOp, type RootSpec, type SandboxPlan } from './types.js';
 
 export const PLAN_MAX = 1024 * 1024;
@@ -95,7 +96,7 @@ class Writer {
   private readonly chunks: Buffer[] = [];
   private size = 0;
 
-  record(tag: Tag, value: Buffer): void {
+  record(tag: Tag | number, value: Buffer): void {
     const head = Buffer.alloc(6);
     head.writeUInt16LE(tag, 0);
     head.writeUInt32LE(value.length, 2);
@@ -156,5 +157,6 @@ export function encodePlan(plan: SandboxPlan): Buffer {
   }
   for (const m of plan.mounts) w.record(Tag.Mount, mountRecord(m));
   if (plan.root !== null) w.record(Tag.Root, rootRecord(plan.root));
+  for (const [tag, value] of encodeResources(plan.resources)) w.record(tag, value);
   return w.finish();
 }

@@ -2,6 +2,8 @@
  * JSON.stringify of a plan is what --print-plan shows, and what the helper's
  * --dump-plan gives back. The wire format is native/PLAN.md. */
 
+import type { ResourcePlan } from '../resources/plan.js';
+
 export const PLAN_VERSION = 1;
 
 /** In wire-bit order; a plan lists them in this order. */
@@ -56,4 +58,6 @@ export interface SandboxPlan {
   readonly sources: readonly PlanSource[];
   readonly mounts: readonly MountOp[];
   readonly root: RootSpec | null;
+  /** Cgroup placement, transient cgroup limits, rlimits, nice, timeout. */
+  readonly resources: ResourcePlan;
 }

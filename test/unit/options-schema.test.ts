@@ -14,12 +14,13 @@ describe('the options table', () => {
 
   it('puts on the command line exactly the rows with an option behind them', () => {
     const cli = commandLineRows().map((r) => r.name).sort();
-    expect(cli).toEqual(['applications-dir', 'bin-dir', 'bind', 'blacklist', 'chroot', 'debug', 'disable-mnt', 'dry-run',
-      'env', 'hostname', 'ignore', 'mkdir', 'mkfile', 'noblacklist', 'noexec', 'noprofile', 'nowhitelist', 'overlay',
-      'overlay-clean', 'overlay-export', 'overlay-import', 'overlay-list', 'overlay-lower', 'overlay-tmpfs', 'print-plan',
-      'private', 'private-dev', 'private-etc', 'private-tmp', 'profile', 'profile-check', 'profile-convert', 'quiet',
-      'read-only', 'read-write', 'rmenv', 'setup-desktop', 'setup-desktop-list', 'setup-desktop-remove', 'tmpfs',
-      'whitelist']);
+    expect(cli).toEqual(['applications-dir', 'bin-dir', 'bind', 'blacklist', 'cgroup', 'chroot', 'cpu', 'cpu-quota',
+      'cpus', 'debug', 'disable-mnt', 'dry-run', 'env', 'hostname', 'ignore', 'memory', 'mkdir', 'mkfile', 'nice',
+      'noblacklist', 'noexec', 'noprofile', 'nowhitelist', 'overlay', 'overlay-clean', 'overlay-export', 'overlay-import',
+      'overlay-list', 'overlay-lower', 'overlay-tmpfs', 'pids-max', 'print-plan', 'private', 'private-dev', 'private-etc',
+      'private-tmp', 'profile', 'profile-check', 'profile-convert', 'quiet', 'read-only', 'read-write', 'rlimit-as',
+      'rlimit-cpu', 'rlimit-fsize', 'rlimit-nofile', 'rlimit-nproc', 'rlimit-sigpending', 'rmenv', 'setup-desktop',
+      'setup-desktop-list', 'setup-desktop-remove', 'timeout', 'tmpfs', 'whitelist']);
     for (const r of OPTION_TABLE) {
       expect(enforcement(r) === 'option', r.name).toBe(r.field !== undefined);
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeOptions } from '../../../src/options.js';
 import { buildPlan } from '../../../src/plan/build.js';
 import { encodePlan } from '../../../src/plan/encode.js';
+import { NO_RESOURCE_PLAN } from '../../../src/resources/plan.js';
 
 import type { FsProbe } from '../../../src/fs/probe.js';
 
@@ -40,6 +41,7 @@ describe('buildPlan', () => {
         ...['/proc/sys', '/proc/irq', '/proc/bus', '/proc/fs'].map((path) => ({ op: 'read-only', path, optional: true })),
       ],
       root: null,
+      resources: NO_RESOURCE_PLAN,
     });
   });
 
