@@ -6,6 +6,7 @@ import { DESKTOP_OPTIONS, desktopCommand, type DesktopCommand } from './desktop/
 import { UsageError } from './errors.js';
 import type { RawOptions } from './options.js';
 import type { OverlayCommand } from './overlay/commands.js';
+import type { RawSecurityOptions } from './seccomp/options.js';
 
 export const VERSION = '0.1.0';
 
@@ -49,6 +50,40 @@ const ROOT_OPTIONS: readonly [string, 'value' | 'optional' | 'flag', string][] =
   ['overlay-import', 'value', 'Read the layer tar FILE into the overlay named after it, and exit'],
 ];
 
+/** Seccomp and privilege options (issue 3): the same shape. */
+const SECURITY_OPTIONS: readonly [string, 'value' | 'optional' | 'flag', string][] = [
+  ['seccomp', 'optional', 'Block the default syscall list; =LIST: it and LIST too (calls, @groups, !call, call:ERRNO)'],
+  ['seccomp.drop', 'value', 'Block only the calls in LIST'],
+  ['seccomp.keep', 'value', 'Allow only the calls in LIST (and execve), block every other'],
+  ['seccomp-error-action', 'value', 'What a blocked call gets: errno (EPERM, the default), kill, log or an errno name'],
+  ['seccomp.block-secondary', 'flag', 'Block the i386 and x32 syscall ABIs whole'],
+  ['restrict-namespaces', 'optional', 'Refuse new namespaces; =LIST: of these types (cgroup,ipc,mnt,net,pid,time,user,uts)'],
+  ['protocol', 'value', 'Allow only these socket families: unix, inet, inet6, netlink, packet, bluetooth'],
+  ['memory-deny-write-execute', 'flag', 'No memory both writable and executable, and none made executable later'],
+  ['caps.drop', 'value', 'Drop these capabilities, or all (the default; other users never have any)'],
+  ['caps.keep', 'value', 'Keep only these capabilities (root only)'],
+  ['nonewprivs', 'flag', 'Set no_new_privs (tsjail always does)'],
+  ['noroot', 'flag', 'Run in a user namespace in which only your user and group exist'],
+];
+
+const ALL_OPTIONS = [...FS_OPTIONS, ...ROOT_OPTIONS, ...SECURITY_OPTIONS];
+
+/** firejail's spelling gives an optional value with '=' only: a bare
+ * --seccomp (or --private) must not swallow the program name after it. */
+function bareOptionals(args: readonly string[]): string[] {
+  const optional = new Set(ALL_OPTIONS.filter((o) => o[1] === 'optional').map((o) => `--${o[0]}`));
+  const valued = new Set(['--hostname', '--env', '--rmenv', ...[...ALL_OPTIONS, ...DESKTOP_OPTIONS]
+    .filter((o) => o[1] === 'value').map((o) => `--${o[0]}`)]);
+  const out = [...args];
+  for (let i = 0; i < out.length; i++) {
+    const a = out[i] as string;
+    if (a === '--' || !a.startsWith('-')) break;
+    if (optional.has(a)) out[i] = `${a}=`;
+    else if (valued.has(a)) i++;
+  }
+  return out;
+}
+
 /** yargs takes about 70 ms to load: loaded only when a command line is
  * parsed, not by the launcher links (src/desktop/wrapper.ts). require() of
  * an ES module works on the Node versions yargs 18 itself needs. */
@@ -82,7 +117,8 @@ function parser(args: readonly string[]): Argv {
     .group(FS_OPTIONS.map((o) => o[0]), 'Filesystem:')
     .group(ROOT_OPTIONS.map((o) => o[0]), 'Chroot and overlays:')
     .group(DESKTOP_OPTIONS.map((o) => o[0]), 'Launchers:')
-    .options(Object.fromEntries([...FS_OPTIONS, ...ROOT_OPTIONS, ...DESKTOP_OPTIONS].map(([name, type, description]) => [
+    .group(SECURITY_OPTIONS.map((o) => o[0]), 'Seccomp and privileges:')
+    .options(Object.fromEntries([...ALL_OPTIONS, ...DESKTOP_OPTIONS].map(([name, type, description]) => [
       name,
       type === 'flag' ? { type: 'boolean' as const, description }
         : { type: 'string' as const, requiresArg: type === 'value', description },
@@ -124,6 +160,32 @@ function overlayAction(a: Record<string, unknown>, rest: readonly string[]): Cli
   return null;
 }
 
+/** An optional-value option: undefined (absent), true (bare), or its
+ * values joined (repeated --seccomp=a --seccomp=b add up). */
+function optionalList(v: unknown): boolean | string | undefined {
+  const all = strings(v);
+  if (all.length === 0) return undefined;
+  const given = all.filter((x) => x !== '');
+  return given.length === 0 ? true : given.join(',');
+}
+
+function securityOptions(a: Record<string, unknown>): RawSecurityOptions {
+  return {
+    seccomp: optionalList(a['seccomp']),
+    seccompDrop: last(a['seccomp.drop']),
+    seccompKeep: last(a['seccomp.keep']),
+    seccompErrorAction: last(a['seccomp-error-action']),
+    seccompBlockSecondary: a['seccomp.block-secondary'] === true,
+    restrictNamespaces: optionalList(a['restrict-namespaces']),
+    protocol: strings(a['protocol']),
+    memoryDenyWriteExecute: a['memory-deny-write-execute'] === true,
+    capsDrop: last(a['caps.drop']),
+    capsKeep: last(a['caps.keep']),
+    nonewprivs: a['nonewprivs'] === true,
+    noroot: a['noroot'] === true,
+  };
+}
+
 export function usageText(): string {
   // The help text never depends on the arguments.
   let text = '';
@@ -132,7 +194,7 @@ export function usageText(): string {
 }
 
 export function parseCommandLine(args: readonly string[]): CliResult {
-  const a = parser(args).parseSync();
+  const a = parser(bareOptionals(args)).parseSync();
   if (a['help'] === true || a['version'] === true) return { kind: 'done' };
   const command = [...a._.map(String), ...strings(a['--'])];
   const action = overlayAction(a, command) ?? desktopCommand(a, command);
@@ -166,6 +228,7 @@ export function parseCommandLine(args: readonly string[]): CliResult {
         privateEtc: last(a['private-etc']),
         disableMnt: a['disable-mnt'] === true,
       },
+      ...securityOptions(a),
       root: {
         chroot: last(a['chroot']),
         overlay: last(a['overlay']),

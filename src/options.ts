@@ -4,6 +4,7 @@ import { OptionError } from './errors.js';
 import { expandUserPath } from './fs/paths.js';
 import { checkOverlayName } from './overlay/store.js';
 import type { LogLevel } from './log.js';
+import { normalizeSecurity, type RawSecurityOptions, type SecurityOptions } from './seccomp/options.js';
 
 /** The sandbox's filesystem (issue 4). Paths are absolute and normalised;
  * symlinks are resolved later, by the builder. */
@@ -142,10 +143,13 @@ export interface SandboxOptions {
   readonly removeEnv: readonly string[];
   readonly filesystem: FilesystemOptions;
   readonly root: RootOptions;
+  /** Seccomp and privileges (src/seccomp/options.ts). */
+  readonly security: SecurityOptions;
 }
 
-/** What the CLI hands over, before checks. */
-export interface RawOptions {
+/** What the CLI hands over, before checks. The seccomp and privilege
+ * options are top-level fields (RawSecurityOptions). */
+export interface RawOptions extends RawSecurityOptions {
   command?: readonly string[];
   hostname?: string | undefined;
   debug?: boolean;
@@ -170,6 +174,7 @@ export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   removeEnv: Object.freeze([]),
   filesystem: normalizeFilesystem({}, '/'),
   root: normalizeRoot({}, '/'),
+  security: normalizeSecurity({}),
 });
 
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
@@ -221,5 +226,6 @@ export function normalizeOptions(raw: RawOptions, ctx: OptionContext = { home: '
     removeEnv: checkEnvNames(raw.rmenv ?? []),
     filesystem: normalizeFilesystem(raw.filesystem ?? {}, ctx.home),
     root: normalizeRoot(raw.root ?? {}, ctx.home),
+    security: normalizeSecurity(raw),
   });
 }

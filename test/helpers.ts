@@ -186,4 +186,5 @@ export const MINIMAL_PLAN: SandboxPlan = {
   sources: [],
   mounts: [],
   root: null,
+  security: { noRoot: false, memoryDenyWriteExecute: false, seccomp: null },
 };

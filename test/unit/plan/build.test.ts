@@ -40,6 +40,12 @@ describe('buildPlan', () => {
         ...['/proc/sys', '/proc/irq', '/proc/bus', '/proc/fs'].map((path) => ({ op: 'read-only', path, optional: true })),
       ],
       root: null,
+      // The default seccomp list (test/unit/seccomp has the details).
+      security: {
+        noRoot: false,
+        memoryDenyWriteExecute: false,
+        seccomp: expect.objectContaining({ action: 'EPERM', allowlist: false, blockSecondary: false }),
+      },
     });
   });
 
