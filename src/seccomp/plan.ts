@@ -17,8 +17,9 @@ export interface SecurityHost {
   compile(spec: FilterSpec): CompiledFilter;
   /** prctl(PR_SET_MDWE) is there (Linux 6.3 and later). */
   hasMdwe(): boolean;
-  /** /proc/sys/kernel/cap_last_cap */
-  lastCap(): number;
+  /** The capabilities this process may still have (CapBnd): a root
+   * caller's helper has the same, and can keep no other. */
+  boundingSet(): bigint;
 }
 
 const PR_GET_MDWE = 66;
@@ -29,9 +30,9 @@ export const hostSecurity: SecurityHost = {
     const prctl = koffi.load('libc.so.6').func('int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)');
     return prctl(PR_GET_MDWE, 0, 0, 0, 0) >= 0;
   },
-  lastCap() {
-    const n = Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8').trim());
-    return Number.isInteger(n) && n >= 0 && n < 64 ? n : CAPABILITIES.length - 1;
+  boundingSet() {
+    const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('CapBnd:'));
+    return BigInt(`0x${line?.split(/\s+/)[1] ?? '0'}`);
   },
 };
 
@@ -126,14 +127,17 @@ function capsKept(o: SecurityOptions, root: boolean, host: SecurityHost): string
     if (o.capsKeep !== null) throw new PlanError('--caps.keep: only root can keep capabilities; other users have none in a sandbox');
     return [];
   }
-  const last = host.lastCap();
-  const known = (c: string) => {
-    if (capabilityNumber(c) > last) throw new PlanError(`${c}: this kernel has no such capability (its last is ${last})`);
-    return c;
-  };
+  if (o.capsKeep === null && o.capsDrop === 'all') return [];
+  const bounding = host.boundingSet();
+  const have = (c: string) => (bounding & (1n << BigInt(capabilityNumber(c)))) !== 0n;
   const byNumber = (a: string, b: string) => capabilityNumber(a) - capabilityNumber(b);
-  if (o.capsKeep !== null) return [...new Set(o.capsKeep.map(known))].sort(byNumber);
-  if (o.capsDrop === 'all') return [];
-  const drop = new Set(o.capsDrop);
-  return CAPABILITIES.slice(0, last + 1).map((c) => `cap_${c}`).filter((c) => !drop.has(c));
+  if (o.capsKeep !== null) {
+    for (const c of o.capsKeep) {
+      if (!have(c)) throw new PlanError(`--caps.keep: ${c} is not in the bounding set here (the kernel or the machine withholds it)`);
+    }
+    return [...new Set(o.capsKeep)].sort(byNumber);
+  }
+  // All the caller has, less the list.
+  const drop = new Set(o.capsDrop === 'all' ? [] : o.capsDrop);
+  return CAPABILITIES.map((c) => `cap_${c}`).filter((c) => have(c) && !drop.has(c));
 }

@@ -16,7 +16,7 @@ function host(mdwe = false): SecurityHost & { specs: FilterSpec[] } {
     specs,
     compile: (s) => (specs.push(s), hostSecurity.compile(s)),
     hasMdwe: () => mdwe,
-    lastCap: () => 40,
+    boundingSet: () => (1n << 41n) - 1n,
   };
 }
 
@@ -92,10 +92,14 @@ describe('securityPlan', () => {
     expect(() => plan({ capsKeep: 'net_raw' })).toThrow(/--caps.keep: only root can keep capabilities/);
   });
 
-  it('a capability the kernel lacks is refused', () => {
-    const h = { ...host(), lastCap: () => 37 };
+  it('a capability outside the bounding set is refused, and never kept by --caps.drop', () => {
+    const h = { ...host(), boundingSet: () => ((1n << 38n) - 1n) & ~(1n << 24n) };
     expect(() => plan({ capsKeep: 'bpf' }, { caller: ROOT, h })).toThrow(PlanError);
-    expect(() => plan({ capsKeep: 'bpf' }, { caller: ROOT, h })).toThrow(/cap_bpf: this kernel has no such capability/);
+    expect(() => plan({ capsKeep: 'bpf' }, { caller: ROOT, h })).toThrow(/--caps.keep: cap_bpf is not in the bounding set here/);
+    const kept = plan({ capsDrop: 'chown' }, { caller: ROOT, h }).capsKeep;
+    expect(kept).toHaveLength(36);
+    expect(kept).not.toContain('cap_sys_resource');
+    expect(kept).not.toContain('cap_perfmon');
   });
 
   it('--noroot is for other users than root', () => {
