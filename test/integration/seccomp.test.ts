@@ -3,10 +3,15 @@
  * is also made outside the sandbox, or under a distinctive errno, so the
  * tests show the filter at work and not merely missing privileges. */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fieldOf, keepHostMountsUnchanged, ROOT, tsjail } from '../helpers.js';
+import { hostProbe } from '../../src/fs/probe.js';
+import { normalizeOptions } from '../../src/options.js';
+import { buildPlan } from '../../src/plan/build.js';
+import { encodePlan } from '../../src/plan/encode.js';
+import { hostSecurity } from '../../src/seccomp/plan.js';
+import { fieldOf, HELPER, keepHostMountsUnchanged, ROOT, tsjail } from '../helpers.js';
 
 let dir = '';
 let PROBE = '';
@@ -177,6 +182,26 @@ describe('namespaces, protocols, memory', () => {
     const ins = inside(['--memory-deny-write-execute'], calls);
     expect(ins['mmap-wx']).not.toBe('ok');
     expect(ins['mprotect-x']).not.toBe('ok');
+  });
+
+  it('--memory-deny-write-execute through the filter, as on a kernel without PR_SET_MDWE', () => {
+    const plan = buildPlan(normalizeOptions({ memoryDenyWriteExecute: true, seccompErrorAction: 'EXFULL' }), {
+      resolved: { program: PROBE, argv: ['probe', 'getpid', 'mmap-wx', 'mprotect-x'] }, env: [], cwd: '/',
+      caller: { uid: 0, home: '/root' }, probe: hostProbe, root: null,
+      security: { ...hostSecurity, hasMdwe: () => false },
+    });
+    expect(plan.security.memoryDenyWriteExecute).toBe(false);
+    const file = join(dir, 'mdwe.plan');
+    writeFileSync(file, encodePlan(plan));
+    const fd = openSync(file, 'r');
+    try {
+      const r = spawnSync(HELPER, ['--plan-fd=3'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', fd] });
+      expect(r.status, r.stderr).toBe(0);
+      // getpid also shows the probe's own start-up (mmap, mprotect) went through.
+      expect(parse(r.stdout)).toEqual({ getpid: 'ok', 'mmap-wx': 'EXFULL', 'mprotect-x': 'EXFULL' });
+    } finally {
+      closeSync(fd);
+    }
   });
 });
 
