@@ -52,10 +52,11 @@ describe('the default filter', () => {
     const ins = inside([], calls);
     const out = outside(calls);
     expect(ins.getpid).toBe('ok');
-    for (const c of BLOCKED) {
-      expect(ins[c], c).toBe('EPERM');
-      expect(out[c], c).not.toBe('EPERM');
-    }
+    for (const c of BLOCKED) expect(ins[c], c).toBe('EPERM');
+    // Root outside: these work or trip over their bad arguments. (kexec_load
+    // and init_module may be EPERM there too when the kernel locks them;
+    // the next test covers them.)
+    for (const c of ['mount', 'ptrace', 'bpf', 'personality', 'io_uring_setup']) expect(out[c], c).not.toBe('EPERM');
   });
 
   it('is what makes them fail: with another errno as the action, every one returns it', () => {
