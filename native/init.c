@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "resources.h"
+#include "seccomp.h"
 
 static _Noreturn void exec_program(const struct tsj_plan *plan, const struct tsj_creds *cr)
 {
@@ -23,6 +24,8 @@ static _Noreturn void exec_program(const struct tsj_plan *plan, const struct tsj
 		if (chdir("/") != 0)
 			die_errno("chdir(/)");
 	}
+	/* Last: from here the program's own filter applies. */
+	seccomp_install(plan);
 	execve(plan->program, plan->argv, plan->envp ? plan->envp : (char *[]){ NULL });
 	int err = errno;
 	if (err == ENOENT)

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "plan.h"
 #include "sandbox.h"
+#include "seccomp.h"
 
 #ifndef TSJ_VERSION
 #define TSJ_VERSION "0.0.0"
@@ -112,6 +113,7 @@ int main(int argc, char **argv)
 	tsj_quiet = (plan.flags & TSJ_FLAG_QUIET) != 0 && !tsj_debug_on;
 	if (cr.mode != TSJ_MODE_ROOT && plan.caps_keep != 0)
 		die("only root may keep capabilities in a sandbox");
+	privs_noroot(&plan, &cr);
 	mount_check(&plan, &cr);
 	root_check(&plan, &cr);
 	debug("plan read: %zu bytes, program %s, %zu args, %zu env vars, caller uid %u (%s)",

@@ -429,7 +429,10 @@ static int whitelist_into(const struct tsj_creds *cr, const char *name, int src,
 		close(e);
 	}
 	unsigned mode = force_mode ? force_mode : (st->st_mode & 07777);
-	int root = mnt_tmpfs(name, mode, (long)st->st_uid, (long)st->st_gid, tmpfs_attrs);
+	/* In a user namespace only the caller's ids exist: others (root's,
+	 * shown as the overflow ids) cannot own a new tmpfs. */
+	bool mapped = cr->mode != TSJ_MODE_ROOTLESS || (st->st_uid == cr->uid && st->st_gid == cr->gid);
+	int root = mnt_tmpfs(name, mode, mapped ? (long)st->st_uid : -1, mapped ? (long)st->st_gid : -1, tmpfs_attrs);
 	mnt_attach(root, target, "", name);
 	for (size_t i = 0; i < n; i++) {
 		if (trees[i] < 0)

@@ -69,6 +69,12 @@ static const char *tag_name(unsigned tag)
 	case TSJ_TAG_RLIMIT: return "RLIMIT";
 	case TSJ_TAG_NICE: return "NICE";
 	case TSJ_TAG_TIMEOUT: return "TIMEOUT";
+	case TSJ_TAG_SECCOMP_BPF: return "SECCOMP_BPF";
+	case TSJ_TAG_SECCOMP_FLAGS: return "SECCOMP_FLAGS";
+	case TSJ_TAG_SECCOMP_ACTION: return "SECCOMP_ACTION";
+	case TSJ_TAG_SECCOMP_SYSCALL: return "SECCOMP_SYSCALL";
+	case TSJ_TAG_SECCOMP_RULE: return "SECCOMP_RULE";
+	case TSJ_TAG_PRIVS: return "PRIVS";
 	default: return "unknown";
 	}
 }
@@ -501,6 +507,119 @@ static void resources_dump(const struct tsj_resources *res, FILE *out)
 	fputc('}', out);
 }
 
+/* Seccomp and privileges (tags 0x20-0x2f). */
+
+/* name or name:ACTION: [a-z_][a-z0-9_]*, then [A-Za-z0-9]+. */
+static bool seccomp_syscall_ok(const char *s)
+{
+	const char *c = s;
+	if (!((*c >= 'a' && *c <= 'z') || *c == '_'))
+		return false;
+	while ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_')
+		c++;
+	if (*c == '\0')
+		return true;
+	if (*c++ != ':' || *c == '\0')
+		return false;
+	for (; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+			return false;
+	return true;
+}
+
+static bool alnum_ok(const char *s)
+{
+	for (const char *c = s; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+			return false;
+	return true;
+}
+
+static bool printable_ok(const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			return false;
+	return true;
+}
+
+static int security_record(struct reader *r, struct tsj_plan *pl, unsigned tag,
+			   const uint8_t *v, size_t n, bool *seen)
+{
+	struct tsj_seccomp *sc = &pl->seccomp;
+	char *s;
+	switch (tag) {
+	case TSJ_TAG_SECCOMP_BPF:
+		if (once(r, tag, seen))
+			return -1;
+		if (n == 0 || n % 8 != 0 || n / 8 > TSJ_MAX_BPF_INSNS)
+			return fail(r, "plan: SECCOMP_BPF must be 1 to %u instructions of 8 bytes, not %zu bytes",
+				    TSJ_MAX_BPF_INSNS, n);
+		if ((sc->bpf = malloc(n)) == NULL)
+			return fail(r, "plan: out of memory");
+		memcpy(sc->bpf, v, n);
+		sc->len = n;
+		return 0;
+	case TSJ_TAG_SECCOMP_FLAGS:
+		if (once(r, tag, seen) || need_len(r, tag, n, 4))
+			return -1;
+		sc->flags = le32(v);
+		if (sc->flags & ~(uint32_t)TSJ_SF_ALL)
+			return fail(r, "plan: unknown SECCOMP_FLAGS bits 0x%x", sc->flags);
+		return 0;
+	case TSJ_TAG_SECCOMP_ACTION:
+		if (once(r, tag, seen))
+			return -1;
+		if ((sc->action = take_str(r, tag, v, n, 32, false)) == NULL)
+			return -1;
+		if (!alnum_ok(sc->action))
+			return fail(r, "plan: SECCOMP_ACTION '%s' is not valid", sc->action);
+		return 0;
+	case TSJ_TAG_SECCOMP_SYSCALL:
+		if ((s = take_str(r, tag, v, n, 64, false)) == NULL)
+			return -1;
+		if (!seccomp_syscall_ok(s)) {
+			fail(r, "plan: SECCOMP_SYSCALL '%s' is not a syscall name", s);
+			free(s);
+			return -1;
+		}
+		return push(r, &sc->syscalls, &sc->nsyscalls, TSJ_MAX_SECCOMP_SYSCALLS, tag, s);
+	case TSJ_TAG_SECCOMP_RULE:
+		if ((s = take_str(r, tag, v, n, 256, false)) == NULL)
+			return -1;
+		if (!printable_ok(s)) {
+			free(s);
+			return fail(r, "plan: SECCOMP_RULE is not printable text");
+		}
+		return push(r, &sc->rules, &sc->nrules, TSJ_MAX_SECCOMP_RULES, tag, s);
+	case TSJ_TAG_PRIVS:
+		if (once(r, tag, seen) || need_len(r, tag, n, 4))
+			return -1;
+		pl->privs = le32(v);
+		if (pl->privs & ~(uint32_t)TSJ_PRIV_ALL)
+			return fail(r, "plan: unknown PRIVS bits 0x%x", pl->privs);
+		return 0;
+	default:
+		return fail(r, "plan: unknown record tag 0x%x", tag);
+	}
+}
+
+/* The seccomp records go together, and a filter needs no_new_privs (the
+ * kernel refuses one from a process without it and without CAP_SYS_ADMIN,
+ * which the program no longer has when the filter is installed). */
+static int security_check(struct reader *r, const struct tsj_plan *pl, const bool *seen)
+{
+	bool any = seen[TSJ_TAG_SECCOMP_FLAGS] || seen[TSJ_TAG_SECCOMP_ACTION] ||
+		   pl->seccomp.nsyscalls > 0 || pl->seccomp.nrules > 0;
+	if (any && !seen[TSJ_TAG_SECCOMP_BPF])
+		return fail(r, "plan: SECCOMP records without SECCOMP_BPF");
+	if (seen[TSJ_TAG_SECCOMP_BPF] && !(seen[TSJ_TAG_SECCOMP_FLAGS] && seen[TSJ_TAG_SECCOMP_ACTION]))
+		return fail(r, "plan: SECCOMP_BPF needs SECCOMP_FLAGS and SECCOMP_ACTION");
+	if (seen[TSJ_TAG_SECCOMP_BPF] && !(pl->flags & TSJ_FLAG_NO_NEW_PRIVS))
+		return fail(r, "plan: a seccomp filter needs no_new_privs");
+	return 0;
+}
+
 static int record(struct reader *r, struct tsj_plan *pl, unsigned tag,
 		  const uint8_t *v, size_t n, unsigned last_cap, bool *seen)
 {
@@ -579,6 +698,13 @@ static int record(struct reader *r, struct tsj_plan *pl, unsigned tag,
 		if (once(r, tag, seen))
 			return -1;
 		return root_record(r, pl, v, n);
+	case TSJ_TAG_SECCOMP_BPF:
+	case TSJ_TAG_SECCOMP_FLAGS:
+	case TSJ_TAG_SECCOMP_ACTION:
+	case TSJ_TAG_SECCOMP_SYSCALL:
+	case TSJ_TAG_SECCOMP_RULE:
+	case TSJ_TAG_PRIVS:
+		return security_record(r, pl, tag, v, n, seen);
 	default:
 		if (tag >= TSJ_TAG_CGROUP_FILE && tag <= 0x4f)
 			return resources_record(r, &pl->res, tag, v, n, seen);
@@ -639,6 +765,8 @@ int tsj_plan_decode(const uint8_t *buf, size_t len, unsigned last_cap,
 		fail(&r, "plan: a hostname needs the uts namespace");
 		goto bad;
 	}
+	if (security_check(&r, plan, seen) != 0)
+		goto bad;
 	return 0;
 bad:
 	tsj_plan_free(plan);
@@ -675,6 +803,14 @@ void tsj_plan_free(struct tsj_plan *pl)
 		free(pl->root);
 	}
 	resources_free(&pl->res);
+	free(pl->seccomp.bpf);
+	free(pl->seccomp.action);
+	for (size_t i = 0; i < pl->seccomp.nsyscalls; i++)
+		free(pl->seccomp.syscalls[i]);
+	free(pl->seccomp.syscalls);
+	for (size_t i = 0; i < pl->seccomp.nrules; i++)
+		free(pl->seccomp.rules[i]);
+	free(pl->seccomp.rules);
 	memset(pl, 0, sizeof *pl);
 }
 
@@ -712,6 +848,57 @@ static void json_opt(FILE *out, const char *key, const char *v)
 		fputs("null", out);
 }
 
+/* capabilities(7), by number: the plan shows capsKeep by name. */
+static const char *const cap_names[] = {
+	"chown", "dac_override", "dac_read_search", "fowner", "fsetid", "kill", "setgid",
+	"setuid", "setpcap", "linux_immutable", "net_bind_service", "net_broadcast",
+	"net_admin", "net_raw", "ipc_lock", "ipc_owner", "sys_module", "sys_rawio",
+	"sys_chroot", "sys_ptrace", "sys_pacct", "sys_admin", "sys_boot", "sys_nice",
+	"sys_resource", "sys_time", "sys_tty_config", "mknod", "lease", "audit_write",
+	"audit_control", "setfcap", "mac_override", "mac_admin", "syslog", "wake_alarm",
+	"block_suspend", "audit_read", "perfmon", "bpf", "checkpoint_restore",
+};
+
+static void json_base64(FILE *out, const uint8_t *p, size_t n)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	fputc('"', out);
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		fputc(tab[(v >> 18) & 63], out);
+		fputc(tab[(v >> 12) & 63], out);
+		fputc(i + 1 < n ? tab[(v >> 6) & 63] : '=', out);
+		fputc(i + 2 < n ? tab[v & 63] : '=', out);
+	}
+	fputc('"', out);
+}
+
+static void dump_security(const struct tsj_plan *pl, FILE *out)
+{
+	const struct tsj_seccomp *sc = &pl->seccomp;
+	fprintf(out, ",\"security\":{\"noRoot\":%s,\"memoryDenyWriteExecute\":%s,\"seccomp\":",
+		(pl->privs & TSJ_PRIV_NOROOT) ? "true" : "false",
+		(pl->privs & TSJ_PRIV_MDWE) ? "true" : "false");
+	if (sc->bpf == NULL) {
+		fputs("null}", out);
+		return;
+	}
+	fputs("{\"action\":", out);
+	json_str(out, sc->action);
+	fprintf(out, ",\"allowlist\":%s,\"blockSecondary\":%s",
+		(sc->flags & TSJ_SF_ALLOWLIST) ? "true" : "false",
+		(sc->flags & TSJ_SF_BLOCK_SECONDARY) ? "true" : "false");
+	json_list(out, "syscalls", sc->syscalls, sc->nsyscalls);
+	json_list(out, "rules", sc->rules, sc->nrules);
+	fputs(",\"bpf\":", out);
+	json_base64(out, sc->bpf, sc->len);
+	fputs("}}", out);
+}
+
 int tsj_plan_dump(const struct tsj_plan *pl, FILE *out)
 {
 	static const char *const ns_names[] = { "pid", "mount", "ipc", "uts", "net", "cgroup" };
@@ -732,7 +919,10 @@ int tsj_plan_dump(const struct tsj_plan *pl, FILE *out)
 	fputs(",\"capsKeep\":[", out);
 	for (unsigned c = 0, first = 1; c < 64; c++)
 		if (pl->caps_keep & (1ULL << c)) {
-			fprintf(out, "%s%u", first ? "" : ",", c);
+			if (c < sizeof cap_names / sizeof cap_names[0])
+				fprintf(out, "%s\"cap_%s\"", first ? "" : ",", cap_names[c]);
+			else
+				fprintf(out, "%s\"cap_%u\"", first ? "" : ",", c);
 			first = 0;
 		}
 	fputs("],\"sources\":[", out);
@@ -789,6 +979,7 @@ int tsj_plan_dump(const struct tsj_plan *pl, FILE *out)
 		fputc('}', out);
 	}
 	resources_dump(&pl->res, out);
+	dump_security(pl, out);
 	fputs("}\n", out);
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }

@@ -28,6 +28,12 @@ enum tsj_tag {
 	TSJ_TAG_CAPS_KEEP = 0x08,
 	TSJ_TAG_SOURCE = 0x09,
 	TSJ_TAG_MOUNT = 0x10,
+	TSJ_TAG_SECCOMP_BPF = 0x20,
+	TSJ_TAG_SECCOMP_FLAGS = 0x21,
+	TSJ_TAG_SECCOMP_ACTION = 0x22,
+	TSJ_TAG_SECCOMP_SYSCALL = 0x23,
+	TSJ_TAG_SECCOMP_RULE = 0x24,
+	TSJ_TAG_PRIVS = 0x25,
 	TSJ_TAG_ROOT = 0x50,
 	/* Ranges kept for the concerns still to come (PLAN.md):
 	 * 0x10-0x1f filesystem, 0x20-0x2f seccomp, 0x30-0x3f network,
@@ -146,6 +152,35 @@ struct tsj_resources {
 /* 1 if the plan asks for a cgroup tsjail creates itself. */
 int tsj_resources_transient(const struct tsj_resources *res);
 
+/* Seccomp and privileges (PLAN.md, tags 0x20-0x2f). Only the BPF program
+ * and the PRIVS bits are acted on; the rest describes the filter. */
+enum tsj_seccomp_flag {
+	TSJ_SF_ALLOWLIST = 1u << 0,
+	TSJ_SF_BLOCK_SECONDARY = 1u << 1,
+	TSJ_SF_ALL = (1u << 2) - 1,
+};
+
+enum tsj_priv {
+	TSJ_PRIV_NOROOT = 1u << 0,  /* run rootless: only the caller mapped */
+	TSJ_PRIV_MDWE = 1u << 1,    /* prctl(PR_SET_MDWE) before execve */
+	TSJ_PRIV_ALL = (1u << 2) - 1,
+};
+
+#define TSJ_MAX_BPF_INSNS 4096u   /* BPF_MAXINSNS */
+#define TSJ_MAX_SECCOMP_SYSCALLS 1024u
+#define TSJ_MAX_SECCOMP_RULES 64u
+
+struct tsj_seccomp {
+	uint8_t *bpf;        /* NULL: no filter */
+	size_t len;          /* bytes, 8 per instruction */
+	uint32_t flags;
+	char *action;
+	char **syscalls;
+	size_t nsyscalls;
+	char **rules;
+	size_t nrules;
+};
+
 struct tsj_source {
 	uint64_t mtime_ns;
 	char *path;
@@ -168,6 +203,8 @@ struct tsj_plan {
 	size_t nmounts;
 	struct tsj_root *root;  /* NULL: stay in the host's root */
 	struct tsj_resources res;
+	struct tsj_seccomp seccomp;
+	uint32_t privs;
 };
 
 /* Decodes and validates buf[0..len). On success fills *plan and returns 0.

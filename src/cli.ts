@@ -37,6 +37,22 @@ function yargsOptions(): Record<string, Options> {
   return out;
 }
 
+/** firejail's spelling gives an optional value with '=' only: a bare
+ * --seccomp (or --private) must not swallow the program name after it. */
+function bareOptionals(args: readonly string[]): string[] {
+  const rows = commandLineRows();
+  const optional = new Set(rows.filter((r) => r.kind === 'optional').map((r) => `--${r.name}`));
+  const valued = new Set(rows.filter((r) => r.kind === 'value' || r.kind === 'list').map((r) => `--${r.name}`));
+  const out = [...args];
+  for (let i = 0; i < out.length; i++) {
+    const a = out[i] as string;
+    if (a === '--' || !a.startsWith('-')) break;
+    if (optional.has(a)) out[i] = `${a}=`;
+    else if (valued.has(a)) i++;
+  }
+  return out;
+}
+
 /** yargs takes about 70 ms to load: loaded only when a command line is
  * parsed, not by the launcher links (src/desktop/wrapper.ts). require() of
  * an ES module works on the Node versions yargs 18 itself needs. */
@@ -98,6 +114,8 @@ function overlayAction(a: Record<string, unknown>, rest: readonly string[]): Ove
   return null;
 }
 
+
+
 export function usageText(): string {
   // The help text never depends on the arguments.
   let text = '';
@@ -106,7 +124,7 @@ export function usageText(): string {
 }
 
 export function parseCommandLine(args: readonly string[]): CliResult {
-  const a = parser(args).parseSync();
+  const a = parser(bareOptionals(args)).parseSync();
   if (a['help'] === true || a['version'] === true) return { kind: 'done' };
   const command = [...a._.map(String), ...strings(a['--'])];
   const action = overlayAction(a, command) ?? desktopCommand(a, command);

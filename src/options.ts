@@ -5,6 +5,7 @@ import { expandUserPath } from './fs/paths.js';
 import { checkOverlayName } from './overlay/store.js';
 import type { LogLevel } from './log.js';
 import { NO_RESOURCES, normalizeResources, type ResourceOptions } from './resources/options.js';
+import { normalizeSecurity, type RawSecurityOptions, type SecurityOptions } from './seccomp/options.js';
 
 /** The sandbox's filesystem (issue 4). Paths are absolute and normalised;
  * symlinks are resolved later, by the builder. */
@@ -153,6 +154,8 @@ export interface SandboxOptions {
   readonly root: RootOptions;
   /** --cgroup, --cpu-quota, --memory, --pids-max, --cpus, --rlimit-*, --nice, --timeout. */
   readonly resources: ResourceOptions;
+  /** Seccomp and privileges (src/seccomp/options.ts). */
+  readonly security: SecurityOptions;
 }
 
 /** What the CLI hands over, before checks: the general fields. */
@@ -186,7 +189,7 @@ export interface RawResourceOptions {
 
 /** What the CLI and profiles hand over, before checks: one flat record,
  * each field filled by a row of the options table (options-schema.ts). */
-export type RawOptions = RawCoreOptions & RawFilesystemOptions & RawRootOptions & RawResourceOptions;
+export type RawOptions = RawCoreOptions & RawFilesystemOptions & RawRootOptions & RawResourceOptions & RawSecurityOptions;
 
 export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   command: Object.freeze([]),
@@ -199,6 +202,7 @@ export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   filesystem: normalizeFilesystem({}, '/'),
   root: normalizeRoot({}, '/'),
   resources: NO_RESOURCES,
+  security: normalizeSecurity({}),
 });
 
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
@@ -262,5 +266,6 @@ export function normalizeOptions(raw: RawOptions, ctx: OptionContext = { home: '
       nice: raw.nice,
       timeout: raw.timeout,
     }),
+    security: normalizeSecurity(raw),
   });
 }

@@ -188,4 +188,5 @@ export const MINIMAL_PLAN: SandboxPlan = {
   mounts: [],
   root: null,
   resources: NO_RESOURCE_PLAN,
+  security: { noRoot: false, memoryDenyWriteExecute: false, seccomp: null },
 };

@@ -11,6 +11,7 @@ import struct
 
 NAMESPACES, FLAGS, HOSTNAME, PROGRAM, ARGV, ENV, CWD, CAPS_KEEP, SOURCE = range(1, 10)
 MOUNT, ROOT = 0x10, 0x50
+SECCOMP_BPF, SECCOMP_FLAGS, SECCOMP_ACTION, SECCOMP_SYSCALL, SECCOMP_RULE, PRIVS = range(0x20, 0x26)
 
 NS_PID, NS_MOUNT, NS_IPC, NS_UTS, NS_NET, NS_CGROUP = (1 << i for i in range(6))
 FLAG_NO_NEW_PRIVS, FLAG_QUIET, FLAG_DEBUG = 1, 2, 4
@@ -109,7 +110,23 @@ SEEDS = {
         mount(WHITELIST, '/home', LONG_PATH[1:] + 'x'),
         root('/', flags=RF_OVERLAY | RF_TMPFS_UPPER, lowers=['/l%d' % i for i in range(32)]),
     ),
+    # A seccomp filter (ld arch; jeq x86_64; ret ALLOW; ret ERRNO(1)) with
+    # its description, and both PRIVS bits.
+    'valid-seccomp': plan(
+        *core(),
+        rec(SECCOMP_BPF, struct.pack('<HBBI', 0x20, 0, 0, 4) + struct.pack('<HBBI', 0x15, 0, 1, 0xc000003e) +
+            struct.pack('<HBBI', 0x06, 0, 0, 0x7fff0000) + struct.pack('<HBBI', 0x06, 0, 0, 0x00050001)),
+        u32(SECCOMP_FLAGS, 3),
+        rec(SECCOMP_ACTION, 'EPERM'),
+        rec(SECCOMP_SYSCALL, 'mount'), rec(SECCOMP_SYSCALL, 'unlinkat:ENOENT'),
+        rec(SECCOMP_RULE, 'ioctl(TIOCSTI, TIOCLINUX): EPERM'),
+        u32(PRIVS, 3),
+    ),
     # Near-valid plans, each breaking one rule.
+    'bad-seccomp-no-nnp': plan(
+        *core(flags=0), rec(SECCOMP_BPF, struct.pack('<HBBI', 0x06, 0, 0, 0x7fff0000)),
+        u32(SECCOMP_FLAGS, 0), rec(SECCOMP_ACTION, 'EPERM'),
+    ),
     'bad-length': plan(*core(), length_delta=1),
     'bad-ld-preload': plan(*core(), rec(ENV, 'LD_PRELOAD=/tmp/evil.so')),
     'bad-program-dotdot': plan(*core(program='/usr/../bin/sh')),

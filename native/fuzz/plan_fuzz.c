@@ -172,6 +172,53 @@ static void check_root(const struct tsj_root *rt)
 		CHECK(abs_path_ok(rt->lowers[i]));
 }
 
+/* Seccomp and privileges (tags 0x20-0x2f). */
+static bool chars_ok(const char *s, const char *extra, bool lower_only)
+{
+	for (const char *c = s; *c; c++) {
+		bool ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+			  (!lower_only && *c >= 'A' && *c <= 'Z') || (extra && strchr(extra, *c));
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static void check_security(const struct tsj_plan *pl)
+{
+	const struct tsj_seccomp *sc = &pl->seccomp;
+	CHECK((pl->privs & ~(uint32_t)TSJ_PRIV_ALL) == 0);
+	if (sc->bpf == NULL) {
+		CHECK(sc->len == 0 && sc->flags == 0 && sc->action == NULL);
+		CHECK(sc->nsyscalls == 0 && sc->nrules == 0);
+		return;
+	}
+	CHECK(pl->flags & TSJ_FLAG_NO_NEW_PRIVS);
+	CHECK(sc->len >= 8 && sc->len % 8 == 0 && sc->len / 8 <= TSJ_MAX_BPF_INSNS);
+	CHECK((sc->flags & ~(uint32_t)TSJ_SF_ALL) == 0);
+	CHECK(str_ok(sc->action, 32, false) && chars_ok(sc->action, NULL, false));
+	CHECK(sc->nsyscalls <= TSJ_MAX_SECCOMP_SYSCALLS && sc->nrules <= TSJ_MAX_SECCOMP_RULES);
+	for (size_t i = 0; i < sc->nsyscalls; i++) {
+		const char *n = sc->syscalls[i], *colon = strchr(n, ':');
+		CHECK(str_ok(n, 64, false));
+		CHECK(n[0] == '_' || (n[0] >= 'a' && n[0] <= 'z'));
+		if (colon) {
+			CHECK(colon[1] != '\0' && chars_ok(colon + 1, NULL, false));
+			char name[65];
+			memcpy(name, n, (size_t)(colon - n));
+			name[colon - n] = '\0';
+			CHECK(chars_ok(name, "_", true));
+		} else {
+			CHECK(chars_ok(n, "_", true));
+		}
+	}
+	for (size_t i = 0; i < sc->nrules; i++) {
+		CHECK(str_ok(sc->rules[i], 256, false));
+		for (const unsigned char *c = (const unsigned char *)sc->rules[i]; *c; c++)
+			CHECK(*c >= 0x20 && *c <= 0x7e);
+	}
+}
+
 static void check_valid(const struct tsj_plan *pl)
 {
 	const uint32_t req = TSJ_NS_PID | TSJ_NS_MOUNT;
@@ -211,6 +258,7 @@ static void check_valid(const struct tsj_plan *pl)
 
 	if (pl->root != NULL)
 		check_root(pl->root);
+	check_security(pl);
 }
 
 static bool plan_empty(const struct tsj_plan *pl)
@@ -219,7 +267,11 @@ static bool plan_empty(const struct tsj_plan *pl)
 	       pl->program == NULL && pl->argv == NULL && pl->argc == 0 &&
 	       pl->envp == NULL && pl->envc == 0 && pl->cwd == NULL &&
 	       pl->caps_keep == 0 && pl->sources == NULL && pl->nsources == 0 &&
-	       pl->mounts == NULL && pl->nmounts == 0 && pl->root == NULL;
+	       pl->mounts == NULL && pl->nmounts == 0 && pl->root == NULL &&
+	       pl->seccomp.bpf == NULL && pl->seccomp.len == 0 && pl->seccomp.flags == 0 &&
+	       pl->seccomp.action == NULL && pl->seccomp.syscalls == NULL &&
+	       pl->seccomp.nsyscalls == 0 && pl->seccomp.rules == NULL &&
+	       pl->seccomp.nrules == 0 && pl->privs == 0;
 }
 
 /* ---- canonical re-encoding (same order as src/plan/encode.ts) ---- */
@@ -323,6 +375,23 @@ static void encode(const struct tsj_plan *pl, struct buf *out)
 		for (size_t j = 0; j < rt->nlowers; j++)
 			put_prefixed(&v, rt->lowers[j]);
 		put_rec(&body, TSJ_TAG_ROOT, v.p, v.len);
+	}
+	if (pl->privs) {
+		v.len = 0;
+		put_le(&v, pl->privs, 4);
+		put_rec(&body, TSJ_TAG_PRIVS, v.p, v.len);
+	}
+	if (pl->seccomp.bpf) {
+		const struct tsj_seccomp *sc = &pl->seccomp;
+		put_rec(&body, TSJ_TAG_SECCOMP_BPF, sc->bpf, sc->len);
+		v.len = 0;
+		put_le(&v, sc->flags, 4);
+		put_rec(&body, TSJ_TAG_SECCOMP_FLAGS, v.p, v.len);
+		put_str(&body, TSJ_TAG_SECCOMP_ACTION, sc->action);
+		for (size_t i = 0; i < sc->nsyscalls; i++)
+			put_str(&body, TSJ_TAG_SECCOMP_SYSCALL, sc->syscalls[i]);
+		for (size_t i = 0; i < sc->nrules; i++)
+			put_str(&body, TSJ_TAG_SECCOMP_RULE, sc->rules[i]);
 	}
 	out->len = 0;
 	put(out, "TSJP", 4);

@@ -2,7 +2,9 @@
  * tested without running anything. */
 import { filesystemOps, type Caller } from '../fs/build.js';
 import type { FsProbe } from '../fs/probe.js';
+import { warn } from '../log.js';
 import type { SandboxOptions } from '../options.js';
+import { securityPlan, type SecurityHost } from '../seccomp/plan.js';
 import type { ResolvedProgram } from '../program.js';
 import { buildResources } from '../resources/plan.js';
 import { PLAN_VERSION, type NamespaceName, type PlanSource, type RootSpec, type SandboxPlan } from './types.js';
@@ -21,10 +23,19 @@ export interface PlanContext {
   readonly sources?: readonly PlanSource[];
   /** --cgroup files resolved to real paths (default: as given). */
   readonly cgroupFiles?: readonly string[];
+  /** How the seccomp filter is compiled and the kernel probed; tests may
+   * swap it. Default: libseccomp and this machine. */
+  readonly security?: SecurityHost;
 }
 
 export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPlan {
   const namespaces: NamespaceName[] = ['pid', 'mount', 'ipc', 'uts'];
+  // An overlay over the host's root clones mounts a user namespace may not
+  // clone (its submounts are locked there): --noroot gives way to it.
+  const overHost = ctx.root !== null && ctx.root.overlay !== null && ctx.root.base === '/';
+  const security = overHost && options.security.noRoot ? { ...options.security, noRoot: false } : options.security;
+  if (security !== options.security) warn('noroot is not possible with an overlay over /: ignored');
+  const sec = securityPlan(security, !options.noProfile, ctx.caller, ctx.security);
   return {
     version: PLAN_VERSION,
     namespaces,
@@ -36,12 +47,13 @@ export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPla
     env: [...ctx.env],
     // Inside a new root the caller's directory means nothing.
     cwd: ctx.root === null ? ctx.cwd : '/',
-    capsKeep: [],
+    capsKeep: [...sec.capsKeep],
     sources: [...(ctx.sources ?? [])],
     // A new root brings its own /proc, /dev, /sys and /tmp; the host's
     // default policy does not apply inside it.
     mounts: filesystemOps(options.filesystem, !options.noProfile && ctx.root === null, ctx.caller, ctx.probe),
     root: ctx.root,
     resources: buildResources(options.resources, ctx.cgroupFiles),
+    security: sec.security,
   };
 }

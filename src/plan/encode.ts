@@ -3,7 +3,8 @@
  * the helper runs. */
 import { PlanError } from '../errors.js';
 import { encodeResources } from '../resources/encode.js';
-import { NAMESPACES, PLAN_VERSION, type MountOp, type RootSpec, type SandboxPlan } from './types.js';
+import { capabilityNumber } from '../seccomp/caps.js';
+import { NAMESPACES, PLAN_VERSION, type MountOp, type RootSpec, type SandboxPlan, type SecurityPlan } from './types.js';
 
 export const PLAN_MAX = 1024 * 1024;
 
@@ -18,6 +19,12 @@ const enum Tag {
   CapsKeep = 0x08,
   Source = 0x09,
   Mount = 0x10,
+  SeccompBpf = 0x20,
+  SeccompFlags = 0x21,
+  SeccompAction = 0x22,
+  SeccompSyscall = 0x23,
+  SeccompRule = 0x24,
+  Privs = 0x25,
   Root = 0x50,
 }
 
@@ -149,7 +156,7 @@ export function encodePlan(plan: SandboxPlan): Buffer {
   if (plan.cwd !== null) w.str(Tag.Cwd, plan.cwd);
   if (plan.capsKeep.length > 0) {
     let caps = 0n;
-    for (const c of plan.capsKeep) caps |= 1n << BigInt(c);
+    for (const c of plan.capsKeep) caps |= 1n << BigInt(capabilityNumber(c));
     w.record(Tag.CapsKeep, u64(caps));
   }
   for (const s of plan.sources) {
@@ -158,5 +165,24 @@ export function encodePlan(plan: SandboxPlan): Buffer {
   for (const m of plan.mounts) w.record(Tag.Mount, mountRecord(m));
   if (plan.root !== null) w.record(Tag.Root, rootRecord(plan.root));
   for (const [tag, value] of encodeResources(plan.resources)) w.record(tag, value);
+  securityRecords(w, plan.security);
   return w.finish();
+}
+
+const SECCOMP_ALLOWLIST = 1;
+const SECCOMP_BLOCK_SECONDARY = 2;
+const PRIV_NOROOT = 1;
+const PRIV_MDWE = 2;
+
+/** Seccomp and privileges, tags 0x20-0x2f (PLAN.md). */
+function securityRecords(w: Writer, s: SecurityPlan): void {
+  const privs = (s.noRoot ? PRIV_NOROOT : 0) | (s.memoryDenyWriteExecute ? PRIV_MDWE : 0);
+  if (privs !== 0) w.u32(Tag.Privs, privs);
+  const f = s.seccomp;
+  if (f === null) return;
+  w.record(Tag.SeccompBpf, Buffer.from(f.bpf, 'base64'));
+  w.u32(Tag.SeccompFlags, (f.allowlist ? SECCOMP_ALLOWLIST : 0) | (f.blockSecondary ? SECCOMP_BLOCK_SECONDARY : 0));
+  w.str(Tag.SeccompAction, f.action);
+  for (const c of f.syscalls) w.str(Tag.SeccompSyscall, c);
+  for (const r of f.rules) w.str(Tag.SeccompRule, r);
 }

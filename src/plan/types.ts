@@ -53,11 +53,40 @@ export interface SandboxPlan {
   /** NAME=value entries, in order. */
   readonly env: readonly string[];
   readonly cwd: string | null;
-  /** Capability numbers a root caller keeps (none by default). */
-  readonly capsKeep: readonly number[];
+  /** Capabilities a root caller keeps, as cap_NAME (none by default). */
+  readonly capsKeep: readonly string[];
   readonly sources: readonly PlanSource[];
   readonly mounts: readonly MountOp[];
   readonly root: RootSpec | null;
   /** Cgroup placement, transient cgroup limits, rlimits, nice, timeout. */
   readonly resources: ResourcePlan;
+  readonly security: SecurityPlan;
+}
+
+/** Seccomp and privileges (issue 3; PLAN.md tags 0x20-0x2f). */
+export interface SecurityPlan {
+  /** Run as rootless: a user namespace that maps only the caller. */
+  readonly noRoot: boolean;
+  /** prctl(PR_SET_MDWE) before execve (Linux 6.3); on older kernels the
+   * filter carries the same rule instead. */
+  readonly memoryDenyWriteExecute: boolean;
+  /** null: no filter at all. */
+  readonly seccomp: SeccompPlan | null;
+}
+
+/** The one seccomp filter the helper installs last, just before execve.
+ * Only `bpf` is acted on; the rest says in words what it does. */
+export interface SeccompPlan {
+  /** What a blocked call gets: an errno name (EPERM), kill or log. */
+  readonly action: string;
+  /** true: `syscalls` are the calls allowed; false: the calls blocked. */
+  readonly allowlist: boolean;
+  /** The i386 and x32 ABIs are blocked whole. */
+  readonly blockSecondary: boolean;
+  /** Sorted; name:ACTION for a call with its own action. */
+  readonly syscalls: readonly string[];
+  /** The argument-inspecting rules, one line each. */
+  readonly rules: readonly string[];
+  /** struct sock_filter[], base64. */
+  readonly bpf: string;
 }

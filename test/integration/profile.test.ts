@@ -133,10 +133,10 @@ describe('profiles, end to end', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(`  ${p}:2: hostname box: enforced (--hostname)\n`);
     expect(r.stdout).toContain(`  ${p}:3: net none: not enforced yet\n`);
-    expect(r.stdout).toContain(`  ${p}:4: caps.drop all: enforced (tsjail drops every capability)\n`);
+    expect(r.stdout).toContain(`  ${p}:4: caps.drop all: enforced (--caps.drop)\n`);
     expect(r.stdout).toMatch(/skipped \(condition false\):\n.*:5: \?HAS_X11: nosound/);
     expect(r.stdout).toMatch(/ignored:\n.*:7: quiet: by 'ignore quiet'/);
-    expect(r.stdout).toMatch(/summary: 2 files, 3 directives: 2 enforced \(1 by an option, 1 always\), 1 not enforced yet, 1 ignored, 1 skipped/);
+    expect(r.stdout).toMatch(/summary: 2 files, 3 directives: 2 enforced \(2 by an option, 0 always\), 1 not enforced yet, 1 ignored, 1 skipped/);
     const bad = run([`--profile-check=${file('bad.profile', 'nonsense\n')}`]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/bad\.profile:1: unknown directive 'nonsense'/);

@@ -15,12 +15,14 @@ describe('the options table', () => {
   it('puts on the command line exactly the rows with an option behind them', () => {
     const cli = commandLineRows().map((r) => r.name).sort();
     expect(cli).toEqual(['applications-dir', 'bin-dir', 'bind', 'blacklist', 'cgroup', 'chroot', 'cpu', 'cpu-quota',
-      'cpus', 'debug', 'disable-mnt', 'dry-run', 'env', 'hostname', 'ignore', 'memory', 'mkdir', 'mkfile', 'nice',
+      'cpus', 'caps.drop', 'caps.keep', 'debug', 'disable-mnt', 'dry-run', 'env', 'hostname', 'ignore', 'memory', 'mkdir', 'mkfile', 'nice',
       'noblacklist', 'noexec', 'noprofile', 'nowhitelist', 'overlay', 'overlay-clean', 'overlay-export', 'overlay-import',
-      'overlay-list', 'overlay-lower', 'overlay-tmpfs', 'pids-max', 'print-plan', 'private', 'private-dev', 'private-etc',
+      'overlay-list', 'overlay-lower', 'overlay-tmpfs', 'memory-deny-write-execute', 'nonewprivs', 'noroot', 'pids-max', 'print-plan', 'private', 'private-dev', 'private-etc',
       'private-tmp', 'profile', 'profile-check', 'profile-convert', 'quiet', 'read-only', 'read-write', 'rlimit-as',
-      'rlimit-cpu', 'rlimit-fsize', 'rlimit-nofile', 'rlimit-nproc', 'rlimit-sigpending', 'rmenv', 'setup-desktop',
-      'setup-desktop-list', 'setup-desktop-remove', 'timeout', 'tmpfs', 'whitelist']);
+      'rlimit-cpu', 'rlimit-fsize', 'rlimit-nofile', 'rlimit-nproc', 'rlimit-sigpending', 'rmenv', 'protocol',
+      'restrict-namespaces', 'seccomp', 'seccomp-error-action', 'seccomp.block-secondary', 'seccomp.drop', 'seccomp.keep',
+      'setup-desktop',
+      'setup-desktop-list', 'setup-desktop-remove', 'timeout', 'tmpfs', 'whitelist'].sort());
     for (const r of OPTION_TABLE) {
       expect(enforcement(r) === 'option', r.name).toBe(r.field !== undefined);
     }

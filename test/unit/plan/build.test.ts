@@ -42,6 +42,12 @@ describe('buildPlan', () => {
       ],
       root: null,
       resources: NO_RESOURCE_PLAN,
+      // The default seccomp list (test/unit/seccomp has the details).
+      security: {
+        noRoot: false,
+        memoryDenyWriteExecute: false,
+        seccomp: expect.objectContaining({ action: 'EPERM', allowlist: false, blockSecondary: false }),
+      },
     });
   });
 

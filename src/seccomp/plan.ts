@@ -1,0 +1,147 @@
+/** SecurityOptions -> the plan's capabilities and its `security` part: the
+ * compiled seccomp filter (with its syscall list and rules in words, for
+ * --print-plan), no_new_privs, --noroot and --memory-deny-write-execute. */
+import { readFileSync } from 'node:fs';
+import koffi from 'koffi';
+import { PlanError } from '../errors.js';
+import { warn } from '../log.js';
+import type { SecurityPlan } from '../plan/types.js';
+import { actionName, ENOSYS, EPERM } from './actions.js';
+import { CAPABILITIES, capabilityNumber } from './caps.js';
+import { compileFilter, type CompiledFilter, type FilterSpec, type ListEntry } from './compile.js';
+import { DEFAULT_GROUP, expandGroup } from './groups.js';
+import { mdweGuard, namespaceGuard, protocolGuard, terminalGuard, type GuardSet } from './guards.js';
+import type { ListItem, SecurityOptions } from './options.js';
+
+/** What building the security part asks of the machine. */
+export interface SecurityHost {
+  compile(spec: FilterSpec): CompiledFilter;
+  /** prctl(PR_SET_MDWE) is there (Linux 6.3 and later). */
+  hasMdwe(): boolean;
+  /** The capabilities this process may still have (CapBnd): a root
+   * caller's helper has the same, and can keep no other. */
+  boundingSet(): bigint;
+}
+
+const PR_GET_MDWE = 66;
+
+export const hostSecurity: SecurityHost = {
+  compile: (spec) => compileFilter(spec),
+  hasMdwe() {
+    const prctl = koffi.load('libc.so.6').func('int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)');
+    return prctl(PR_GET_MDWE, 0, 0, 0, 0) >= 0;
+  },
+  boundingSet() {
+    const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('CapBnd:'));
+    return BigInt(`0x${line?.split(/\s+/)[1] ?? '0'}`);
+  },
+};
+
+export interface SecurityResult {
+  /** cap_NAMEs the program keeps (a root caller only). */
+  readonly capsKeep: readonly string[];
+  readonly security: SecurityPlan;
+}
+
+/** Adds (or with exclude, takes out) the calls of items. */
+function apply(list: Map<string, ListEntry>, items: readonly ListItem[], option: string): void {
+  for (const it of items.filter((i) => !i.exclude)) {
+    const names = it.name.startsWith('@') ? expandGroup(it.name) : [it.name];
+    for (const n of names) list.set(n, { action: it.action, direct: !it.name.startsWith('@'), option });
+  }
+  for (const it of items.filter((i) => i.exclude)) {
+    for (const n of it.name.startsWith('@') ? expandGroup(it.name) : [it.name]) list.delete(n);
+  }
+}
+
+function defaultList(): Map<string, ListEntry> {
+  const list = new Map<string, ListEntry>();
+  apply(list, [{ name: DEFAULT_GROUP, exclude: false, action: null }], '--seccomp');
+  return list;
+}
+
+/** defaults: the default profile applies (no --noprofile). */
+export function securityPlan(
+  o: SecurityOptions,
+  defaults: boolean,
+  caller: { readonly uid: number },
+  host: SecurityHost = hostSecurity,
+): SecurityResult {
+  const root = caller.uid === 0;
+  // As firejail: root has no user of its own to map; profiles that say
+  // noroot still run for root, without it.
+  if (o.noRoot && root) warn('--noroot is ignored for root: it maps only the calling user, who is not root');
+  const noRoot = o.noRoot && !root;
+
+  let allowlist = false;
+  let list = new Map<string, ListEntry>();
+  if (o.seccompKeep !== null) {
+    allowlist = true;
+    apply(list, o.seccompKeep, '--seccomp.keep');
+    // The helper's last call, which starts the program.
+    if (!list.has('execve')) list.set('execve', { action: null, direct: false, option: '--seccomp.keep' });
+  } else if (o.seccompDrop !== null) {
+    apply(list, o.seccompDrop, '--seccomp.drop');
+  } else if (o.seccomp !== null || defaults) {
+    list = defaultList();
+    apply(list, o.seccomp ?? [], '--seccomp');
+  }
+  // firejail's block-secondary also fixes the execution domain.
+  if (o.blockSecondary && !allowlist) list.set('personality', { action: null, direct: false, option: '--seccomp.block-secondary' });
+
+  const sets: GuardSet[] = [terminalGuard(EPERM)];
+  if (o.restrictNamespaces !== null && o.restrictNamespaces.length > 0) {
+    sets.push(namespaceGuard(o.restrictNamespaces, o.errorAction, ENOSYS));
+  }
+  if (o.protocols !== null) sets.push(protocolGuard(o.protocols, o.errorAction));
+  const mdwePrctl = o.memoryDenyWriteExecute && host.hasMdwe();
+  if (o.memoryDenyWriteExecute && !mdwePrctl) sets.push(mdweGuard(o.errorAction));
+  // An allow-list without clone3: ENOSYS, so the C library falls back to
+  // clone() (which the list may name) instead of failing.
+  if (allowlist && !list.has('clone3') && !sets.some((s) => s.guards.some((g) => g.syscall === 'clone3'))) {
+    sets.push({ label: 'clone3: ENOSYS', guards: [{ syscall: 'clone3', arg: null, deny: [], allow: null, action: ENOSYS, arches: 'all' }] });
+  }
+
+  const compiled = host.compile({
+    allowlist,
+    action: o.errorAction,
+    syscalls: list,
+    guards: sets.flatMap((s) => s.guards),
+    blockSecondary: o.blockSecondary,
+  });
+  return {
+    capsKeep: capsKept(o, root, host),
+    security: {
+      noRoot,
+      memoryDenyWriteExecute: mdwePrctl,
+      seccomp: {
+        action: actionName(o.errorAction),
+        allowlist,
+        blockSecondary: o.blockSecondary,
+        syscalls: [...compiled.syscalls],
+        rules: sets.map((s) => s.label),
+        bpf: compiled.bpf.toString('base64'),
+      },
+    },
+  };
+}
+
+function capsKept(o: SecurityOptions, root: boolean, host: SecurityHost): string[] {
+  if (!root) {
+    if (o.capsKeep !== null) throw new PlanError('--caps.keep: only root can keep capabilities; other users have none in a sandbox');
+    return [];
+  }
+  if (o.capsKeep === null && o.capsDrop === 'all') return [];
+  const bounding = host.boundingSet();
+  const have = (c: string) => (bounding & (1n << BigInt(capabilityNumber(c)))) !== 0n;
+  const byNumber = (a: string, b: string) => capabilityNumber(a) - capabilityNumber(b);
+  if (o.capsKeep !== null) {
+    for (const c of o.capsKeep) {
+      if (!have(c)) throw new PlanError(`--caps.keep: ${c} is not in the bounding set here (the kernel or the machine withholds it)`);
+    }
+    return [...new Set(o.capsKeep)].sort(byNumber);
+  }
+  // All the caller has, less the list.
+  const drop = new Set(o.capsDrop === 'all' ? [] : o.capsDrop);
+  return CAPABILITIES.map((c) => `cap_${c}`).filter((c) => have(c) && !drop.has(c));
+}
