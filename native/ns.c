@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -60,12 +61,17 @@ static void write_id_maps(pid_t pid, const struct tsj_creds *cr)
 	write_file(pid, "gid_map", map);
 }
 
-/* PID 1's side: wait for the parent's go, then build the sandbox. */
+/* PID 1's side: wait for the parent's go, then build the sandbox. go is a
+ * socket pair's end: the child first says it has its death signal set, so a
+ * parent killed at any moment either never sent go (the child reads EOF) or
+ * kills the child by dying. */
 static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds *cr, int go)
 {
-	char c;
+	char c = 'a';
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
 		die_errno("prctl(PR_SET_PDEATHSIG)");
+	if (send(go, &c, 1, MSG_NOSIGNAL) != 1)
+		_exit(1);
 	ssize_t n;
 	while ((n = read(go, &c, 1)) < 0 && errno == EINTR)
 		;
@@ -116,8 +122,8 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 	sigset_t set;
 	int go[2];
 	signals_block(&set);
-	if (pipe2(go, O_CLOEXEC) != 0)
-		die_errno("pipe2");
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) != 0)
+		die_errno("socketpair");
 	int flags = clone_flags(plan, cr);
 	pid_t pid = raw_clone(flags);
 	if (pid < 0)
@@ -130,7 +136,13 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 	debug("sandbox init is pid %d on the host (mode %s)", (int)pid, creds_mode_name(cr->mode));
 	if (cr->mode == TSJ_MODE_ROOTLESS)
 		write_id_maps(pid, cr);
-	if (write(go[1], "g", 1) != 1)
+	char ack;
+	ssize_t got;
+	while ((got = read(go[1], &ack, 1)) < 0 && errno == EINTR)
+		;
+	if (got != 1)
+		die("the sandbox's init did not start");
+	if (send(go[1], "g", 1, MSG_NOSIGNAL) != 1)
 		die_errno("write to the sandbox");
 	close(go[1]);
 	return parent_wait(pid, &set);
