@@ -16,6 +16,16 @@ const enum Tag {
   Cwd = 0x07,
   CapsKeep = 0x08,
   Source = 0x09,
+  NetParent = 0x30,
+  NetName = 0x31,
+  NetVeth = 0x32,
+  NetIp = 0x33,
+  NetNetmask = 0x34,
+  NetGateway = 0x35,
+  NetMac = 0x36,
+  NetMtu = 0x37,
+  NetDns = 0x38,
+  NetHosts = 0x39,
 }
 
 const FLAG_NO_NEW_PRIVS = 1;
@@ -84,6 +94,21 @@ export function encodePlan(plan: SandboxPlan): Buffer {
   }
   for (const s of plan.sources) {
     w.record(Tag.Source, Buffer.concat([u64(BigInt(s.mtimeNs)), Buffer.from(s.path, 'utf8')]));
+  }
+  const net = plan.network;
+  if (net !== null) {
+    if (net.parent !== null) {
+      w.str(Tag.NetParent, net.parent);
+      w.str(Tag.NetName, net.name);
+      if (net.vethName !== null) w.str(Tag.NetVeth, net.vethName);
+      if (net.ip !== null) w.str(Tag.NetIp, net.ip);
+      if (net.netmask !== null) w.str(Tag.NetNetmask, net.netmask);
+      if (net.gateway !== null) w.str(Tag.NetGateway, net.gateway);
+      if (net.mac !== null) w.str(Tag.NetMac, net.mac);
+      if (net.mtu !== null) w.u32(Tag.NetMtu, net.mtu);
+    }
+    for (const d of net.dns) w.str(Tag.NetDns, d);
+    if (net.hosts !== null) w.record(Tag.NetHosts, Buffer.from(net.hosts, 'utf8'));
   }
   return w.finish();
 }
