@@ -15,6 +15,7 @@
 #include "creds.h"
 #include "log.h"
 #include "plan.h"
+#include "policy.h"
 #include "sandbox.h"
 
 #ifndef TSJ_VERSION
@@ -69,7 +70,7 @@ static uint8_t *read_plan(int fd, size_t *len)
 
 static _Noreturn void usage(void)
 {
-	die("usage: tsjail-helper --plan-fd=N [--dump-plan] | --version "
+	die("usage: tsjail-helper --plan-fd=N [--dump-plan] | --version | --check-policy=PATH "
 	    "(the helper is started by tsjail, not by hand)");
 }
 
@@ -89,6 +90,8 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--version") == 0 && argc == 2) {
 			printf("tsjail-helper %s (plan version %d)\n", TSJ_VERSION, TSJ_PLAN_VERSION);
 			return 0;
+		} else if (strncmp(argv[i], "--check-policy=", 15) == 0 && argc == 2) {
+			return policy_print(argv[i] + 15);
 		} else
 			usage();
 	}
@@ -112,6 +115,7 @@ int main(int argc, char **argv)
 	tsj_quiet = (plan.flags & TSJ_FLAG_QUIET) != 0 && !tsj_debug_on;
 	if (cr.mode != TSJ_MODE_ROOT && plan.caps_keep != 0)
 		die("only root may keep capabilities in a sandbox");
+	policy_check(&plan, &cr);
 	debug("plan read: %zu bytes, program %s, %zu args, %zu env vars, caller uid %u (%s)",
 	      len, plan.program, plan.argc, plan.envc, (unsigned)cr.uid, creds_mode_name(cr.mode));
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "net.h"
 
 static int clone_flags(const struct tsj_plan *plan, const struct tsj_creds *cr)
 {
@@ -65,7 +66,8 @@ static void write_id_maps(pid_t pid, const struct tsj_creds *cr)
  * socket pair's end: the child first says it has its death signal set, so a
  * parent killed at any moment either never sent go (the child reads EOF) or
  * kills the child by dying. */
-static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds *cr, int go)
+static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds *cr, int go,
+			    const struct tsj_net *net)
 {
 	char c = 'a';
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
@@ -82,7 +84,9 @@ static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds 
 	 * A setuid helper is not dumpable from its execve on anyway. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		die_errno("prctl(PR_SET_DUMPABLE)");
+	net_inside(plan, net, cr);
 	mount_setup(plan);
+	net_files(plan);
 	if (plan->hostname != NULL && sethostname(plan->hostname, strlen(plan->hostname)) != 0)
 		die_errno("sethostname(%s)", plan->hostname);
 	debug("sandbox ready, starting %s", plan->program);
@@ -121,6 +125,8 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 {
 	sigset_t set;
 	int go[2];
+	struct tsj_net net;
+	net_prepare(plan, &net);
 	signals_block(&set);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) != 0)
 		die_errno("socketpair");
@@ -130,7 +136,7 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 		die_errno("clone(0x%x)", (unsigned)flags);
 	if (pid == 0) {
 		close(go[1]);
-		child(plan, cr, go[0]);
+		child(plan, cr, go[0], &net);
 	}
 	close(go[0]);
 	debug("sandbox init is pid %d on the host (mode %s)", (int)pid, creds_mode_name(cr->mode));
@@ -142,8 +148,11 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 		;
 	if (got != 1)
 		die("the sandbox's init did not start");
+	net_attach(&net, pid);
 	if (send(go[1], "g", 1, MSG_NOSIGNAL) != 1)
 		die_errno("write to the sandbox");
 	close(go[1]);
-	return parent_wait(pid, &set);
+	int status = parent_wait(pid, &set);
+	net_cleanup(&net);
+	return status;
 }

@@ -1,0 +1,271 @@
+/* policy.c - /etc/tsjail/tsjail.conf: what a non-root caller may ask of the
+ * setuid helper beyond what any user can do. The format is tsjail.conf(5):
+ *
+ *   # comment
+ *   net-allow = br0, eth1     interfaces usable with --net=IFACE
+ *
+ * Every key grants something, so an unknown key is ignored (with a warning)
+ * and a file that cannot be trusted or read grants nothing. */
+#include "policy.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static int perr(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int perr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Root-owned, and writable by nobody else unless sticky (like /tmp, where
+ * others cannot replace root's entries). */
+static bool trusted(const struct stat *st, bool dir)
+{
+	if (st->st_uid != 0)
+		return false;
+	if (!(st->st_mode & (S_IWGRP | S_IWOTH)))
+		return true;
+	return dir && (st->st_mode & S_ISVTX);
+}
+
+/* Opens path for reading, component by component from /, never following
+ * a symbolic link. Returns the fd, -2 if something on the way is missing,
+ * or -1 with err set. */
+static int open_trusted(const char *path, char *err, size_t errlen)
+{
+	char buf[4096];
+	struct stat st;
+	if (path[0] != '/' || strlen(path) >= sizeof buf)
+		return perr(err, errlen, "%s: not an absolute path", path);
+	snprintf(buf, sizeof buf, "%s", path);
+	int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0 || fstat(dir, &st) != 0)
+		return perr(err, errlen, "%s: open /: %s", path, strerror(errno));
+	if (!trusted(&st, true)) {
+		close(dir);
+		return perr(err, errlen, "%s: / is not owned by root or is writable by others", path);
+	}
+	char *c = buf + 1;
+	for (;;) {
+		char *slash = strchr(c, '/');
+		if (slash)
+			*slash = '\0';
+		if (*c == '\0' || strcmp(c, ".") == 0 || strcmp(c, "..") == 0) {
+			close(dir);
+			return perr(err, errlen, "%s: not a normalised path", path);
+		}
+		int flags = slash ? O_PATH | O_DIRECTORY : O_RDONLY | O_NONBLOCK;
+		int fd = openat(dir, c, flags | O_NOFOLLOW | O_CLOEXEC);
+		int e = errno;
+		close(dir);
+		if (fd < 0 && e == ENOENT)
+			return -2;
+		if (fd < 0 && (e == ELOOP || e == ENOTDIR))
+			return perr(err, errlen, "%s: '%s' is a symbolic link or not a directory", path, c);
+		if (fd < 0)
+			return perr(err, errlen, "%s: open '%s': %s", path, c, strerror(e));
+		if (fstat(fd, &st) != 0) {
+			close(fd);
+			return perr(err, errlen, "%s: fstat '%s': %s", path, c, strerror(errno));
+		}
+		if (!trusted(&st, slash != NULL)) {
+			close(fd);
+			return perr(err, errlen, "%s: '%s' is not owned by root or is writable by others",
+				    path, c);
+		}
+		if (slash == NULL) {
+			if (!S_ISREG(st.st_mode)) {
+				close(fd);
+				return perr(err, errlen, "%s: not a regular file", path);
+			}
+			return fd;
+		}
+		dir = fd;
+		c = slash + 1;
+	}
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\r')
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+static int parse_net_allow(const char *path, unsigned line, char *value, struct tsj_policy *pol,
+			   char *err, size_t errlen)
+{
+	char *save = NULL;
+	for (char *t = strtok_r(value, ", \t", &save); t; t = strtok_r(NULL, ", \t", &save)) {
+		if (!tsj_ifname_ok(t))
+			return perr(err, errlen, "%s:%u: '%s' is not an interface name", path, line, t);
+		if (pol->n_net_allow >= TSJ_POLICY_MAX_IFACES)
+			return perr(err, errlen, "%s:%u: more than %u interfaces in net-allow", path,
+				    line, TSJ_POLICY_MAX_IFACES);
+		if ((pol->net_allow[pol->n_net_allow] = strdup(t)) == NULL)
+			return perr(err, errlen, "out of memory");
+		pol->n_net_allow++;
+	}
+	return 0;
+}
+
+static int parse(const char *path, char *text, struct tsj_policy *pol, char *err, size_t errlen)
+{
+	unsigned line = 0;
+	char *save = NULL;
+	for (char *l = text; l; l = save) {
+		line++;
+		save = strchr(l, '\n');
+		if (save)
+			*save++ = '\0';
+		l = trim(l);
+		if (*l == '\0' || *l == '#')
+			continue;
+		char *eq = strchr(l, '=');
+		if (eq == NULL)
+			return perr(err, errlen, "%s:%u: expected 'key = value'", path, line);
+		*eq = '\0';
+		char *key = trim(l), *value = trim(eq + 1);
+		if (strcmp(key, "net-allow") == 0) {
+			if (parse_net_allow(path, line, value, pol, err, errlen) != 0)
+				return -1;
+		} else {
+			warn_msg("%s:%u: unknown key '%s' ignored", path, line, key);
+		}
+	}
+	return 0;
+}
+
+int policy_load(const char *path, struct tsj_policy *pol, char *err, size_t errlen)
+{
+	memset(pol, 0, sizeof *pol);
+	int fd = open_trusted(path, err, errlen);
+	if (fd == -2)
+		return 0;
+	if (fd < 0)
+		return -1;
+	pol->found = true;
+	char *text = malloc(TSJ_POLICY_MAX + 1);
+	if (text == NULL) {
+		close(fd);
+		return perr(err, errlen, "out of memory");
+	}
+	size_t got = 0;
+	while (got < TSJ_POLICY_MAX + 1) {
+		ssize_t n = read(fd, text + got, TSJ_POLICY_MAX + 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			free(text);
+			return perr(err, errlen, "%s: read: %s", path, strerror(e));
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	int r = 0;
+	if (got > TSJ_POLICY_MAX)
+		r = perr(err, errlen, "%s: more than %u bytes", path, TSJ_POLICY_MAX);
+	else if (memchr(text, '\0', got) != NULL)
+		r = perr(err, errlen, "%s: contains a NUL byte", path);
+	if (r == 0) {
+		text[got] = '\0';
+		r = parse(path, text, pol, err, errlen);
+	}
+	free(text);
+	if (r != 0)
+		policy_free(pol);
+	return r;
+}
+
+void policy_free(struct tsj_policy *pol)
+{
+	for (size_t i = 0; i < pol->n_net_allow; i++)
+		free(pol->net_allow[i]);
+	memset(pol, 0, sizeof *pol);
+}
+
+static bool net_allowed(const struct tsj_policy *pol, const char *iface)
+{
+	for (size_t i = 0; i < pol->n_net_allow; i++)
+		if (strcmp(pol->net_allow[i], iface) == 0)
+			return true;
+	return false;
+}
+
+void policy_check(const struct tsj_plan *plan, const struct tsj_creds *cr)
+{
+	const char *iface = plan->net.parent;
+	if (iface == NULL || cr->mode == TSJ_MODE_ROOT)
+		return; /* --net=none, --dns, --hosts-file: anyone */
+	if (cr->mode == TSJ_MODE_ROOTLESS)
+		die("--net=%s: an interface on the host needs root, and the helper is not setuid "
+		    "(rootless mode); --net=none works", iface);
+	if (plan->net.veth != NULL)
+		die("--veth-name: only root may name host interfaces");
+	struct tsj_policy pol;
+	char err[512];
+	if (policy_load(TSJ_CONF_PATH, &pol, err, sizeof err) != 0)
+		die("--net=%s refused: the policy cannot be used: %s", iface, err);
+	bool ok = net_allowed(&pol, iface);
+	policy_free(&pol);
+	if (!ok)
+		die("--net=%s: not allowed for uid %u by %s (net-allow)", iface, (unsigned)cr->uid,
+		    TSJ_CONF_PATH);
+	debug("policy %s allows --net=%s", TSJ_CONF_PATH, iface);
+}
+
+static void json_esc(const char *s)
+{
+	putchar('"');
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			printf("\\%c", *c);
+		else if (*c < 0x20 || *c == 0x7f)
+			printf("\\u%04x", *c);
+		else
+			putchar(*c);
+	}
+	putchar('"');
+}
+
+int policy_print(const char *path)
+{
+	if (getuid() != 0)
+		die("--check-policy is for root only");
+	struct tsj_policy pol;
+	char err[512];
+	if (policy_load(path, &pol, err, sizeof err) != 0)
+		die("%s", err);
+	printf("{\"path\":");
+	json_esc(path);
+	printf(",\"found\":%s,\"netAllow\":[", pol.found ? "true" : "false");
+	for (size_t i = 0; i < pol.n_net_allow; i++) {
+		if (i)
+			putchar(',');
+		json_esc(pol.net_allow[i]);
+	}
+	printf("]}\n");
+	policy_free(&pol);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
