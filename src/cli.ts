@@ -3,6 +3,7 @@
 import yargs, { type Argv } from 'yargs';
 import { UsageError } from './errors.js';
 import type { RawOptions } from './options.js';
+import { addNetOptions, netRaw } from './net/cli.js';
 
 export const VERSION = '0.1.0';
 
@@ -12,7 +13,7 @@ export type CliResult =
   | { readonly kind: 'done' };
 
 function parser(args: readonly string[]): Argv {
-  return yargs([...args])
+  const core = yargs([...args])
     .scriptName('tsjail')
     .usage('Usage: tsjail [options] [--] [program [arguments...]]\n\n' +
       'Runs program (default: your shell) in a sandbox: new pid, mount, ipc and uts\n' +
@@ -32,7 +33,8 @@ function parser(args: readonly string[]): Argv {
     .option('hostname', { type: 'string', requiresArg: true, description: 'Set the hostname inside the sandbox' })
     .option('noprofile', { type: 'boolean', description: 'Use no security profile' })
     .option('env', { type: 'string', requiresArg: true, description: 'Set NAME=VALUE in the program\'s environment' })
-    .option('rmenv', { type: 'string', requiresArg: true, description: 'Remove NAME from the program\'s environment' })
+    .option('rmenv', { type: 'string', requiresArg: true, description: 'Remove NAME from the program\'s environment' });
+  return addNetOptions(core)
     .help('help', 'Show this help and exit')
     .version('version', 'Show the version and exit', `tsjail ${VERSION}`)
     .strict()
@@ -76,6 +78,7 @@ export function parseCommandLine(args: readonly string[]): CliResult {
       noProfile: a['noprofile'] === true,
       env: strings(a['env']),
       rmenv: strings(a['rmenv']),
+      net: netRaw(a),
     },
   };
 }

@@ -9,6 +9,7 @@ import { normalizeOptions } from './options.js';
 import { buildPlan } from './plan/build.js';
 import { encodePlan } from './plan/encode.js';
 import { resolveProgram } from './program.js';
+import { readHostsFile } from './net/plan.js';
 
 export function main(args: readonly string[]): number {
   const cli = parseCommandLine(args);
@@ -18,7 +19,9 @@ export function main(args: readonly string[]): number {
   const cwd = process.cwd();
   const resolved = resolveProgram(options.command, process.env, cwd);
   debug(`program ${resolved.program}, argv ${JSON.stringify(resolved.argv)}`);
-  const plan = buildPlan(options, { resolved, env: buildEnvironment(process.env, options), cwd });
+  const hostsFile = options.network.hostsFile;
+  const hosts = hostsFile === null ? null : readHostsFile(hostsFile);
+  const plan = buildPlan(options, { resolved, env: buildEnvironment(process.env, options), cwd, hosts });
   if (options.printPlan) {
     process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
     return 0;

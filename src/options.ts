@@ -2,6 +2,7 @@
  * time, profiles). Normalised and validated once, then frozen. */
 import { UsageError } from './errors.js';
 import type { LogLevel } from './log.js';
+import { DEFAULT_NETWORK, normalizeNetwork, type NetworkOptions, type RawNetOptions } from './net/options.js';
 
 export interface SandboxOptions {
   /** Program and its arguments; empty: the user's shell. */
@@ -14,6 +15,8 @@ export interface SandboxOptions {
   readonly setEnv: ReadonlyMap<string, string>;
   /** --rmenv=NAME. */
   readonly removeEnv: readonly string[];
+  /** --net and friends, --dns, --hosts-file (src/net/options.ts). */
+  readonly network: NetworkOptions;
 }
 
 /** What the CLI hands over, before checks. */
@@ -26,6 +29,7 @@ export interface RawOptions {
   noProfile?: boolean;
   env?: readonly string[];
   rmenv?: readonly string[];
+  net?: RawNetOptions;
 }
 
 export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
@@ -36,6 +40,7 @@ export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   noProfile: false,
   setEnv: new Map<string, string>(),
   removeEnv: Object.freeze([]),
+  network: DEFAULT_NETWORK,
 });
 
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
@@ -84,5 +89,6 @@ export function normalizeOptions(raw: RawOptions): SandboxOptions {
     noProfile: raw.noProfile ?? false,
     setEnv: parseEnv(raw.env ?? []),
     removeEnv: checkEnvNames(raw.rmenv ?? []),
+    network: normalizeNetwork(raw.net ?? {}),
   });
 }

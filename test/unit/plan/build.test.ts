@@ -20,6 +20,7 @@ describe('buildPlan', () => {
       cwd: '/tmp',
       capsKeep: [],
       sources: [],
+      network: null,
     });
   });
 
