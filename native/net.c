@@ -370,6 +370,13 @@ static unsigned mask_prefix(struct in_addr m)
 	return (unsigned)__builtin_popcount(ntohl(m.s_addr));
 }
 
+/* The range tsjail picks from: the parent's subnet, or --netmask's if that
+ * is smaller. */
+static unsigned pick_prefix(const struct tsj_net *net)
+{
+	return net->prefix > net->parent_prefix ? net->prefix : net->parent_prefix;
+}
+
 /* ---- host side ---- */
 
 void net_prepare(const struct tsj_plan *plan, struct tsj_net *net)
@@ -442,8 +449,9 @@ void net_prepare(const struct tsj_plan *plan, struct tsj_net *net)
 	net->prefix = pn->netmask ? mask_prefix(aton(pn->netmask)) : net->parent_prefix;
 	if (pn->ip)
 		net->ip = aton(pn->ip);
-	/* The sandbox's subnet: the parent's, with --netmask's size if given. */
-	struct in_addr base = has_parent_addr ? net->parent_addr : net->ip;
+	/* The sandbox's subnet: around its address (or the parent's, when tsjail
+	 * picks one), of --netmask's size or the parent's. */
+	struct in_addr base = net->ip_mode == TSJ_IP_GIVEN ? net->ip : net->parent_addr;
 	uint32_t mask = prefix_mask(net->prefix);
 	uint32_t subnet = ntohl(base.s_addr) & mask;
 	snprintf(a2, sizeof a2, "%s", ntoa((struct in_addr){ htonl(subnet) }, a1));
@@ -454,15 +462,18 @@ void net_prepare(const struct tsj_plan *plan, struct tsj_net *net)
 			    ntoa((struct in_addr){ htonl(ntohl(net->parent_addr.s_addr) &
 							prefix_mask(net->parent_prefix)) }, a1),
 			    net->parent_prefix);
-		if ((ip & mask) != subnet)
-			die("--ip=%s: not in the subnet %s/%u", pn->ip, a2, net->prefix);
-		if (net->prefix < 31 && ((ip & ~mask) == 0 || (ip & ~mask) == ~mask))
-			die("--ip=%s: the network or broadcast address of %s/%u", pn->ip, a2, net->prefix);
+		for (int i = 0; i < 2; i++) {
+			unsigned p = i == 0 ? net->prefix : net->parent_prefix;
+			uint32_t pm = prefix_mask(p);
+			if ((i == 0 || has_parent_addr) && p < 31 && ((ip & ~pm) == 0 || (ip & ~pm) == ~pm))
+				die("--ip=%s: the network or broadcast address of %s/%u", pn->ip,
+				    ntoa((struct in_addr){ htonl(ip & pm) }, a1), p);
+		}
 		if (net->ip.s_addr == net->parent_addr.s_addr)
 			die("--ip=%s: that is the address of %s itself", pn->ip, pn->parent);
-	} else if (net->prefix > 30) {
+	} else if (pick_prefix(net) > 30) {
 		die("--net=%s: the subnet %s/%u has no room for another address: give --ip",
-		    pn->parent, a2, net->prefix);
+		    pn->parent, a2, pick_prefix(net));
 	}
 
 	if (pn->gateway) {
@@ -689,6 +700,8 @@ static void arp_probe(int index, const char *ifname, const uint8_t mac[6],
 		if (all)
 			break;
 	}
+	/* Whatever came in while this process was not running counts too. */
+	arp_read(s, mac, cand, n, used);
 	close(s);
 }
 
@@ -703,9 +716,9 @@ static uint32_t random_u32(void)
 /* A free address of the subnet, tried in random order, ARP_BATCH at a time. */
 static struct in_addr pick_address(const struct tsj_net *net, int index, const uint8_t mac[6])
 {
-	uint32_t mask = prefix_mask(net->prefix);
-	struct in_addr base_a = net->parent_addr.s_addr ? net->parent_addr : net->ip;
-	uint32_t subnet = ntohl(base_a.s_addr) & mask;
+	unsigned prefix = pick_prefix(net);
+	uint32_t mask = prefix_mask(prefix);
+	uint32_t subnet = ntohl(net->parent_addr.s_addr) & mask;
 	uint32_t hosts = ~mask - 1; /* without the network and broadcast addresses */
 	uint32_t tried[ARP_MAX_TRIES];
 	size_t ntried = 0;
@@ -741,7 +754,7 @@ static struct in_addr pick_address(const struct tsj_net *net, int index, const u
 		}
 	}
 	die("--net=%s: found no free address in %s/%u after probing %zu: give --ip", net->parent,
-	    ntoa((struct in_addr){ htonl(subnet) }, a), net->prefix, ntried);
+	    ntoa((struct in_addr){ htonl(subnet) }, a), prefix, ntried);
 }
 
 /* ---- inside: address, route, table ---- */
