@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -662,14 +663,80 @@ static void arp_read(int s, const uint8_t mac[6], const struct in_addr *cand, si
 	}
 }
 
-/* Probes cand[0..n) from the interface; sets used[i] for each address some
- * other host answered for (or probed for) within the window. */
-static void arp_probe(int index, const char *ifname, const uint8_t mac[6],
-		      const struct in_addr *cand, size_t n, bool *used)
+/* Closing a packet socket waits for an RCU grace period (about 8 ms here).
+ * So the child hands its socket to the host-side parent, which closes it
+ * while the sandbox goes on starting (net_settle). A socket with nothing
+ * to hand back to is simply closed. */
+static void hand_back(int handback, int s)
 {
-	int s = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_ARP));
+	struct sock_filter drop = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = { .len = 1, .filter = &drop };
+	/* Until then it takes nothing in. */
+	(void)setsockopt(s, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	memset(&ctl, 0, sizeof ctl);
+	char byte = 's';
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+			      .msg_controllen = sizeof ctl.buf };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &s, sizeof s);
+	if (handback < 0 || sendmsg(handback, &msg, MSG_NOSIGNAL) != 1)
+		debug("ARP socket closed here");
+	close(s);
+}
+
+void net_settle(int sock)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	char byte;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+			      .msg_controllen = sizeof ctl.buf };
+	ssize_t n;
+	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	if (n <= 0)
+		return; /* the child is past its network setup, or gone */
+	int fds[4], nfds = 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < nfd; i++) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+			if (nfds < 4)
+				fds[nfds++] = fd;
+			else
+				close(fd);
+		}
+	}
+	/* Ours must be the last reference, or the child's close would wait:
+	 * the child closes its end after its own copy. */
+	while ((n = read(sock, &byte, 1)) > 0 || (n < 0 && errno == EINTR))
+		;
+	for (int i = 0; i < nfds; i++)
+		close(fds[i]);
+}
+
+static int arp_socket(int index, const char *ifname)
+{
+	/* Protocol 0 here and ETH_P_ARP in bind: a socket made with a protocol
+	 * is hooked on every interface at once, and rebinding it waits for an
+	 * RCU grace period (about 9 ms here). */
+	int s = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (s < 0)
-		die_errno("socket(AF_PACKET, SOCK_DGRAM, ETH_P_ARP)");
+		die_errno("socket(AF_PACKET, SOCK_DGRAM)");
 	struct sockaddr_ll me = {
 		.sll_family = AF_PACKET,
 		.sll_protocol = htons(ETH_P_ARP),
@@ -677,6 +744,14 @@ static void arp_probe(int index, const char *ifname, const uint8_t mac[6],
 	};
 	if (bind(s, (struct sockaddr *)&me, sizeof me) != 0)
 		die_errno("bind(ARP socket to %s)", ifname);
+	return s;
+}
+
+/* Probes cand[0..n) from the interface through s; sets used[i] for each
+ * address some other host answered for (or probed for) within the window. */
+static void arp_probe(int s, int index, const char *ifname, const uint8_t mac[6],
+		      const struct in_addr *cand, size_t n, bool *used)
+{
 	memset(used, 0, n * sizeof *used);
 	const size_t nsends = sizeof arp_sends_ms / sizeof arp_sends_ms[0];
 	size_t next = 0;
@@ -702,7 +777,6 @@ static void arp_probe(int index, const char *ifname, const uint8_t mac[6],
 	}
 	/* Whatever came in while this process was not running counts too. */
 	arp_read(s, mac, cand, n, used);
-	close(s);
 }
 
 static uint32_t random_u32(void)
@@ -714,7 +788,7 @@ static uint32_t random_u32(void)
 }
 
 /* A free address of the subnet, tried in random order, ARP_BATCH at a time. */
-static struct in_addr pick_address(const struct tsj_net *net, int index, const uint8_t mac[6])
+static struct in_addr pick_address(const struct tsj_net *net, int s, int index, const uint8_t mac[6])
 {
 	unsigned prefix = pick_prefix(net);
 	uint32_t mask = prefix_mask(prefix);
@@ -746,7 +820,7 @@ static struct in_addr pick_address(const struct tsj_net *net, int index, const u
 		}
 		if (n == 0)
 			break;
-		arp_probe(index, net->name, mac, cand, n, used);
+		arp_probe(s, index, net->name, mac, cand, n, used);
 		for (size_t i = 0; i < n; i++) {
 			if (!used[i])
 				return cand[i];
@@ -841,7 +915,8 @@ static void print_table(const struct tsj_net *net, const struct link *l, struct 
 	}
 }
 
-void net_inside(const struct tsj_plan *plan, const struct tsj_net *net, const struct tsj_creds *cr)
+void net_inside(const struct tsj_plan *plan, const struct tsj_net *net, const struct tsj_creds *cr,
+		int handback)
 {
 	if (!(plan->namespaces & TSJ_NS_NET))
 		return;
@@ -865,13 +940,17 @@ void net_inside(const struct tsj_plan *plan, const struct tsj_net *net, const st
 	char a[INET_ADDRSTRLEN];
 	if (net->ip_mode == TSJ_IP_GIVEN) {
 		bool used;
-		arp_probe(l.index, net->name, l.mac, &net->ip, 1, &used);
+		int s = arp_socket(l.index, net->name);
+		arp_probe(s, l.index, net->name, l.mac, &net->ip, 1, &used);
 		if (used)
 			die("--ip=%s: the address is in use on %s (another host answered ARP)",
 			    ntoa(net->ip, a), net->parent);
+		hand_back(handback, s);
 		ip = net->ip;
 	} else if (net->ip_mode == TSJ_IP_AUTO) {
-		ip = pick_address(net, l.index, l.mac);
+		int s = arp_socket(l.index, net->name);
+		ip = pick_address(net, s, l.index, l.mac);
+		hand_back(handback, s);
 	}
 	if (ip.s_addr) {
 		addr_add(fd, l.index, net->name, ip, net->prefix);

@@ -51,8 +51,14 @@ void net_cleanup(const struct tsj_net *net);
 
 /* In the child (PID 1), before the mounts: lo up, and for --net=IFACE the
  * interface up, its address (checked or chosen with ARP), the default route,
- * and the interface table unless quiet. */
-void net_inside(const struct tsj_plan *plan, const struct tsj_net *net, const struct tsj_creds *cr);
+ * and the interface table unless quiet. The ARP socket goes to the parent
+ * over handback, to be closed there (closing one is slow). */
+void net_inside(const struct tsj_plan *plan, const struct tsj_net *net, const struct tsj_creds *cr,
+		int handback);
+
+/* Host side, after the go: takes the child's ARP socket back and closes it,
+ * or returns when the child closes its end of sock. */
+void net_settle(int sock);
 
 /* In the child, after the mounts: the sandbox's own /etc/resolv.conf (--dns)
  * and /etc/hosts (--hosts-file), bound over the originals in its mount

@@ -79,12 +79,12 @@ static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds 
 		;
 	if (n != 1)
 		_exit(1); /* the parent failed and has said why */
-	close(go);
 	/* Only now: the parent had to open our /proc files to write the id maps.
 	 * A setuid helper is not dumpable from its execve on anyway. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		die_errno("prctl(PR_SET_DUMPABLE)");
-	net_inside(plan, net, cr);
+	net_inside(plan, net, cr, go);
+	close(go);
 	mount_setup(plan);
 	net_files(plan);
 	if (plan->hostname != NULL && sethostname(plan->hostname, strlen(plan->hostname)) != 0)
@@ -151,6 +151,7 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 	net_attach(&net, pid);
 	if (send(go[1], "g", 1, MSG_NOSIGNAL) != 1)
 		die_errno("write to the sandbox");
+	net_settle(go[1]);
 	close(go[1]);
 	int status = parent_wait(pid, &set);
 	net_cleanup(&net);
