@@ -967,6 +967,23 @@ void net_inside(const struct tsj_plan *plan, const struct tsj_net *net, const st
 		print_table(net, &l, ip);
 }
 
+void net_leave(const struct tsj_net *net)
+{
+	if (!net->iface)
+		return;
+	int fd = nl_open();
+	struct nlmsg m;
+	char why[256];
+	unsigned index = if_nametoindex(net->name);
+	struct ifaddrmsg *ifa = nl_start(&m, RTM_DELADDR, 0, sizeof *ifa);
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_index = index;
+	int err = nl_talk(fd, &m, NULL, NULL, why, sizeof why);
+	if (err && err != -ENODEV && err != -EADDRNOTAVAIL)
+		debug("cannot remove the address of %s: %s%s", net->name, strerror(-err), why);
+	close(fd);
+}
+
 /* ---- inside: resolv.conf and hosts ---- */
 
 static void write_all(int fd, const char *data, size_t len, const char *what)

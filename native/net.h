@@ -60,6 +60,13 @@ void net_inside(const struct tsj_plan *plan, const struct tsj_net *net, const st
  * or returns when the child closes its end of sock. */
 void net_settle(int sock);
 
+/* In the child, once the program and all else in the sandbox have ended:
+ * removes the interface's address, so that it stops answering ARP now, not
+ * when the kernel gets round to freeing the namespace (a sandbox started
+ * again at once with the same --ip would find it in use). Deleting the
+ * interface or setting it down would take 12-15 ms; this takes 50 us. */
+void net_leave(const struct tsj_net *net);
+
 /* In the child, after the mounts: the sandbox's own /etc/resolv.conf (--dns)
  * and /etc/hosts (--hosts-file), bound over the originals in its mount
  * namespace only. */

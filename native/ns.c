@@ -90,7 +90,9 @@ static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds 
 	if (plan->hostname != NULL && sethostname(plan->hostname, strlen(plan->hostname)) != 0)
 		die_errno("sethostname(%s)", plan->hostname);
 	debug("sandbox ready, starting %s", plan->program);
-	_exit(init_run(plan, cr));
+	int status = init_run(plan, cr);
+	net_leave(net);
+	_exit(status);
 }
 
 static int parent_wait(pid_t pid, const sigset_t *set)
