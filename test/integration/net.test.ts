@@ -5,7 +5,12 @@ import { readdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync, existsSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { nsId, processesWith, startTsjail, tsjail, waitFor } from '../helpers.js';
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { normalizeOptions } from '../../src/options.js';
+import { buildPlan } from '../../src/plan/build.js';
+import { encodePlan } from '../../src/plan/encode.js';
+import { HELPER, nsId, processesWith, startTsjail, tsjail, waitFor } from '../helpers.js';
 import { hostLinks, makeNetFixture, plainPing, type NetFixture } from '../net-fixture.js';
 
 let ping: ReturnType<typeof plainPing>;
@@ -64,6 +69,24 @@ describe('--net=PARENT (macvlan)', () => {
     expect(r.stderr).toMatch(/^Interface\s+MAC\s+IP\s+Mask\s+Status$/m);
     expect(r.stderr).toMatch(new RegExp(`^lo\\s+127\\.0\\.0\\.1\\s+255\\.0\\.0\\.0\\s+UP$`, 'm'));
     expect(r.stderr).toMatch(new RegExp(`^eth0\\s+([0-9a-f]{2}:){5}[0-9a-f]{2}\\s+${a.replace(/\./g, '\\.')}\\s+255\\.255\\.255\\.248\\s+UP$`, 'm'));
+  });
+
+  it('the same --ip can be used again at once (the address goes with the sandbox)', () => {
+    // The helper alone, without Node's start-up between the runs.
+    const plan = buildPlan(normalizeOptions({ quiet: true, net: { net: fx.parent, ip: fx.host(6) } }),
+      { resolved: { program: '/usr/bin/true', argv: ['true'] }, env: [], cwd: '/' });
+    const file = join(tmpdir(), `tjtest-plan-${process.pid}`);
+    writeFileSync(file, encodePlan(plan));
+    try {
+      for (let i = 0; i < 4; i++) {
+        const fd = openSync(file, 'r');
+        const r = spawnSync(HELPER, ['--plan-fd=3'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', fd] });
+        closeSync(fd);
+        expect(r.status, r.stderr).toBe(0);
+      }
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 
   it('--quiet prints no table', () => {
