@@ -15,6 +15,7 @@
 #include "creds.h"
 #include "log.h"
 #include "plan.h"
+#include "policy.h"
 #include "sandbox.h"
 #include "seccomp.h"
 
@@ -70,7 +71,7 @@ static uint8_t *read_plan(int fd, size_t *len)
 
 static _Noreturn void usage(void)
 {
-	die("usage: tsjail-helper --plan-fd=N [--dump-plan] | --version "
+	die("usage: tsjail-helper --plan-fd=N [--dump-plan] | --version | --check-policy=PATH "
 	    "(the helper is started by tsjail, not by hand)");
 }
 
@@ -90,6 +91,8 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--version") == 0 && argc == 2) {
 			printf("tsjail-helper %s (plan version %d)\n", TSJ_VERSION, TSJ_PLAN_VERSION);
 			return 0;
+		} else if (strncmp(argv[i], "--check-policy=", 15) == 0 && argc == 2) {
+			return policy_print(argv[i] + 15);
 		} else
 			usage();
 	}
@@ -116,6 +119,7 @@ int main(int argc, char **argv)
 	privs_noroot(&plan, &cr);
 	mount_check(&plan, &cr);
 	root_check(&plan, &cr);
+	policy_check(&plan, &cr);
 	debug("plan read: %zu bytes, program %s, %zu args, %zu env vars, caller uid %u (%s)",
 	      len, plan.program, plan.argc, plan.envc, (unsigned)cr.uid, creds_mode_name(cr.mode));
 

@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "net.h"
 #include "resources.h"
 
 static int clone_flags(const struct tsj_plan *plan, const struct tsj_creds *cr)
@@ -61,29 +63,39 @@ static void write_id_maps(pid_t pid, const struct tsj_creds *cr)
 	write_file(pid, "gid_map", map);
 }
 
-/* PID 1's side: wait for the parent's go, then build the sandbox. */
-static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds *cr, int go, int report)
+/* PID 1's side: wait for the parent's go, then build the sandbox. go is a
+ * socket pair's end: the child first says it has its death signal set, so a
+ * parent killed at any moment either never sent go (the child reads EOF) or
+ * kills the child by dying. */
+static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds *cr, int go,
+			    int report, const struct tsj_net *net)
 {
-	char c;
+	char c = 'a';
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
 		die_errno("prctl(PR_SET_PDEATHSIG)");
+	if (send(go, &c, 1, MSG_NOSIGNAL) != 1)
+		_exit(1);
 	ssize_t n;
 	while ((n = read(go, &c, 1)) < 0 && errno == EINTR)
 		;
 	if (n != 1)
 		_exit(1); /* the parent failed and has said why */
-	close(go);
 	resources_child(plan);
 	/* Only now: the parent had to open our /proc files to write the id maps.
 	 * A setuid helper is not dumpable from its execve on anyway. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		die_errno("prctl(PR_SET_DUMPABLE)");
+	net_inside(plan, net, cr, go);
+	close(go);
 	mount_setup(plan, cr, report);
 	close(report);
+	net_files(plan);
 	if (plan->hostname != NULL && sethostname(plan->hostname, strlen(plan->hostname)) != 0)
 		die_errno("sethostname(%s)", plan->hostname);
 	debug("sandbox ready, starting %s", plan->program);
-	_exit(init_run(plan, cr));
+	int status = init_run(plan, cr);
+	net_leave(net);
+	_exit(status);
 }
 
 static int parent_wait(pid_t pid, const sigset_t *set)
@@ -142,9 +154,13 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 {
 	sigset_t set;
 	int go[2], report[2];
+	struct tsj_net net;
+	net_prepare(plan, &net);
 	signals_block(&set);
 	resources_prepare(plan, cr);
-	if (pipe2(go, O_CLOEXEC) != 0 || pipe2(report, O_CLOEXEC) != 0)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) != 0)
+		die_errno("socketpair");
+	if (pipe2(report, O_CLOEXEC) != 0)
 		die_errno("pipe2");
 	int flags = clone_flags(plan, cr);
 	pid_t pid = raw_clone(flags);
@@ -153,18 +169,27 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 	if (pid == 0) {
 		close(go[1]);
 		close(report[0]);
-		child(plan, cr, go[0], report[1]);
+		child(plan, cr, go[0], report[1], &net);
 	}
 	close(go[0]);
 	close(report[1]);
 	debug("sandbox init is pid %d on the host (mode %s)", (int)pid, creds_mode_name(cr->mode));
 	if (cr->mode == TSJ_MODE_ROOTLESS)
 		write_id_maps(pid, cr);
+	char ack;
+	ssize_t got;
+	while ((got = read(go[1], &ack, 1)) < 0 && errno == EINTR)
+		;
+	if (got != 1)
+		die("the sandbox's init did not start");
 	resources_place(plan, pid, &set);
-	if (write(go[1], "g", 1) != 1)
+	net_attach(&net, pid);
+	if (send(go[1], "g", 1, MSG_NOSIGNAL) != 1)
 		die_errno("write to the sandbox");
+	net_settle(go[1]);
 	close(go[1]);
 	int code = resources_finish(parent_wait(pid, &set));
+	net_cleanup(&net);
 	cleanup(cr, report[0]);
 	return code;
 }

@@ -2,6 +2,7 @@
  * fuzzer exercises exactly what the helper runs. */
 #include "plan.h"
 
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -75,6 +76,16 @@ static const char *tag_name(unsigned tag)
 	case TSJ_TAG_SECCOMP_SYSCALL: return "SECCOMP_SYSCALL";
 	case TSJ_TAG_SECCOMP_RULE: return "SECCOMP_RULE";
 	case TSJ_TAG_PRIVS: return "PRIVS";
+	case TSJ_TAG_NET_PARENT: return "NET_PARENT";
+	case TSJ_TAG_NET_NAME: return "NET_NAME";
+	case TSJ_TAG_NET_VETH: return "NET_VETH";
+	case TSJ_TAG_NET_IP: return "NET_IP";
+	case TSJ_TAG_NET_NETMASK: return "NET_NETMASK";
+	case TSJ_TAG_NET_GATEWAY: return "NET_GATEWAY";
+	case TSJ_TAG_NET_MAC: return "NET_MAC";
+	case TSJ_TAG_NET_MTU: return "NET_MTU";
+	case TSJ_TAG_NET_DNS: return "NET_DNS";
+	case TSJ_TAG_NET_HOSTS: return "NET_HOSTS";
 	default: return "unknown";
 	}
 }
@@ -620,6 +631,172 @@ static int security_check(struct reader *r, const struct tsj_plan *pl, const boo
 	return 0;
 }
 
+/* ---- Network records (0x30-0x3f) ---- */
+
+/* A Linux interface name: 1-15 printable bytes, no '/', ':' or space, not
+ * "." or "..". */
+static bool ifname_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > TSJ_MAX_IFNAME || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (const char *c = s; *c; c++)
+		if (*c <= ' ' || *c >= 0x7f || *c == '/' || *c == ':')
+			return false;
+	return true;
+}
+
+int tsj_ifname_ok(const char *s)
+{
+	return ifname_ok(s);
+}
+
+/* Dotted-quad IPv4 in the form inet_ntop writes it. */
+static bool ipv4_canonical(const char *s, struct in_addr *out)
+{
+	char back[INET_ADDRSTRLEN];
+	struct in_addr a;
+	if (strlen(s) >= sizeof back || inet_pton(AF_INET, s, &a) != 1)
+		return false;
+	if (inet_ntop(AF_INET, &a, back, sizeof back) == NULL || strcmp(back, s) != 0)
+		return false;
+	if (out)
+		*out = a;
+	return true;
+}
+
+/* A unicast host address: not 0/8, loopback, multicast or broadcast. */
+static bool ipv4_host(const char *s)
+{
+	struct in_addr a;
+	if (!ipv4_canonical(s, &a))
+		return false;
+	uint32_t h = ntohl(a.s_addr);
+	return (h >> 24) != 0 && (h >> 24) != 127 && (h >> 28) < 14;
+}
+
+static bool netmask_ok(const char *s)
+{
+	struct in_addr a;
+	if (!ipv4_canonical(s, &a))
+		return false;
+	uint32_t m = ntohl(a.s_addr);
+	return m != 0 && (~m & (~m + 1)) == 0; /* ones, then zeros */
+}
+
+static bool mac_ok(const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	if (strlen(s) != 17)
+		return false;
+	bool zero = true;
+	for (int i = 0; i < 17; i++) {
+		if (i % 3 == 2) {
+			if (s[i] != ':')
+				return false;
+		} else if (s[i] == '\0' || strchr(hex, s[i]) == NULL) {
+			return false;
+		} else if (s[i] != '0') {
+			zero = false;
+		}
+	}
+	/* The low bit of the first octet marks multicast. */
+	return !zero && (strchr(hex, s[1]) - hex) % 2 == 0;
+}
+
+static bool dns_ok(const char *s)
+{
+	unsigned char a6[16];
+	if (strchr(s, ':') != NULL)
+		return inet_pton(AF_INET6, s, a6) == 1;
+	return ipv4_canonical(s, NULL);
+}
+
+/* Takes a once-only string record into *slot, checking it with ok(). */
+static int net_str(struct reader *r, unsigned tag, const uint8_t *v, size_t n, size_t max,
+		   bool *seen, char **slot, bool (*ok)(const char *), const char *what)
+{
+	if (once(r, tag, seen))
+		return -1;
+	if ((*slot = take_str(r, tag, v, n, max, false)) == NULL)
+		return -1;
+	if (!ok(*slot))
+		return fail(r, "plan: %s '%s' is not %s", tag_name(tag), *slot, what);
+	return 0;
+}
+
+static bool ip_ok(const char *s)
+{
+	return strcmp(s, "none") == 0 || ipv4_host(s);
+}
+
+static int net_record(struct reader *r, struct tsj_plan_net *net, unsigned tag,
+		      const uint8_t *v, size_t n, bool *seen)
+{
+	char *s;
+	net->present = true;
+	switch (tag) {
+	case TSJ_TAG_NET_PARENT:
+		return net_str(r, tag, v, n, TSJ_MAX_IFNAME, seen, &net->parent, ifname_ok,
+			       "an interface name");
+	case TSJ_TAG_NET_NAME:
+		return net_str(r, tag, v, n, TSJ_MAX_IFNAME, seen, &net->name, ifname_ok,
+			       "an interface name");
+	case TSJ_TAG_NET_VETH:
+		return net_str(r, tag, v, n, TSJ_MAX_IFNAME, seen, &net->veth, ifname_ok,
+			       "an interface name");
+	case TSJ_TAG_NET_IP:
+		return net_str(r, tag, v, n, TSJ_MAX_ADDR_TEXT, seen, &net->ip, ip_ok,
+			       "\"none\" or a unicast IPv4 address");
+	case TSJ_TAG_NET_NETMASK:
+		return net_str(r, tag, v, n, TSJ_MAX_ADDR_TEXT, seen, &net->netmask, netmask_ok,
+			       "an IPv4 network mask");
+	case TSJ_TAG_NET_GATEWAY:
+		return net_str(r, tag, v, n, TSJ_MAX_ADDR_TEXT, seen, &net->gateway, ipv4_host,
+			       "a unicast IPv4 address");
+	case TSJ_TAG_NET_MAC:
+		return net_str(r, tag, v, n, 17, seen, &net->mac, mac_ok,
+			       "a unicast MAC address (xx:xx:xx:xx:xx:xx, lower case)");
+	case TSJ_TAG_NET_MTU:
+		if (once(r, tag, seen) || need_len(r, tag, n, 4))
+			return -1;
+		net->mtu = le32(v);
+		if (net->mtu < TSJ_MTU_MIN || net->mtu > TSJ_MTU_MAX)
+			return fail(r, "plan: NET_MTU %u is outside %u-%u", net->mtu,
+				    TSJ_MTU_MIN, TSJ_MTU_MAX);
+		return 0;
+	case TSJ_TAG_NET_DNS:
+		if (net->ndns >= TSJ_MAX_DNS)
+			return fail(r, "plan: more than %u NET_DNS records", TSJ_MAX_DNS);
+		if ((s = take_str(r, tag, v, n, TSJ_MAX_ADDR_TEXT, false)) == NULL)
+			return -1;
+		net->dns[net->ndns++] = s;
+		if (!dns_ok(s))
+			return fail(r, "plan: NET_DNS '%s' is not an IP address", s);
+		return 0;
+	case TSJ_TAG_NET_HOSTS:
+		if (once(r, tag, seen))
+			return -1;
+		return (net->hosts = take_str(r, tag, v, n, TSJ_MAX_HOSTS, true)) == NULL ? -1 : 0;
+	default:
+		return fail(r, "plan: unknown record tag 0x%x", tag);
+	}
+}
+
+/* Records that only make sense together. */
+static int net_check(struct reader *r, const struct tsj_plan *pl)
+{
+	const struct tsj_plan_net *net = &pl->net;
+	if (net->parent != NULL && !(pl->namespaces & TSJ_NS_NET))
+		return fail(r, "plan: NET_PARENT needs the net namespace");
+	if (net->parent == NULL && (net->name || net->veth || net->ip || net->netmask ||
+				    net->gateway || net->mac || net->mtu))
+		return fail(r, "plan: interface settings without NET_PARENT");
+	if (net->gateway != NULL && net->ip != NULL && strcmp(net->ip, "none") == 0)
+		return fail(r, "plan: NET_GATEWAY with NET_IP none");
+	return 0;
+}
+
 static int record(struct reader *r, struct tsj_plan *pl, unsigned tag,
 		  const uint8_t *v, size_t n, unsigned last_cap, bool *seen)
 {
@@ -708,6 +885,8 @@ static int record(struct reader *r, struct tsj_plan *pl, unsigned tag,
 	default:
 		if (tag >= TSJ_TAG_CGROUP_FILE && tag <= 0x4f)
 			return resources_record(r, &pl->res, tag, v, n, seen);
+		if (tag >= TSJ_TAG_NET_PARENT && tag <= TSJ_TAG_NET_HOSTS)
+			return net_record(r, &pl->net, tag, v, n, seen);
 		return fail(r, "plan: unknown record tag 0x%x", tag);
 	}
 }
@@ -767,6 +946,8 @@ int tsj_plan_decode(const uint8_t *buf, size_t len, unsigned last_cap,
 	}
 	if (security_check(&r, plan, seen) != 0)
 		goto bad;
+	if (net_check(&r, plan) != 0)
+		goto bad;
 	return 0;
 bad:
 	tsj_plan_free(plan);
@@ -811,6 +992,17 @@ void tsj_plan_free(struct tsj_plan *pl)
 	for (size_t i = 0; i < pl->seccomp.nrules; i++)
 		free(pl->seccomp.rules[i]);
 	free(pl->seccomp.rules);
+	struct tsj_plan_net *net = &pl->net;
+	free(net->parent);
+	free(net->name);
+	free(net->veth);
+	free(net->ip);
+	free(net->netmask);
+	free(net->gateway);
+	free(net->mac);
+	for (size_t i = 0; i < net->ndns; i++)
+		free(net->dns[i]);
+	free(net->hosts);
 	memset(pl, 0, sizeof *pl);
 }
 
@@ -980,6 +1172,29 @@ int tsj_plan_dump(const struct tsj_plan *pl, FILE *out)
 	}
 	resources_dump(&pl->res, out);
 	dump_security(pl, out);
+	const struct tsj_plan_net *net = &pl->net;
+	if (!net->present) {
+		fputs(",\"network\":null", out);
+	} else {
+		fputs(",\"network\":{\"parent\":", out);
+		if (net->parent)
+			json_str(out, net->parent);
+		else
+			fputs("null", out);
+		json_opt(out, "name", net->name ? net->name : "eth0");
+		json_opt(out, "vethName", net->veth);
+		json_opt(out, "ip", net->ip);
+		json_opt(out, "netmask", net->netmask);
+		json_opt(out, "gateway", net->gateway);
+		json_opt(out, "mac", net->mac);
+		if (net->mtu)
+			fprintf(out, ",\"mtu\":%u", net->mtu);
+		else
+			fputs(",\"mtu\":null", out);
+		json_list(out, "dns", net->dns, net->ndns);
+		json_opt(out, "hosts", net->hosts);
+		fputc('}', out);
+	}
 	fputs("}\n", out);
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }

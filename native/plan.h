@@ -3,6 +3,7 @@
 #ifndef TSJ_PLAN_H
 #define TSJ_PLAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +17,13 @@
 #define TSJ_MAX_ARG_LEN (128u * 1024u)
 #define TSJ_MAX_PATH 4095u
 #define TSJ_MAX_HOSTNAME 64u
+/* Network (0x30-0x3f). */
+#define TSJ_MAX_IFNAME 15u     /* IFNAMSIZ - 1 */
+#define TSJ_MAX_DNS 4u
+#define TSJ_MAX_HOSTS (64u * 1024u)
+#define TSJ_MAX_ADDR_TEXT 45u  /* INET6_ADDRSTRLEN - 1 */
+#define TSJ_MTU_MIN 68u
+#define TSJ_MTU_MAX 65535u
 
 enum tsj_tag {
 	TSJ_TAG_NAMESPACES = 0x01,
@@ -47,6 +55,17 @@ enum tsj_tag {
 	TSJ_TAG_RLIMIT = 0x45,
 	TSJ_TAG_NICE = 0x46,
 	TSJ_TAG_TIMEOUT = 0x47,
+	/* Network. */
+	TSJ_TAG_NET_PARENT = 0x30,
+	TSJ_TAG_NET_NAME = 0x31,
+	TSJ_TAG_NET_VETH = 0x32,
+	TSJ_TAG_NET_IP = 0x33,
+	TSJ_TAG_NET_NETMASK = 0x34,
+	TSJ_TAG_NET_GATEWAY = 0x35,
+	TSJ_TAG_NET_MAC = 0x36,
+	TSJ_TAG_NET_MTU = 0x37,
+	TSJ_TAG_NET_DNS = 0x38,
+	TSJ_TAG_NET_HOSTS = 0x39,
 	TSJ_TAG_LIMIT = 0x100,
 };
 
@@ -186,6 +205,23 @@ struct tsj_source {
 	char *path;
 };
 
+/* The network records; all NULL/0 when absent. Addresses stay text (checked
+ * with inet_pton, IPv4 ones in canonical form) and are converted where used. */
+struct tsj_plan_net {
+	bool present;        /* any network record was given */
+	char *parent;        /* host interface; NULL: none (lo only, or no net ns) */
+	char *name;          /* name inside; NULL: "eth0" */
+	char *veth;          /* host end of the veth for a bridge parent */
+	char *ip;            /* NULL: chosen by the helper; "none": no address */
+	char *netmask;
+	char *gateway;
+	char *mac;           /* "xx:xx:xx:xx:xx:xx", lower case */
+	uint32_t mtu;        /* 0: the parent's */
+	char *dns[TSJ_MAX_DNS];
+	size_t ndns;
+	char *hosts;         /* contents of the sandbox's /etc/hosts */
+};
+
 struct tsj_plan {
 	uint32_t namespaces;
 	uint32_t flags;
@@ -205,6 +241,7 @@ struct tsj_plan {
 	struct tsj_resources res;
 	struct tsj_seccomp seccomp;
 	uint32_t privs;
+	struct tsj_plan_net net;
 };
 
 /* Decodes and validates buf[0..len). On success fills *plan and returns 0.
@@ -222,5 +259,8 @@ int tsj_plan_dump(const struct tsj_plan *plan, FILE *out);
 /* 1 if NAME (of length n) is a loader variable that never reaches the
  * program. */
 int tsj_env_name_denied(const char *name, size_t n);
+
+/* 1 if s is a name the kernel takes for a network interface. */
+int tsj_ifname_ok(const char *s);
 
 #endif

@@ -1,107 +1,331 @@
-/* policy.c - /etc/tsjail/tsjail.conf: "key = value" lines, '#' comments. */
+/* policy.c - /etc/tsjail/tsjail.conf: what a non-root caller may ask of the
+ * setuid helper beyond what any user can do. The format is tsjail.conf(5):
+ *
+ *   # comment
+ *   net-allow = br0, eth1     interfaces usable with --net=IFACE
+ *   user-chroot = own         --chroot and overlays for users: no, own, yes
+ *   cgroup-parent = /tsjail   where transient cgroups are made
+ *
+ * Every key grants something, so an unknown key is ignored (with a warning)
+ * and a file that cannot be trusted or read grants nothing. */
 #include "policy.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
 
-#define MAX_KEYS 32
-#define MAX_LINE 512
+static int perr(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-static const char *const known[] = {
-	"user-chroot", "cgroup-parent", "cgroup-parent-cpu", "cgroup-parent-cpuacct",
-	"cgroup-parent-memory", "cgroup-parent-pids", "cgroup-parent-unified", NULL,
-};
+static int perr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
 
-static struct {
-	char key[64];
-	char value[MAX_LINE];
-	int line;
-} entries[MAX_KEYS];
-static int nentries = -1;
+/* Root-owned, and writable by nobody else unless sticky (like /tmp, where
+ * others cannot replace root's entries). */
+static bool trusted(const struct stat *st, bool dir)
+{
+	if (st->st_uid != 0)
+		return false;
+	if (!(st->st_mode & (S_IWGRP | S_IWOTH)))
+		return true;
+	return dir && (st->st_mode & S_ISVTX);
+}
+
+/* Opens path for reading, component by component from /, never following
+ * a symbolic link. Returns the fd, -2 if something on the way is missing,
+ * or -1 with err set. */
+static int open_trusted(const char *path, char *err, size_t errlen)
+{
+	char buf[4096];
+	struct stat st;
+	if (path[0] != '/' || strlen(path) >= sizeof buf)
+		return perr(err, errlen, "%s: not an absolute path", path);
+	snprintf(buf, sizeof buf, "%s", path);
+	int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0 || fstat(dir, &st) != 0)
+		return perr(err, errlen, "%s: open /: %s", path, strerror(errno));
+	if (!trusted(&st, true)) {
+		close(dir);
+		return perr(err, errlen, "%s: / is not owned by root or is writable by others", path);
+	}
+	char *c = buf + 1;
+	for (;;) {
+		char *slash = strchr(c, '/');
+		if (slash)
+			*slash = '\0';
+		if (*c == '\0' || strcmp(c, ".") == 0 || strcmp(c, "..") == 0) {
+			close(dir);
+			return perr(err, errlen, "%s: not a normalised path", path);
+		}
+		int flags = slash ? O_PATH | O_DIRECTORY : O_RDONLY | O_NONBLOCK;
+		int fd = openat(dir, c, flags | O_NOFOLLOW | O_CLOEXEC);
+		int e = errno;
+		close(dir);
+		if (fd < 0 && e == ENOENT)
+			return -2;
+		if (fd < 0 && (e == ELOOP || e == ENOTDIR))
+			return perr(err, errlen, "%s: '%s' is a symbolic link or not a directory", path, c);
+		if (fd < 0)
+			return perr(err, errlen, "%s: open '%s': %s", path, c, strerror(e));
+		if (fstat(fd, &st) != 0) {
+			close(fd);
+			return perr(err, errlen, "%s: fstat '%s': %s", path, c, strerror(errno));
+		}
+		if (!trusted(&st, slash != NULL)) {
+			close(fd);
+			return perr(err, errlen, "%s: '%s' is not owned by root or is writable by others",
+				    path, c);
+		}
+		if (slash == NULL) {
+			if (!S_ISREG(st.st_mode)) {
+				close(fd);
+				return perr(err, errlen, "%s: not a regular file", path);
+			}
+			return fd;
+		}
+		dir = fd;
+		c = slash + 1;
+	}
+}
 
 static char *trim(char *s)
 {
-	while (*s == ' ' || *s == '\t')
+	while (*s == ' ' || *s == '\t' || *s == '\r')
 		s++;
-	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-		s[--n] = '\0';
+	char *e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		*--e = '\0';
 	return s;
 }
 
-static void load(void)
+static int parse_net_allow(const char *path, unsigned line, char *value, struct tsj_policy *pol,
+			   char *err, size_t errlen)
 {
-	nentries = 0;
-	int fd = open(TSJ_CONF, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return;
-		die_errno("open %s", TSJ_CONF);
+	char *save = NULL;
+	for (char *t = strtok_r(value, ", \t", &save); t; t = strtok_r(NULL, ", \t", &save)) {
+		if (!tsj_ifname_ok(t))
+			return perr(err, errlen, "%s:%u: '%s' is not an interface name", path, line, t);
+		if (pol->n_net_allow >= TSJ_POLICY_MAX_IFACES)
+			return perr(err, errlen, "%s:%u: more than %u interfaces in net-allow", path,
+				    line, TSJ_POLICY_MAX_IFACES);
+		if ((pol->net_allow[pol->n_net_allow] = strdup(t)) == NULL)
+			return perr(err, errlen, "out of memory");
+		pol->n_net_allow++;
 	}
-	struct stat st;
-	if (fstat(fd, &st) != 0)
-		die_errno("fstat %s", TSJ_CONF);
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
-		die("%s must be a regular file owned by root and writable by root only", TSJ_CONF);
-	FILE *f = fdopen(fd, "r");
-	if (f == NULL)
-		die_errno("fdopen %s", TSJ_CONF);
-	char line[MAX_LINE];
-	for (int n = 1; fgets(line, sizeof line, f) != NULL; n++) {
-		if (strchr(line, '\n') == NULL && !feof(f))
-			die("%s:%d: line too long", TSJ_CONF, n);
-		char *hash = strchr(line, '#');
+	return 0;
+}
+
+static bool known(const char *key)
+{
+	static const char *const keys[] = {
+		"user-chroot", "cgroup-parent", "cgroup-parent-cpu", "cgroup-parent-cpuacct",
+		"cgroup-parent-memory", "cgroup-parent-pids", "cgroup-parent-unified", NULL,
+	};
+	for (const char *const *k = keys; *k; k++)
+		if (strcmp(*k, key) == 0)
+			return true;
+	return false;
+}
+
+static int parse(const char *path, char *text, struct tsj_policy *pol, char *err, size_t errlen)
+{
+	unsigned line = 0;
+	char *save = NULL;
+	for (char *l = text; l; l = save) {
+		line++;
+		save = strchr(l, '\n');
+		if (save)
+			*save++ = '\0';
+		char *hash = strchr(l, '#');
 		if (hash)
-			*hash = '\0';
-		char *l = trim(line);
+			*hash = '\0'; /* a comment, whole-line or after the value */
+		l = trim(l);
 		if (*l == '\0')
 			continue;
 		char *eq = strchr(l, '=');
 		if (eq == NULL)
-			die("%s:%d: not 'key = value'", TSJ_CONF, n);
+			return perr(err, errlen, "%s:%u: expected 'key = value'", path, line);
 		*eq = '\0';
 		char *key = trim(l), *value = trim(eq + 1);
-		int ok = 0;
-		for (const char *const *k = known; *k; k++)
-			ok |= strcmp(*k, key) == 0;
-		if (!ok)
-			die("%s:%d: unknown key '%s'", TSJ_CONF, n, key);
-		if (nentries >= MAX_KEYS || strlen(key) >= sizeof entries[0].key)
-			die("%s:%d: too many keys", TSJ_CONF, n);
-		snprintf(entries[nentries].key, sizeof entries[0].key, "%s", key);
-		snprintf(entries[nentries].value, sizeof entries[0].value, "%s", value);
-		entries[nentries].line = n;
-		nentries++;
+		if (strcmp(key, "net-allow") == 0) {
+			if (parse_net_allow(path, line, value, pol, err, errlen) != 0)
+				return -1;
+		} else if (known(key)) {
+			if (pol->nentries >= TSJ_POLICY_MAX_KEYS)
+				return perr(err, errlen, "%s:%u: more than %u settings", path, line, TSJ_POLICY_MAX_KEYS);
+			struct tsj_policy_entry *e = &pol->entries[pol->nentries];
+			if ((e->key = strdup(key)) == NULL || (e->value = strdup(value)) == NULL) {
+				free(e->key);
+				return perr(err, errlen, "out of memory");
+			}
+			e->line = line;
+			pol->nentries++;
+		} else {
+			warn_msg("%s:%u: unknown key '%s' ignored", path, line, key);
+		}
 	}
-	if (ferror(f))
-		die("read error on %s", TSJ_CONF);
-	fclose(f);
+	return 0;
+}
+
+int policy_load(const char *path, struct tsj_policy *pol, char *err, size_t errlen)
+{
+	memset(pol, 0, sizeof *pol);
+	int fd = open_trusted(path, err, errlen);
+	if (fd == -2)
+		return 0;
+	if (fd < 0)
+		return -1;
+	pol->found = true;
+	char *text = malloc(TSJ_POLICY_MAX + 1);
+	if (text == NULL) {
+		close(fd);
+		return perr(err, errlen, "out of memory");
+	}
+	size_t got = 0;
+	while (got < TSJ_POLICY_MAX + 1) {
+		ssize_t n = read(fd, text + got, TSJ_POLICY_MAX + 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			free(text);
+			return perr(err, errlen, "%s: read: %s", path, strerror(e));
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	int r = 0;
+	if (got > TSJ_POLICY_MAX)
+		r = perr(err, errlen, "%s: more than %u bytes", path, TSJ_POLICY_MAX);
+	else if (memchr(text, '\0', got) != NULL)
+		r = perr(err, errlen, "%s: contains a NUL byte", path);
+	if (r == 0) {
+		text[got] = '\0';
+		r = parse(path, text, pol, err, errlen);
+	}
+	free(text);
+	if (r != 0)
+		policy_free(pol);
+	return r;
+}
+
+void policy_free(struct tsj_policy *pol)
+{
+	for (size_t i = 0; i < pol->n_net_allow; i++)
+		free(pol->net_allow[i]);
+	for (size_t i = 0; i < pol->nentries; i++) {
+		free(pol->entries[i].key);
+		free(pol->entries[i].value);
+	}
+	memset(pol, 0, sizeof *pol);
+}
+
+static const struct tsj_policy_entry *setting(const char *key)
+{
+	static struct tsj_policy pol;
+	static bool loaded;
+	if (!loaded) {
+		char err[512];
+		if (policy_load(TSJ_CONF_PATH, &pol, err, sizeof err) != 0)
+			die("the policy cannot be used: %s", err);
+		loaded = true;
+	}
+	const struct tsj_policy_entry *e = NULL;
+	for (size_t i = 0; i < pol.nentries; i++)
+		if (strcmp(pol.entries[i].key, key) == 0)
+			e = &pol.entries[i];
+	return e;
 }
 
 const char *policy_value(const char *key, const char *def)
 {
-	if (nentries < 0)
-		load();
-	const char *v = def;
-	for (int i = 0; i < nentries; i++)
-		if (strcmp(entries[i].key, key) == 0)
-			v = entries[i].value; /* the last one wins */
-	return v;
+	const struct tsj_policy_entry *e = setting(key);
+	return e ? e->value : def;
 }
 
 int policy_line(const char *key)
 {
-	if (nentries < 0)
-		load();
-	int line = 0;
-	for (int i = 0; i < nentries; i++)
-		if (strcmp(entries[i].key, key) == 0)
-			line = entries[i].line;
-	return line;
+	const struct tsj_policy_entry *e = setting(key);
+	return e ? (int)e->line : 0;
+}
+
+static bool net_allowed(const struct tsj_policy *pol, const char *iface)
+{
+	for (size_t i = 0; i < pol->n_net_allow; i++)
+		if (strcmp(pol->net_allow[i], iface) == 0)
+			return true;
+	return false;
+}
+
+void policy_check(const struct tsj_plan *plan, const struct tsj_creds *cr)
+{
+	const char *iface = plan->net.parent;
+	if (iface == NULL || cr->mode == TSJ_MODE_ROOT)
+		return; /* --net=none, --dns, --hosts-file: anyone */
+	if (cr->mode == TSJ_MODE_ROOTLESS)
+		die("--net=%s: an interface on the host needs root, and the helper is not setuid "
+		    "(rootless mode); --net=none works", iface);
+	if (plan->net.veth != NULL)
+		die("--veth-name: only root may name host interfaces");
+	struct tsj_policy pol;
+	char err[512];
+	if (policy_load(TSJ_CONF_PATH, &pol, err, sizeof err) != 0)
+		die("--net=%s refused: the policy cannot be used: %s", iface, err);
+	bool ok = net_allowed(&pol, iface);
+	policy_free(&pol);
+	if (!ok)
+		die("--net=%s: not allowed for uid %u by %s (net-allow)", iface, (unsigned)cr->uid,
+		    TSJ_CONF_PATH);
+	debug("policy %s allows --net=%s", TSJ_CONF_PATH, iface);
+}
+
+static void json_esc(const char *s)
+{
+	putchar('"');
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			printf("\\%c", *c);
+		else if (*c < 0x20 || *c == 0x7f)
+			printf("\\u%04x", *c);
+		else
+			putchar(*c);
+	}
+	putchar('"');
+}
+
+int policy_print(const char *path)
+{
+	if (getuid() != 0)
+		die("--check-policy is for root only");
+	struct tsj_policy pol;
+	char err[512];
+	if (policy_load(path, &pol, err, sizeof err) != 0)
+		die("%s", err);
+	printf("{\"path\":");
+	json_esc(path);
+	printf(",\"found\":%s,\"netAllow\":[", pol.found ? "true" : "false");
+	for (size_t i = 0; i < pol.n_net_allow; i++) {
+		if (i)
+			putchar(',');
+		json_esc(pol.net_allow[i]);
+	}
+	printf("]}\n");
+	policy_free(&pol);
+	return fflush(stdout) == 0 ? 0 : 1;
 }

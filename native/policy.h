@@ -1,17 +1,63 @@
-/* policy.h - the site's policy, /etc/tsjail/tsjail.conf (tsjail.conf(5)):
- * read once, before any namespace exists, from a file only root can write. */
+/* policy.h - the site's policy for non-root callers: /etc/tsjail/tsjail.conf
+ * (tsjail.conf(5)). */
 #ifndef TSJ_POLICY_H
 #define TSJ_POLICY_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "creds.h"
+#include "plan.h"
+
+/* The policy file; a build may name another (TSJ_CONF_PATH, or TSJ_CONF). */
+#ifndef TSJ_CONF_PATH
+#ifdef TSJ_CONF
+#define TSJ_CONF_PATH TSJ_CONF
+#else
+#define TSJ_CONF_PATH "/etc/tsjail/tsjail.conf"
+#endif
+#endif
 #ifndef TSJ_CONF
-#define TSJ_CONF "/etc/tsjail/tsjail.conf"
+#define TSJ_CONF TSJ_CONF_PATH
 #endif
 
-/* The value of key, or def when the file or the key is absent. Dies on a
- * file that others than root can write, or a line it cannot read. */
-const char *policy_value(const char *key, const char *def);
+#define TSJ_POLICY_MAX (64u * 1024u)
+#define TSJ_POLICY_MAX_IFACES 256u
+#define TSJ_POLICY_MAX_KEYS 32u
 
+struct tsj_policy_entry {
+	char *key, *value;
+	unsigned line;
+};
+
+struct tsj_policy {
+	bool found;                /* the file exists */
+	char *net_allow[TSJ_POLICY_MAX_IFACES];
+	size_t n_net_allow;
+	struct tsj_policy_entry entries[TSJ_POLICY_MAX_KEYS]; /* the other keys */
+	size_t nentries;
+};
+
+/* Reads the policy at path (absolute). Every directory on the way must be
+ * owned by root and writable by nobody else (unless sticky), the file too,
+ * and no component may be a symbolic link. A missing file is an empty
+ * policy. Returns 0, or -1 with a one-line reason in err. */
+int policy_load(const char *path, struct tsj_policy *pol, char *err, size_t errlen);
+void policy_free(struct tsj_policy *pol);
+
+/* Dies with a clear message unless the caller may have what the plan asks
+ * for. Root may have everything; the policy is read only when needed. */
+void policy_check(const struct tsj_plan *plan, const struct tsj_creds *cr);
+
+/* The value of key in TSJ_CONF_PATH (read once), or def when the file or
+ * the key is absent; the last setting wins. Dies when the file cannot be
+ * trusted or read. */
+const char *policy_value(const char *key, const char *def);
 /* The line key was last set on, or 0: for messages that name file:line. */
 int policy_line(const char *key);
+
+/* tsjail-helper --check-policy=PATH, for a real uid 0 only: prints the
+ * policy as JSON, or why it is refused. Returns the exit status. */
+int policy_print(const char *path);
 
 #endif

@@ -19,6 +19,7 @@ import { encodePlan } from './plan/encode.js';
 import { applyProfile, loadRunProfile, profileCommand, profileContext, profileSources } from './profile/index.js';
 import { resolveProgram, type ResolvedProgram } from './program.js';
 import { resolveCgroupFile } from './resources/cgroup-path.js';
+import { readHostsFile } from './net/plan.js';
 
 export function main(args: readonly string[]): number {
   const cli = parseCommandLine(args);
@@ -64,8 +65,10 @@ function sandbox(
   debug(`program ${resolved.program}, argv ${JSON.stringify(resolved.argv)}`);
   const env = buildEnvironment(process.env, options);
   const cgroupFiles = options.resources.cgroupFiles.map(resolveCgroupFile);
+  const hostsFile = options.network.hostsFile;
+  const hosts = hostsFile === null ? null : readHostsFile(hostsFile);
   const plan = buildPlan(options, {
-    resolved, env, cwd, caller, probe: hostProbe, root, sources: profileSources(profile), cgroupFiles,
+    resolved, env, cwd, caller, probe: hostProbe, root, sources: profileSources(profile), cgroupFiles, hosts,
   });
   if (options.printPlan) {
     process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);

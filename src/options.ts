@@ -138,6 +138,7 @@ function normalizeFilesystem(raw: RawFilesystemOptions, home: string): Filesyste
     disableMnt: raw.disableMnt ?? false,
   });
 }
+import { DEFAULT_NETWORK, normalizeNetwork, type NetworkOptions, type RawNetOptions } from './net/options.js';
 
 export interface SandboxOptions {
   /** Program and its arguments; empty: the user's shell. */
@@ -156,6 +157,8 @@ export interface SandboxOptions {
   readonly resources: ResourceOptions;
   /** Seccomp and privileges (src/seccomp/options.ts). */
   readonly security: SecurityOptions;
+  /** --net and friends, --dns, --hosts-file (src/net/options.ts). */
+  readonly network: NetworkOptions;
 }
 
 /** What the CLI hands over, before checks: the general fields. */
@@ -189,7 +192,8 @@ export interface RawResourceOptions {
 
 /** What the CLI and profiles hand over, before checks: one flat record,
  * each field filled by a row of the options table (options-schema.ts). */
-export type RawOptions = RawCoreOptions & RawFilesystemOptions & RawRootOptions & RawResourceOptions & RawSecurityOptions;
+export type RawOptions = RawCoreOptions & RawFilesystemOptions & RawRootOptions & RawResourceOptions & RawSecurityOptions &
+  RawNetOptions;
 
 export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   command: Object.freeze([]),
@@ -203,6 +207,7 @@ export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   root: normalizeRoot({}, '/'),
   resources: NO_RESOURCES,
   security: normalizeSecurity({}),
+  network: DEFAULT_NETWORK,
 });
 
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
@@ -267,5 +272,6 @@ export function normalizeOptions(raw: RawOptions, ctx: OptionContext = { home: '
       timeout: raw.timeout,
     }),
     security: normalizeSecurity(raw),
+    network: normalizeNetwork(raw),
   });
 }

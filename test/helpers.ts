@@ -189,4 +189,5 @@ export const MINIMAL_PLAN: SandboxPlan = {
   root: null,
   resources: NO_RESOURCE_PLAN,
   security: { noRoot: false, memoryDenyWriteExecute: false, seccomp: null },
+  network: null,
 };

@@ -6,6 +6,7 @@ import { warn } from '../log.js';
 import type { SandboxOptions } from '../options.js';
 import { securityPlan, type SecurityHost } from '../seccomp/plan.js';
 import type { ResolvedProgram } from '../program.js';
+import { buildNetworkPlan } from '../net/plan.js';
 import { buildResources } from '../resources/plan.js';
 import { PLAN_VERSION, type NamespaceName, type PlanSource, type RootSpec, type SandboxPlan } from './types.js';
 
@@ -26,16 +27,24 @@ export interface PlanContext {
   /** How the seccomp filter is compiled and the kernel probed; tests may
    * swap it. Default: libseccomp and this machine. */
   readonly security?: SecurityHost;
+  /** Contents of --hosts-file, read by the caller (main.ts). */
+  readonly hosts?: string | null;
 }
 
 export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPlan {
   const namespaces: NamespaceName[] = ['pid', 'mount', 'ipc', 'uts'];
   // An overlay over the host's root clones mounts a user namespace may not
   // clone (its submounts are locked there): --noroot gives way to it.
+  // A host interface (--net=IFACE) is set up by the setuid helper as root:
+  // --noroot gives way to both, as firejail lets --net win.
   const overHost = ctx.root !== null && ctx.root.overlay !== null && ctx.root.base === '/';
-  const security = overHost && options.security.noRoot ? { ...options.security, noRoot: false } : options.security;
-  if (security !== options.security) warn('noroot is not possible with an overlay over /: ignored');
+  const hostNet = options.network.parent !== null;
+  const security = (overHost || hostNet) && options.security.noRoot ? { ...options.security, noRoot: false } : options.security;
+  if (security !== options.security) {
+    warn(`noroot is not possible with ${hostNet ? '--net=IFACE' : 'an overlay over /'}: ignored`);
+  }
   const sec = securityPlan(security, !options.noProfile, ctx.caller, ctx.security);
+  if (options.network.namespace) namespaces.push('net');
   return {
     version: PLAN_VERSION,
     namespaces,
@@ -55,5 +64,6 @@ export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPla
     root: ctx.root,
     resources: buildResources(options.resources, ctx.cgroupFiles),
     security: sec.security,
+    network: buildNetworkPlan(options.network, ctx.hosts ?? null),
   };
 }

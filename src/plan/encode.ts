@@ -25,6 +25,16 @@ const enum Tag {
   SeccompSyscall = 0x23,
   SeccompRule = 0x24,
   Privs = 0x25,
+  NetParent = 0x30,
+  NetName = 0x31,
+  NetVeth = 0x32,
+  NetIp = 0x33,
+  NetNetmask = 0x34,
+  NetGateway = 0x35,
+  NetMac = 0x36,
+  NetMtu = 0x37,
+  NetDns = 0x38,
+  NetHosts = 0x39,
   Root = 0x50,
 }
 
@@ -166,6 +176,21 @@ export function encodePlan(plan: SandboxPlan): Buffer {
   if (plan.root !== null) w.record(Tag.Root, rootRecord(plan.root));
   for (const [tag, value] of encodeResources(plan.resources)) w.record(tag, value);
   securityRecords(w, plan.security);
+  const net = plan.network;
+  if (net !== null) {
+    if (net.parent !== null) {
+      w.str(Tag.NetParent, net.parent);
+      w.str(Tag.NetName, net.name);
+      if (net.vethName !== null) w.str(Tag.NetVeth, net.vethName);
+      if (net.ip !== null) w.str(Tag.NetIp, net.ip);
+      if (net.netmask !== null) w.str(Tag.NetNetmask, net.netmask);
+      if (net.gateway !== null) w.str(Tag.NetGateway, net.gateway);
+      if (net.mac !== null) w.str(Tag.NetMac, net.mac);
+      if (net.mtu !== null) w.u32(Tag.NetMtu, net.mtu);
+    }
+    for (const d of net.dns) w.str(Tag.NetDns, d);
+    if (net.hosts !== null) w.record(Tag.NetHosts, Buffer.from(net.hosts, 'utf8'));
+  }
   return w.finish();
 }
 

@@ -41,6 +41,28 @@ export interface RootSpec {
   readonly lowers: readonly string[];
 }
 
+/** The network: the host interface, the sandbox's interface and what goes in
+ * its resolv.conf and hosts. See src/net/. */
+export interface NetworkPlan {
+  /** Host interface the sandbox's interface hangs off (macvlan; a veth pair
+   * if it is a bridge); null: none (with the net namespace, only lo). */
+  readonly parent: string | null;
+  /** The interface's name inside the sandbox. */
+  readonly name: string;
+  /** Host end of the veth pair when parent is a bridge; null: tsjail picks. */
+  readonly vethName: string | null;
+  /** IPv4 address; 'none': no address; null: the helper picks a free one. */
+  readonly ip: string | null;
+  readonly netmask: string | null;
+  readonly gateway: string | null;
+  readonly mac: string | null;
+  readonly mtu: number | null;
+  /** Name servers for the sandbox's own /etc/resolv.conf (at most 4). */
+  readonly dns: readonly string[];
+  /** Contents of the sandbox's /etc/hosts (--hosts-file, read as the caller). */
+  readonly hosts: string | null;
+}
+
 export interface SandboxPlan {
   readonly version: typeof PLAN_VERSION;
   readonly namespaces: readonly NamespaceName[];
@@ -61,6 +83,8 @@ export interface SandboxPlan {
   /** Cgroup placement, transient cgroup limits, rlimits, nice, timeout. */
   readonly resources: ResourcePlan;
   readonly security: SecurityPlan;
+  /** null: the host's network as it is, nothing to set up. */
+  readonly network: NetworkPlan | null;
 }
 
 /** Seccomp and privileges (issue 3; PLAN.md tags 0x20-0x2f). */

@@ -115,24 +115,24 @@ describe('profiles, end to end', () => {
   });
 
   it('--debug reports each directive that is not enforced yet once', () => {
-    const p = file('ne.ini', '[filesystem]\nprivate-bin = a\nprivate-bin = b\n[network]\nnet = none\n[security]\nnonewprivs\n');
+    const p = file('ne.ini', '[filesystem]\nprivate-bin = a\nprivate-bin = b\n[network]\nnetns = x\n[security]\nnonewprivs\n');
     const r = run(['--debug', `--profile=${p}`, '--', 'true']);
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stderr.split('\n').filter((l) => l.includes('not enforced yet:'));
     expect(lines).toEqual([
       `tsjail: debug: profile: not enforced yet: private-bin (2 lines, first at ${p}:2)`,
-      `tsjail: debug: profile: not enforced yet: net (1 line, first at ${p}:5)`,
+      `tsjail: debug: profile: not enforced yet: netns (1 line, first at ${p}:5)`,
     ]);
     expect(run([`--profile=${p}`, '--', 'true']).stderr).toBe('');
   });
 
   it('--profile-check lists every directive with file:line and whether it is enforced', () => {
     const empty = file('empty.inc', '# nothing\n');
-    const p = file('check.profile', `include ${empty}\nhostname box\nnet none\ncaps.drop all\n?HAS_X11: nosound\nignore quiet\nquiet\n`);
+    const p = file('check.profile', `include ${empty}\nhostname box\nnetns x\ncaps.drop all\n?HAS_X11: nosound\nignore quiet\nquiet\n`);
     const r = run([`--profile-check=${p}`]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(`  ${p}:2: hostname box: enforced (--hostname)\n`);
-    expect(r.stdout).toContain(`  ${p}:3: net none: not enforced yet\n`);
+    expect(r.stdout).toContain(`  ${p}:3: netns x: not enforced yet\n`);
     expect(r.stdout).toContain(`  ${p}:4: caps.drop all: enforced (--caps.drop)\n`);
     expect(r.stdout).toMatch(/skipped \(condition false\):\n.*:5: \?HAS_X11: nosound/);
     expect(r.stdout).toMatch(/ignored:\n.*:7: quiet: by 'ignore quiet'/);

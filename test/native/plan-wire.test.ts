@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodePlan, PLAN_MAX } from '../../src/plan/encode.js';
-import type { SandboxPlan } from '../../src/plan/types.js';
+import type { NetworkPlan, SandboxPlan } from '../../src/plan/types.js';
 import { HELPER, MINIMAL_PLAN } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tjtest-plan-'));
@@ -73,6 +73,11 @@ describe('round trip', () => {
       ],
       root: { base: '/srv/image', overlay: { upper: '/home/u/o/upper', work: '/home/u/o/work' }, lowers: ['/srv/l1', '/srv/l2'] },
       security: { noRoot: true, memoryDenyWriteExecute: true, seccomp: null },
+      network: {
+        parent: 'br0', name: 'net0', vethName: 'veth-x', ip: '10.0.3.7', netmask: '255.255.255.0',
+        gateway: '10.0.3.1', mac: '02:00:5e:10:00:01', mtu: 1400,
+        dns: ['192.0.2.53', '2001:db8::53', '::1', '9.9.9.9'], hosts: '127.0.0.1 localhost\n# é\n',
+      },
     };
     const r = helper(encodePlan(plan));
     expect(r.status, r.stderr).toBe(0);
@@ -131,6 +136,7 @@ describe('malformed plans are refused before any namespace is created', () => {
     ['chroot into /', encodePlan({ ...base, root: { base: '/', overlay: null, lowers: [] } }), /a chroot into \/ changes nothing/],
     ['relative layer', encodePlan({ ...base, root: { base: '/srv', overlay: 'tmpfs', lowers: ['l1'] } }), /ROOT is not a normalised absolute path/],
     ['unknown mount kind', patch(encodePlan({ ...base, mounts: [{ op: 'mkdir', path: '/tmp/x' }] }), (b) => { b[b.length - 14] = 99; }), /unknown mount operation 99/],
+    ...netCases(),
   ];
 
   it.each(cases)('%s', (_name, bytes, message) => {
@@ -165,17 +171,46 @@ describe('the helper\'s own command line', () => {
   });
 });
 
+/** Network records the helper refuses (tags 0x30-0x3f). */
+function netCases(): [string, Buffer, RegExp][] {
+  const net: NetworkPlan = {
+    parent: 'eth1', name: 'eth0', vethName: null, ip: null, netmask: null, gateway: null,
+    mac: null, mtu: null, dns: [], hosts: null,
+  };
+  const withNet = { ...base, namespaces: ['pid', 'mount', 'net'] as SandboxPlan['namespaces'] };
+  const p = (n: Partial<NetworkPlan>, plan: SandboxPlan = withNet) => encodePlan({ ...plan, network: { ...net, ...n } });
+  return [
+    ['an interface without the net namespace', p({}, base), /NET_PARENT needs the net namespace/],
+    ['an interface name with a slash', p({ parent: 'a/b' }), /NET_PARENT 'a\/b' is not an interface name/],
+    ['an interface name too long', p({ name: 'x'.repeat(16) }), /NET_NAME is 16 bytes, more than 15/],
+    ['an interface name with a space', p({ vethName: 'a b' }), /NET_VETH 'a b' is not an interface name/],
+    ['an IP with a leading zero', p({ ip: '10.0.0.01' }), /NET_IP '10\.0\.0\.01' is not "none" or a unicast IPv4 address/],
+    ['a loopback IP', p({ ip: '127.0.0.2' }), /NET_IP '127\.0\.0\.2' is not/],
+    ['a multicast gateway', p({ gateway: '224.0.0.1' }), /NET_GATEWAY '224\.0\.0\.1' is not a unicast IPv4 address/],
+    ['a mask with a hole', p({ netmask: '255.0.255.0' }), /NET_NETMASK '255\.0\.255\.0' is not an IPv4 network mask/],
+    ['a multicast MAC', p({ mac: '01:00:00:00:00:01' }), /NET_MAC '01:00:00:00:00:01' is not a unicast MAC/],
+    ['an upper-case MAC', p({ mac: '02:00:00:00:00:AA' }), /NET_MAC '02:00:00:00:00:AA' is not/],
+    ['an MTU out of range', p({ mtu: 67 }), /NET_MTU 67 is outside 68-65535/],
+    ['five name servers', p({ dns: ['1.1.1.1', '1.1.1.2', '1.1.1.3', '1.1.1.4', '1.1.1.5'] }), /more than 4 NET_DNS records/],
+    ['a name server that is a name', p({ dns: ['ns.example'] }), /NET_DNS 'ns\.example' is not an IP address/],
+    ['a gateway with no address', p({ ip: 'none', gateway: '10.0.0.1' }), /NET_GATEWAY with NET_IP none/],
+    ['interface settings without an interface', encodeWith(base, rec(0x33, '10.0.0.5')), /interface settings without NET_PARENT/],
+    ['the interface twice', encodeWith(encodePlan({ ...withNet, network: net }), rec(0x30, 'eth2')), /NET_PARENT given twice/],
+  ];
+}
+
 /** A raw record. */
-function rec(tag: number, value: Buffer): Buffer {
-  const head = Buffer.alloc(6);
-  head.writeUInt16LE(tag, 0);
-  head.writeUInt32LE(value.length, 2);
-  return Buffer.concat([head, value]);
+function rec(tag: number, value: Buffer | string): Buffer {
+  const v = Buffer.isBuffer(value) ? value : Buffer.from(value);
+  const h = Buffer.alloc(6);
+  h.writeUInt16LE(tag, 0);
+  h.writeUInt32LE(v.length, 2);
+  return Buffer.concat([h, v]);
 }
 
 /** A valid plan with one more raw record appended. */
-function encodeWith(plan: SandboxPlan, record: Buffer): Buffer {
-  const b = encodePlan(plan);
+function encodeWith(plan: SandboxPlan | Buffer, record: Buffer): Buffer {
+  const b = Buffer.isBuffer(plan) ? plan : encodePlan(plan);
   const out = Buffer.concat([b, record]);
   out.writeUInt32LE(out.length - 12, 8);
   return out;

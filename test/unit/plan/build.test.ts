@@ -48,6 +48,7 @@ describe('buildPlan', () => {
         memoryDenyWriteExecute: false,
         seccomp: expect.objectContaining({ action: 'EPERM', allowlist: false, blockSecondary: false }),
       },
+      network: null,
     });
   });
 
