@@ -28,7 +28,8 @@ export function tsjail(args: readonly string[], opts: RunOptions = {}): SpawnSyn
     env: { ...process.env, ...opts.env },
     input: opts.input ?? '',
     timeout: opts.timeout ?? 20_000,
-    cwd: opts.cwd ?? ROOT,
+    // Not the checkout: it may be under /tmp, a private tmpfs inside.
+    cwd: opts.cwd ?? '/',
   });
 }
 
@@ -143,7 +144,7 @@ export async function waitFor<T>(fn: () => T | null | undefined | false, ms = 10
 
 /** Starts tsjail in the background; resolves with its exit code and output. */
 export function startTsjail(args: readonly string[]) {
-  const child = spawn(process.execPath, [TSJAIL, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [TSJAIL, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: '/' });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

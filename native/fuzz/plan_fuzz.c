@@ -393,6 +393,72 @@ static void encode(const struct tsj_plan *pl, struct buf *out)
 		for (size_t i = 0; i < sc->nrules; i++)
 			put_str(&body, TSJ_TAG_SECCOMP_RULE, sc->rules[i]);
 	}
+	const struct tsj_resources *res = &pl->res;
+	for (size_t i = 0; i < res->ncgroup_files; i++)
+		put_str(&body, TSJ_TAG_CGROUP_FILE, res->cgroup_files[i]);
+	if (res->cpu_quota_us) {
+		v.len = 0;
+		put_le(&v, res->cpu_quota_us, 4);
+		put_le(&v, res->cpu_period_us, 4);
+		put_rec(&body, TSJ_TAG_CPU_QUOTA, v.p, v.len);
+	}
+	if (res->memory_bytes) {
+		v.len = 0;
+		put_le(&v, res->memory_bytes, 8);
+		put_rec(&body, TSJ_TAG_MEMORY, v.p, v.len);
+	}
+	if (res->pids_max) {
+		v.len = 0;
+		put_le(&v, res->pids_max, 4);
+		put_rec(&body, TSJ_TAG_PIDS_MAX, v.p, v.len);
+	}
+	size_t ncpu = sizeof res->cpus;
+	while (ncpu > 0 && res->cpus[ncpu - 1] == 0)
+		ncpu--;
+	if (ncpu > 0)
+		put_rec(&body, TSJ_TAG_CPUS, res->cpus, ncpu);
+	for (unsigned i = 0; i < TSJ_RLIM_COUNT; i++)
+		if ((res->rlimits_set >> i) & 1) {
+			v.len = 0;
+			put_le(&v, i, 4);
+			put_le(&v, res->rlimits[i], 8);
+			put_rec(&body, TSJ_TAG_RLIMIT, v.p, v.len);
+		}
+	if (res->has_nice) {
+		v.len = 0;
+		put_le(&v, (uint32_t)res->nice, 4);
+		put_rec(&body, TSJ_TAG_NICE, v.p, v.len);
+	}
+	if (res->timeout_s) {
+		v.len = 0;
+		put_le(&v, res->timeout_s, 4);
+		put_rec(&body, TSJ_TAG_TIMEOUT, v.p, v.len);
+	}
+	const struct tsj_plan_net *net = &pl->net;
+	if (net->parent) {
+		put_str(&body, TSJ_TAG_NET_PARENT, net->parent);
+		if (net->name)
+			put_str(&body, TSJ_TAG_NET_NAME, net->name);
+		if (net->veth)
+			put_str(&body, TSJ_TAG_NET_VETH, net->veth);
+		if (net->ip)
+			put_str(&body, TSJ_TAG_NET_IP, net->ip);
+		if (net->netmask)
+			put_str(&body, TSJ_TAG_NET_NETMASK, net->netmask);
+		if (net->gateway)
+			put_str(&body, TSJ_TAG_NET_GATEWAY, net->gateway);
+		if (net->mac)
+			put_str(&body, TSJ_TAG_NET_MAC, net->mac);
+		if (net->mtu) {
+			v.len = 0;
+			put_le(&v, net->mtu, 4);
+			put_rec(&body, TSJ_TAG_NET_MTU, v.p, v.len);
+		}
+	}
+	for (size_t i = 0; i < net->ndns; i++)
+		put_str(&body, TSJ_TAG_NET_DNS, net->dns[i]);
+	if (net->hosts)
+		put_rec(&body, TSJ_TAG_NET_HOSTS, net->hosts, strlen(net->hosts));
 	out->len = 0;
 	put(out, "TSJP", 4);
 	put_le(out, TSJ_PLAN_VERSION, 2);
