@@ -192,3 +192,8 @@ export const MINIMAL_PLAN: SandboxPlan = {
   security: { noRoot: false, memoryDenyWriteExecute: false, seccomp: null },
   network: null,
 };
+
+/** The helper's --dump-plan of plan bytes, given on its stdin. */
+export function dumpPlan(bytes: Buffer): SpawnSyncReturns<string> {
+  return spawnSync(HELPER, ['--plan-fd=0', '--dump-plan'], { encoding: 'utf8', input: bytes });
+}

@@ -8,24 +8,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { encodePlan } from '../../src/plan/encode.js';
 import type { SandboxPlan } from '../../src/plan/types.js';
 import { NO_RESOURCE_PLAN, type ResourcePlan } from '../../src/resources/plan.js';
-import { HELPER, MINIMAL_PLAN } from '../helpers.js';
+import { HELPER, MINIMAL_PLAN, dumpPlan } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tjtest-rwire-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const base: SandboxPlan = MINIMAL_PLAN;
 
-let n = 0;
-function dump(bytes: Buffer) {
-  const file = join(dir, `plan${n++}`);
-  writeFileSync(file, bytes);
-  const fd = openSync(file, 'r');
-  try {
-    return spawnSync(HELPER, ['--plan-fd=3', '--dump-plan'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', fd] });
-  } finally {
-    closeSync(fd);
-  }
-}
+const dump = dumpPlan;
 
 function withRes(r: Partial<ResourcePlan>): SandboxPlan {
   return { ...base, resources: { ...NO_RESOURCE_PLAN, ...r } };

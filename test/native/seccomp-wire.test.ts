@@ -11,22 +11,12 @@ import { normalizeOptions, type RawOptions } from '../../src/options.js';
 import { buildPlan } from '../../src/plan/build.js';
 import { encodePlan } from '../../src/plan/encode.js';
 import type { SandboxPlan } from '../../src/plan/types.js';
-import { HELPER, MINIMAL_PLAN } from '../helpers.js';
+import { HELPER, MINIMAL_PLAN, dumpPlan } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tjtest-scwire-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-let n = 0;
-function dump(bytes: Buffer) {
-  const file = join(dir, `plan${n++}`);
-  writeFileSync(file, bytes);
-  const fd = openSync(file, 'r');
-  try {
-    return spawnSync(HELPER, ['--plan-fd=3', '--dump-plan'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', fd] });
-  } finally {
-    closeSync(fd);
-  }
-}
+const dump = dumpPlan;
 
 const emptyHost: FsProbe = { kind: () => null, canonical: (p) => p, list: () => [] };
 function built(raw: RawOptions, uid = 1000): SandboxPlan {
