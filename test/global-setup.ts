@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 
-const USER = 'tjtest';
+// A second checkout's suite running at the same time picks another name.
+const USER = process.env.TSJAIL_TEST_USER ?? 'tjtest';
 
 function uidOf(name: string): number | null {
   try {
