@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "mountlib.h"
+#include "overlay.h"
 #include "path.h"
 #include "policy.h"
 
@@ -29,104 +30,6 @@ void root_check(const struct tsj_plan *plan, const struct tsj_creds *cr)
 		die("chroot and overlays are not allowed for users here (user-chroot = no in %s)", TSJ_CONF);
 	if (strcmp(v, "own") != 0 && strcmp(v, "yes") != 0)
 		die("%s: user-chroot must be no, own or yes, not '%s'", TSJ_CONF, v);
-}
-
-/* Who may own a directory a non-root caller names. */
-enum owner {
-	OWN_CALLER,  /* the overlay's upper and work dirs */
-	OWN_CHROOT,  /* the caller; root's too with user-chroot = yes */
-	OWN_TRUSTED, /* read-only layers: the caller or root */
-};
-
-/* A layer or chroot directory: a real directory with an acceptable owner,
- * not writable by everyone. */
-static int open_layer(const struct tsj_creds *cr, const char *what, const char *p, enum owner who)
-{
-	int fd = path_open(cr, AT_FDCWD, p, false);
-	if (fd < 0) {
-		if (errno == ELOOP || errno == EXDEV)
-			die("%s %s: a symbolic link on the path (refused)", what, p);
-		die_errno("%s %s", what, p);
-	}
-	struct stat st;
-	if (fstat(fd, &st) != 0)
-		die_errno("fstat %s", p);
-	if (!S_ISDIR(st.st_mode))
-		die("%s %s: not a directory", what, p);
-	/* Only a setuid helper needs these checks: rootless (and --noroot), the
-	 * kernel already holds the caller to its own rights, and root-owned
-	 * files show as the overflow uid. */
-	if (cr->mode == TSJ_MODE_SETUID) {
-		bool root_ok = who == OWN_TRUSTED ||
-			       (who == OWN_CHROOT && strcmp(policy_value("user-chroot", "own"), "yes") == 0);
-		if (st.st_uid != cr->uid && !(st.st_uid == 0 && root_ok))
-			die("%s %s: owned by uid %u, not by you%s", what, p, (unsigned)st.st_uid,
-			    st.st_uid == 0 && who == OWN_CHROOT ? " (user-chroot = yes in tsjail.conf allows root's)" : "");
-		if (st.st_mode & 002)
-			die("%s %s: writable by everyone", what, p);
-	}
-	return fd;
-}
-
-/* An overlay from file descriptors only: no path is resolved again. */
-static int make_overlay(const struct tsj_creds *cr, const struct tsj_root *rt, int base)
-{
-	int fs = fsopen("overlay", FSOPEN_CLOEXEC);
-	if (fs < 0)
-		die_errno("fsopen(overlay)");
-	for (size_t i = 0; i < rt->nlowers; i++) {
-		int l = open_layer(cr, "overlay lower", rt->lowers[i], OWN_TRUSTED);
-		if (fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, l) != 0)
-			die_errno("overlay lowerdir+ %s", rt->lowers[i]);
-		close(l);
-	}
-	if (fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, base) != 0)
-		die_errno("overlay lowerdir+ %s", rt->base);
-	int upper, work;
-	if (rt->flags & TSJ_RF_TMPFS_UPPER) {
-		int t = mnt_tmpfs("overlay upper", 0755, -1, -1, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-		/* overlayfs clones its upper mount, which must be attached: /tmp of
-		 * this private namespace will do (the old root goes away later). */
-		int tmp = path_open(cr, AT_FDCWD, "/tmp", false);
-		if (tmp < 0)
-			die_errno("open /tmp");
-		mnt_attach(t, tmp, "", "the overlay's tmpfs");
-		close(tmp);
-		if (mkdirat(t, "upper", 0755) != 0 || mkdirat(t, "work", 0700) != 0)
-			die_errno("mkdir in the overlay's tmpfs");
-		if (cr->mode != TSJ_MODE_ROOT && fchownat(t, "upper", cr->uid, cr->gid, 0) != 0)
-			die_errno("chown the overlay's upper dir");
-		upper = openat(t, "upper", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		work = openat(t, "work", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (upper < 0 || work < 0)
-			die_errno("open the overlay's tmpfs dirs");
-		close(t);
-	} else {
-		upper = open_layer(cr, "overlay upper", rt->upper, OWN_CALLER);
-		work = open_layer(cr, "overlay work", rt->work, OWN_CALLER);
-		struct stat su, sw;
-		if (fstat(upper, &su) != 0 || fstat(work, &sw) != 0)
-			die_errno("fstat overlay dirs");
-		if (su.st_dev != sw.st_dev)
-			die("overlay: %s and %s are not on the same filesystem", rt->upper, rt->work);
-	}
-	if (fsconfig(fs, FSCONFIG_SET_FD, "upperdir", NULL, upper) != 0)
-		die_errno("overlay upperdir %s", rt->upper ? rt->upper : "(tmpfs)");
-	if (fsconfig(fs, FSCONFIG_SET_FD, "workdir", NULL, work) != 0)
-		die_errno("overlay workdir %s", rt->work ? rt->work : "(tmpfs)");
-	/* user.overlay.* xattrs: the caller can read its own layer (export)
-	 * and the same layer works rootless. */
-	if (fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) != 0)
-		die_errno("overlay userxattr");
-	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) != 0)
-		die_errno("overlay: create (are the layers on filesystems overlayfs supports?)");
-	int mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-	if (mnt < 0)
-		die_errno("fsmount(overlay)");
-	close(upper);
-	close(work);
-	close(fs);
-	return mnt;
 }
 
 /* A directory the new root must have: opened beneath it, never through a
@@ -198,9 +101,14 @@ void root_switch(const struct tsj_plan *plan, const struct tsj_creds *cr)
 {
 	const struct tsj_root *rt = plan->root;
 	bool overlay = rt->flags & TSJ_RF_OVERLAY;
-	int base = open_layer(cr, overlay ? "overlay base" : "chroot", rt->base, overlay ? OWN_TRUSTED : OWN_CHROOT);
-	int root = overlay ? make_overlay(cr, rt, base) : mnt_clone(base, rt->base);
-	close(base);
+	int root;
+	if (overlay) {
+		root = overlay_make(cr, rt);
+	} else {
+		int base = layer_open(cr, "chroot", rt->base, OWN_CHROOT);
+		root = mnt_clone(base, rt->base);
+		close(base);
+	}
 	debug("new root %s%s", rt->base, overlay ? " (overlay)" : "");
 
 	/* Attach the new root first: the mounts below go into an attached tree,
