@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "mountinfo.h"
 #include "policy.h"
 
 enum { C_CPU, C_CPUACCT, C_MEMORY, C_PIDS, C_COUNT };
@@ -250,25 +251,28 @@ static void open_file(struct placement *p, const struct tsj_creds *cr)
 
 /* ---- /proc/self/mountinfo and /proc/self/cgroup ---- */
 
-/* Undoes mountinfo's octal escapes in place. */
-static void unescape(char *s)
-{
-	char *o = s;
-	for (char *i = s; *i; i++) {
-		if (i[0] == '\\' && i[1] >= '0' && i[1] <= '3' && i[2] >= '0' && i[2] <= '7' &&
-		    i[3] >= '0' && i[3] <= '7') {
-			*o++ = (char)(((i[1] - '0') << 6) | ((i[2] - '0') << 3) | (i[3] - '0'));
-			i += 3;
-		} else {
-			*o++ = *i;
-		}
-	}
-	*o = '\0';
-}
-
 static bool copy(char *dst, size_t n, const char *src)
 {
 	return (size_t)snprintf(dst, n, "%s", src) < n;
+}
+
+struct mounts_acc {
+	struct mount_info *m;
+	size_t n, max;
+};
+
+static bool add_mount(const struct mountinfo_line *l, void *arg)
+{
+	struct mounts_acc *a = arg;
+	bool v2 = strcmp(l->fstype, "cgroup2") == 0;
+	if (!v2 && strcmp(l->fstype, "cgroup") != 0)
+		return true;
+	struct mount_info *m = &a->m[a->n];
+	if (!copy(m->point, sizeof m->point, l->point) || below_root(m->point) == NULL || !path_clean(m->point) ||
+	    !copy(m->root, sizeof m->root, l->root) || !copy(m->opts, sizeof m->opts, l->super))
+		return true;
+	m->v2 = v2;
+	return ++a->n < a->max;
 }
 
 static size_t read_mounts(struct mount_info *m, size_t max)
@@ -276,36 +280,11 @@ static size_t read_mounts(struct mount_info *m, size_t max)
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	if (f == NULL)
 		die_errno("open /proc/self/mountinfo");
-	char *line = NULL;
-	size_t cap = 0, n = 0;
-	while (n < max && getline(&line, &cap, f) > 0) {
-		char *save = NULL, *field[6] = { NULL };
-		char *t = strtok_r(line, " \n", &save);
-		for (int i = 0; i < 6 && t; i++, t = strtok_r(NULL, " \n", &save))
-			field[i] = t;
-		while (t && strcmp(t, "-") != 0)
-			t = strtok_r(NULL, " \n", &save);
-		char *fstype = t ? strtok_r(NULL, " \n", &save) : NULL;
-		char *source = fstype ? strtok_r(NULL, " \n", &save) : NULL;
-		char *super = source ? strtok_r(NULL, " \n", &save) : NULL;
-		if (super == NULL || field[4] == NULL)
-			continue;
-		bool v2 = strcmp(fstype, "cgroup2") == 0;
-		if (!v2 && strcmp(fstype, "cgroup") != 0)
-			continue;
-		unescape(field[3]);
-		unescape(field[4]);
-		if (below_root(field[4]) == NULL || !path_clean(field[4]))
-			continue;
-		if (!copy(m[n].point, sizeof m[n].point, field[4]) ||
-		    !copy(m[n].root, sizeof m[n].root, field[3]) ||
-		    !copy(m[n].opts, sizeof m[n].opts, super))
-			continue;
-		m[n++].v2 = v2;
-	}
-	free(line);
+	struct mounts_acc a = { m, 0, max };
+	if (!mountinfo_each(f, add_mount, &a))
+		die_errno("read /proc/self/mountinfo");
 	fclose(f);
-	return n;
+	return a.n;
 }
 
 static bool has_token(const char *list, const char *word, const char *sep)

@@ -12,9 +12,11 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "mountinfo.h"
 #include "mountlib.h"
 #include "path.h"
 
@@ -93,23 +95,6 @@ void mount_check(const struct tsj_plan *plan, const struct tsj_creds *cr)
 			    !(in_run_user(cr, p)))
 				die("%s: %s is not in your home, /tmp or /run/user/%u", name, p, (unsigned)cr->uid);
 			break;
-		case TSJ_MNT_READ_WRITE: {
-			/* A user may undo the sandbox's own read-only mounts, never
-			 * the host's. */
-			int fd = path_open(cr, AT_FDCWD, p, false);
-			struct statvfs sv;
-			if (fd < 0) {
-				if (errno == ENOENT && (m->flags & TSJ_MF_OPTIONAL))
-					break;
-				die_errno("read-write %s", p);
-			}
-			if (fstatvfs(fd, &sv) != 0)
-				die_errno("fstatvfs %s", p);
-			close(fd);
-			if (sv.f_flag & ST_RDONLY)
-				die("read-write: %s is read-only on the host", p);
-			break;
-		}
 		default:
 			break;
 		}
@@ -186,6 +171,154 @@ int mnt_tmpfs(const char *what, unsigned mode, long uid, long gid, uint64_t attr
 	return mnt;
 }
 
+/* ---- --read-write: decided on the mount it acts on ---- */
+
+/* A user may make writable again what the sandbox itself made read-only,
+ * never what the host has read-only. So each read-only operation records
+ * the mounts it turned read-only (those writable just before), and a
+ * read-write operation may clear the flag only on one of those, or on a
+ * mount of a filesystem the sandbox made itself (a tmpfs, the caller's
+ * overlay: no filesystem the host had mounted). Everything is decided on
+ * the mounts themselves, by mount ID, at the moment the operation acts. */
+static unsigned long *made_ro;
+static size_t made_ro_n, made_ro_cap;
+/* The filesystems (device numbers) the host had mounted. */
+static dev_t *host_devs;
+static size_t host_devs_n, host_devs_cap;
+/* /proc/PID of the sandbox's init, in its own /proc, opened before any
+ * operation. */
+static int self_proc = -1;
+
+#define PUSH(v, n, cap, x)                                              \
+	do {                                                            \
+		if ((n) == (cap)) {                                     \
+			(cap) = (cap) ? (cap) * 2 : 64;                 \
+			(v) = reallocarray((v), (cap), sizeof *(v));    \
+			if ((v) == NULL)                                \
+				die("out of memory");                   \
+		}                                                       \
+		(v)[(n)++] = (x);                                       \
+	} while (0)
+
+static bool note_host(const struct mountinfo_line *l, void *arg)
+{
+	(void)arg;
+	PUSH(host_devs, host_devs_n, host_devs_cap, makedev(l->major, l->minor));
+	return true;
+}
+
+static void snapshot_host_mounts(void)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (f == NULL || !mountinfo_each(f, note_host, NULL))
+		die_errno("read the host's /proc/self/mountinfo");
+	fclose(f);
+}
+
+static FILE *sandbox_mountinfo(const char *p)
+{
+	int fd = openat(self_proc, "mountinfo", O_RDONLY | O_CLOEXEC);
+	FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
+	if (f == NULL)
+		die_errno("%s: open the sandbox's mountinfo", p);
+	return f;
+}
+
+static unsigned long mount_id(int fd, const char *p)
+{
+	struct statx sx;
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) != 0 || !(sx.stx_mask & STATX_MNT_ID))
+		die_errno("statx(%s, STATX_MNT_ID)", p);
+	return (unsigned long)sx.stx_mnt_id;
+}
+
+/* The mounts of an attached tree, with whether each is writable. */
+struct member {
+	unsigned long id;
+	bool rw;
+};
+struct subtree {
+	struct member *m;
+	size_t n, cap;
+};
+
+static bool collect(const struct mountinfo_line *l, void *arg)
+{
+	struct subtree *t = arg;
+	bool child = false;
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->m[i].id == l->id) {
+			t->m[i].rw = l->rw;
+			return true;
+		}
+		child |= t->m[i].id == l->parent;
+	}
+	if (child)
+		PUSH(t->m, t->n, t->cap, ((struct member){ l->id, l->rw }));
+	return true;
+}
+
+/* Before an attached tree is made read-only: remembers its writable
+ * mounts. mountinfo lists a mount after its parent; a second pass catches
+ * any that comes before. */
+static void remember_writable(int tree, const char *p)
+{
+	struct subtree t = { NULL, 0, 0 };
+	PUSH(t.m, t.n, t.cap, ((struct member){ mount_id(tree, p), false }));
+	for (int pass = 0; pass < 2; pass++) {
+		FILE *f = sandbox_mountinfo(p);
+		if (!mountinfo_each(f, collect, &t))
+			die_errno("%s: read the sandbox's mountinfo", p);
+		fclose(f);
+	}
+	for (size_t i = 0; i < t.n; i++)
+		if (t.m[i].rw)
+			PUSH(made_ro, made_ro_n, made_ro_cap, t.m[i].id);
+	free(t.m);
+}
+
+struct find_mount {
+	unsigned long id;
+	bool found, ours;
+};
+
+static bool match_id(const struct mountinfo_line *l, void *arg)
+{
+	struct find_mount *fm = arg;
+	if (l->id != fm->id)
+		return true;
+	fm->found = true;
+	bool known = false;
+	for (size_t i = 0; i < host_devs_n; i++)
+		known |= host_devs[i] == makedev(l->major, l->minor);
+	fm->ours = !known && (strcmp(l->fstype, "tmpfs") == 0 || strcmp(l->fstype, "overlay") == 0);
+	return false;
+}
+
+/* fd: the path a read-write operation is about to clone and make
+ * writable; its mount is the one that will be cloned. */
+static void check_read_write(int fd, const char *p)
+{
+	struct statvfs sv;
+	if (fstatvfs(fd, &sv) != 0)
+		die_errno("fstatvfs %s", p);
+	if (!(sv.f_flag & ST_RDONLY))
+		return;
+	unsigned long id = mount_id(fd, p);
+	for (size_t i = 0; i < made_ro_n; i++)
+		if (made_ro[i] == id)
+			return;
+	struct find_mount fm = { id, false, false };
+	FILE *f = sandbox_mountinfo(p);
+	if (!mountinfo_each(f, match_id, &fm))
+		die_errno("%s: read the sandbox's mountinfo", p);
+	fclose(f);
+	if (!fm.found)
+		die("read-write %s: its mount is not in the sandbox's mountinfo", p);
+	if (!fm.ours)
+		die("read-write: %s is read-only on the host", p);
+}
+
 /* ---- operations ---- */
 
 static void op_remount(const struct tsj_creds *cr, const struct tsj_mount *m)
@@ -194,14 +327,21 @@ static void op_remount(const struct tsj_creds *cr, const struct tsj_mount *m)
 	int fd = open_target(cr, m, p);
 	if (fd < 0)
 		return;
+	bool user = cr->mode != TSJ_MODE_ROOT;
+	if (m->kind == TSJ_MNT_READ_WRITE && user)
+		check_read_write(fd, p);
 	int tree = mnt_clone(fd, p);
-	if (m->kind == TSJ_MNT_READ_ONLY)
-		mnt_set_attr(tree, p, MOUNT_ATTR_RDONLY, 0, true);
-	else if (m->kind == TSJ_MNT_NOEXEC)
+	if (m->kind == TSJ_MNT_NOEXEC)
 		mnt_set_attr(tree, p, MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0, true);
-	else /* read-write: only the top mount; submounts keep their state */
+	else if (m->kind == TSJ_MNT_READ_WRITE) /* only the top mount: submounts keep their state */
 		mnt_set_attr(tree, p, 0, MOUNT_ATTR_RDONLY, false);
 	mnt_attach(tree, fd, "", p);
+	if (m->kind == TSJ_MNT_READ_ONLY) {
+		/* Attached first, to see which of its mounts were writable. */
+		if (user)
+			remember_writable(tree, p);
+		mnt_set_attr(tree, p, MOUNT_ATTR_RDONLY, 0, true);
+	}
 	close(tree);
 	close(fd);
 	debug("%s %s", kind_names[m->kind], p);
@@ -528,6 +668,8 @@ void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int re
 	/* Placeholders are made on the host's filesystem only: inside a new
 	 * root, the parent could not tell where they are. */
 	report_fd = plan->root == NULL ? report : -1;
+	if (cr->mode != TSJ_MODE_ROOT)
+		snapshot_host_mounts();
 	/* Nothing mounted below may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
 		die_errno("mount(/, MS_REC|MS_SLAVE)");
@@ -539,6 +681,11 @@ void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int re
 			die_errno("mount(proc, /proc)");
 		debug("mounted a fresh /proc for the new pid namespace");
 	}
+	char self[32];
+	snprintf(self, sizeof self, "/proc/%d", (int)getpid());
+	self_proc = open(self, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (self_proc < 0)
+		die_errno("open %s", self);
 
 	for (size_t i = 0; i < plan->nmounts; i++) {
 		const struct tsj_mount *m = &plan->mounts[i];
