@@ -15,6 +15,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "journal.h"
 #include "log.h"
 #include "mountinfo.h"
 #include "mountlib.h"
@@ -365,6 +366,8 @@ static void op_tmpfs(const struct tsj_creds *cr, const struct tsj_mount *m)
 /* Where the child reports the placeholders it created on the host. */
 static int report_fd = -1;
 static size_t reported;
+/* The journal the placeholders are written to before they are made. */
+static int journal_fd = -1;
 #define REPORT_MAX (48u * 1024u) /* below a pipe's capacity: the parent reads only at the end */
 
 static void split(const char *p, char *parent, size_t size, const char **name)
@@ -388,6 +391,11 @@ static int placeholder(const struct tsj_creds *cr, const char *p)
 	int pfd = path_open(cr, AT_FDCWD, parent, false);
 	if (pfd < 0)
 		return -1;
+	char rec[4200];
+	int n = snprintf(rec, sizeof rec, "? %s", p);
+	if (n < 0 || (size_t)n >= sizeof rec)
+		die("placeholder %s: path too long", p);
+	journal_add(journal_fd, rec);
 	path_as_user(cr);
 	int r = mkdirat(pfd, name, 0);
 	path_as_root(cr);
@@ -403,11 +411,11 @@ static int placeholder(const struct tsj_creds *cr, const char *p)
 		die_errno("open placeholder %s", p);
 	/* The parent removes it later by path on the host: with the inode, so
 	 * that it removes this directory and nothing else. */
-	char rec[4200];
-	int n = snprintf(rec, sizeof rec, "%llu %llu %s", (unsigned long long)st.st_dev,
-			 (unsigned long long)st.st_ino, p);
+	n = snprintf(rec, sizeof rec, "%llu %llu %s", (unsigned long long)st.st_dev,
+		     (unsigned long long)st.st_ino, p);
 	if (n < 0 || (size_t)n >= sizeof rec || reported + (size_t)n + 1 > REPORT_MAX)
 		die("placeholder %s: too many placeholders", p);
+	journal_add(journal_fd, rec);
 	if (write(report_fd, rec, (size_t)n + 1) != n + 1)
 		die_errno("report placeholder %s", p);
 	reported += (size_t)n + 1;
@@ -663,8 +671,9 @@ static void op_dev(const struct tsj_creds *cr, const struct tsj_mount *m)
 	close(target);
 }
 
-void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int report)
+void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int report, int journal)
 {
+	journal_fd = journal;
 	/* Placeholders are made on the host's filesystem only: inside a new
 	 * root, the parent could not tell where they are. */
 	report_fd = plan->root == NULL ? report : -1;

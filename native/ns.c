@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "journal.h"
 #include "log.h"
 #include "net.h"
 #include "resources.h"
@@ -68,7 +69,7 @@ static void write_id_maps(pid_t pid, const struct tsj_creds *cr)
  * parent killed at any moment either never sent go (the child reads EOF) or
  * kills the child by dying. */
 static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds *cr, int go,
-			    int report, const struct tsj_net *net)
+			    int report, int journal, const struct tsj_net *net)
 {
 	char c = 'a';
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
@@ -87,8 +88,10 @@ static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds 
 		die_errno("prctl(PR_SET_DUMPABLE)");
 	net_inside(plan, net, cr, go);
 	close(go);
-	mount_setup(plan, cr, report);
+	mount_setup(plan, cr, report, journal);
 	close(report);
+	if (journal >= 0)
+		close(journal);
 	net_files(plan);
 	if (plan->hostname != NULL && sethostname(plan->hostname, strlen(plan->hostname)) != 0)
 		die_errno("sethostname(%s)", plan->hostname);
@@ -158,6 +161,7 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 	net_prepare(plan, &net);
 	signals_block(&set);
 	resources_prepare(plan, cr);
+	int journal = journal_begin(plan, cr);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) != 0)
 		die_errno("socketpair");
 	if (pipe2(report, O_CLOEXEC) != 0)
@@ -169,7 +173,7 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 	if (pid == 0) {
 		close(go[1]);
 		close(report[0]);
-		child(plan, cr, go[0], report[1], &net);
+		child(plan, cr, go[0], report[1], journal, &net);
 	}
 	close(go[0]);
 	close(report[1]);
@@ -191,5 +195,6 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 	int code = resources_finish(parent_wait(pid, &set));
 	net_cleanup(&net);
 	cleanup(cr, report[0]);
+	journal_end(journal);
 	return code;
 }

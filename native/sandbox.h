@@ -15,7 +15,9 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr);
 /* mount.c: mount_check runs before any namespace exists and refuses what a
  * non-root caller may not do; mount_setup runs in the child. */
 void mount_check(const struct tsj_plan *plan, const struct tsj_creds *cr);
-void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int report);
+/* report: the pipe the placeholders made on the host are reported on;
+ * journal: where they are written down first (-1: nowhere). */
+void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int report, int journal);
 /* The parent, after the sandbox ended: removes a placeholder the child
  * reported on the report pipe ("DEV INO PATH"), as the caller, only if the
  * host's PATH is still that very, empty directory. */
