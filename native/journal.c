@@ -1,8 +1,9 @@
 /* journal.c - the placeholder journal.
  *
- * Where: /run/tsjail/placeholders (root's, 0700) for root and the setuid
- * helper; /run/user/UID/tsjail for the rootless helper, when that runtime
- * directory exists and is the caller's. One file per run, "UID.PID", made
+ * Where: /var/lib/tsjail/placeholders (root's, 0700; /run/tsjail/placeholders
+ * where /var/lib cannot hold it) for root and the setuid helper;
+ * ~/.cache/tsjail/placeholders (else /run/user/UID/tsjail) for the rootless
+ * helper and --noroot. One file per run, "UID.PID", made
  * with O_TMPFILE and locked (flock) before it is linked in, so it never
  * exists unlocked while its helper lives. The lock belongs to the open file,
  * which the helper and the sandbox's init hold: both die together
@@ -44,13 +45,14 @@ static bool may_make_placeholders(const struct tsj_plan *plan)
 }
 
 /* A directory of the journals: owned by owner, not a symlink, writable by
- * nobody else. Made if missing and create is set. Returns -1 if there is none. */
+ * nobody else. Made if missing and create is set. Returns -1 if there is none
+ * (or it is not such a directory). */
 static int open_dir(int parent, const char *sub, uid_t owner, mode_t mode, bool create)
 {
 	int fd = openat(parent, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT && create) {
 		if (mkdirat(parent, sub, mode) != 0 && errno != EEXIST)
-			die_errno("mkdir %s for the placeholder journal", sub);
+			return -1; /* a read-only /var/lib: the next candidate */
 		fd = openat(parent, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		/* A setuid helper creates with the caller's gid: root's. */
 		if (fd >= 0 && owner == 0 && fchown(fd, 0, 0) != 0)
@@ -63,35 +65,54 @@ static int open_dir(int parent, const char *sub, uid_t owner, mode_t mode, bool 
 		die_errno("fstat %s", sub);
 	if (st.st_uid != owner || (st.st_mode & 022)) {
 		close(fd);
-		die("%s: the placeholder journal's directory must be uid %u's and writable by it alone", sub,
-		    (unsigned)owner);
+		debug("%s: not uid %u's alone, so not for the placeholder journal", sub, (unsigned)owner);
+		return -1;
 	}
 	return fd;
 }
 
-static int journal_dir(const struct tsj_creds *cr, bool create)
+/* Where the journals live, in order of preference: somewhere that outlives
+ * a reboot as the placeholders do, else a runtime directory. */
+#define NDIRS 2
+
+/* Opens (and with create, makes) candidate i of the journal directories,
+ * or returns -1. */
+static int journal_dir(const struct tsj_creds *cr, int i, bool create)
 {
-	int run = open("/run", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (run < 0)
-		return -1;
-	int fd = -1;
-	if (cr->mode != TSJ_MODE_ROOTLESS) {
-		int t = open_dir(run, "tsjail", 0, 0755, create);
-		if (t >= 0) {
-			fd = open_dir(t, "placeholders", 0, 0700, create);
-			close(t);
-		}
+	bool rootless = cr->mode == TSJ_MODE_ROOTLESS;
+	char base[4200];
+	const char *subs[3] = { NULL, NULL, NULL };
+	uid_t owner = rootless ? cr->uid : 0;
+	if (!rootless) {
+		snprintf(base, sizeof base, "%s", i == 0 ? "/var/lib" : "/run");
+		subs[0] = "tsjail";
+		subs[1] = "placeholders";
+	} else if (i == 0) {
+		if (cr->home == NULL || snprintf(base, sizeof base, "%s", cr->home) >= (int)sizeof base)
+			return -1;
+		subs[0] = ".cache";
+		subs[1] = "tsjail";
+		subs[2] = "placeholders";
 	} else {
-		char user[32];
-		snprintf(user, sizeof user, "user/%u", (unsigned)cr->uid);
-		int u = openat(run, user, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		struct stat st;
-		if (u >= 0 && fstat(u, &st) == 0 && st.st_uid == cr->uid)
-			fd = open_dir(u, "tsjail", cr->uid, 0700, create);
-		if (u >= 0)
-			close(u);
+		snprintf(base, sizeof base, "/run/user/%u", (unsigned)cr->uid);
+		subs[0] = "tsjail";
 	}
-	close(run);
+	int fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (rootless && i == 1 && (fstat(fd, &st) != 0 || st.st_uid != cr->uid)) {
+		close(fd);
+		return -1;
+	}
+	for (int k = 0; k < 3 && subs[k] != NULL && fd >= 0; k++) {
+		/* Only the last is private; .cache and /var/lib/tsjail may be
+		 * shared with other uses. */
+		bool last = k == 2 || subs[k + 1] == NULL;
+		int next = open_dir(fd, subs[k], owner, last ? 0700 : 0755, create);
+		close(fd);
+		fd = next;
+	}
 	return fd;
 }
 
@@ -151,11 +172,8 @@ static void sweep_one(const struct tsj_creds *cr, int dir, const char *file)
 	close(fd);
 }
 
-static void sweep(const struct tsj_creds *cr)
+static void sweep_dir(const struct tsj_creds *cr, int dir)
 {
-	int dir = journal_dir(cr, false);
-	if (dir < 0)
-		return;
 	int again = dup(dir);
 	DIR *d = again >= 0 ? fdopendir(again) : NULL;
 	if (d == NULL)
@@ -170,12 +188,22 @@ static void sweep(const struct tsj_creds *cr)
 	close(dir);
 }
 
+static void sweep(const struct tsj_creds *cr)
+{
+	for (int i = 0; i < NDIRS; i++) {
+		int dir = journal_dir(cr, i, false);
+		if (dir >= 0)
+			sweep_dir(cr, dir);
+	}
+}
+
 int journal_begin(const struct tsj_plan *plan, const struct tsj_creds *cr)
 {
 	sweep(cr);
 	if (!may_make_placeholders(plan))
 		return -1;
-	dir_fd = journal_dir(cr, true);
+	for (int i = 0; i < NDIRS && dir_fd < 0; i++)
+		dir_fd = journal_dir(cr, i, true);
 	if (dir_fd < 0) {
 		debug("no directory for the placeholder journal: a killed sandbox may leave its placeholders");
 		return -1;

@@ -278,6 +278,8 @@ static void remember_writable(int tree, const char *p)
 	free(t.m);
 }
 
+static bool host_dev(dev_t dev);
+
 struct find_mount {
 	unsigned long id;
 	bool found, ours;
@@ -289,9 +291,7 @@ static bool match_id(const struct mountinfo_line *l, void *arg)
 	if (l->id != fm->id)
 		return true;
 	fm->found = true;
-	bool known = false;
-	for (size_t i = 0; i < host_devs_n; i++)
-		known |= host_devs[i] == makedev(l->major, l->minor);
+	bool known = host_dev(makedev(l->major, l->minor));
 	fm->ours = !known && (strcmp(l->fstype, "tmpfs") == 0 || strcmp(l->fstype, "overlay") == 0);
 	return false;
 }
@@ -378,10 +378,67 @@ static void split(const char *p, char *parent, size_t size, const char **name)
 	*name = slash + 1;
 }
 
+/* The directories placeholders may be made in, as the host has them
+ * (opened before the first operation): a placeholder is made only in the
+ * host's very directory, since the host-side parent removes it by its
+ * host path. Inside --private=DIR, say, the home is another directory. */
+struct host_dir {
+	const struct tsj_mount *op;
+	dev_t dev;
+	ino_t ino;
+};
+static struct host_dir *host_dirs;
+static size_t host_dirs_n;
+
+static void note_placeholder_dirs(const struct tsj_plan *plan, const struct tsj_creds *cr)
+{
+	host_dirs = calloc(plan->nmounts ? plan->nmounts : 1, sizeof *host_dirs);
+	if (host_dirs == NULL)
+		die("out of memory");
+	for (size_t i = 0; i < plan->nmounts; i++) {
+		const struct tsj_mount *m = &plan->mounts[i];
+		if (m->kind != TSJ_MNT_BLACKLIST || (m->flags & TSJ_MF_OPTIONAL))
+			continue;
+		char parent[4096];
+		const char *name;
+		split(m->paths[0], parent, sizeof parent, &name);
+		int fd = path_open(cr, AT_FDCWD, parent, false);
+		struct stat st;
+		if (fd >= 0 && fstat(fd, &st) == 0)
+			host_dirs[host_dirs_n++] = (struct host_dir){ m, st.st_dev, st.st_ino };
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+static bool host_dev(dev_t dev)
+{
+	for (size_t i = 0; i < host_devs_n; i++)
+		if (host_devs[i] == dev)
+			return true;
+	return false;
+}
+
+/* The placeholder's directory is the host's own, or on a filesystem the
+ * sandbox made (a tmpfs: what is made there goes away with it). */
+static bool in_host_dir(const struct tsj_mount *m, int pfd)
+{
+	struct stat st;
+	if (fstat(pfd, &st) != 0)
+		die_errno("fstat the placeholder's directory");
+	if (!host_dev(st.st_dev))
+		return true;
+	for (size_t i = 0; i < host_dirs_n; i++)
+		if (host_dirs[i].op == m)
+			return host_dirs[i].dev == st.st_dev && host_dirs[i].ino == st.st_ino;
+	return false;
+}
+
 /* A path blacklisted before it exists: an empty mode-000 directory made as
  * the caller, so the blacklist can cover it. Only where the caller could
- * create it anyway; the host-side parent removes it when the sandbox ends. */
-static int placeholder(const struct tsj_creds *cr, const char *p)
+ * create it anyway, and only in the host's own directory; the host-side
+ * parent removes it when the sandbox ends. */
+static int placeholder(const struct tsj_creds *cr, const struct tsj_mount *m, const char *p)
 {
 	char parent[4096];
 	const char *name;
@@ -391,6 +448,11 @@ static int placeholder(const struct tsj_creds *cr, const char *p)
 	int pfd = path_open(cr, AT_FDCWD, parent, false);
 	if (pfd < 0)
 		return -1;
+	if (!in_host_dir(m, pfd)) {
+		close(pfd);
+		debug("blacklist %s: not there, and its directory is not the host's here: no placeholder", p);
+		return -1;
+	}
 	char rec[4200];
 	int n = snprintf(rec, sizeof rec, "? %s", p);
 	if (n < 0 || (size_t)n >= sizeof rec)
@@ -462,7 +524,7 @@ static void op_blacklist(const struct tsj_creds *cr, const struct tsj_mount *m)
 	/* A blacklist the user asked for is kept from being created; one
 	 * marked optional (a profile's, a default) is skipped when missing. */
 	if (fd < 0 && errno == ENOENT && !(m->flags & TSJ_MF_OPTIONAL))
-		fd = placeholder(cr, p);
+		fd = placeholder(cr, m, p);
 	else if (fd < 0)
 		fd = open_target(cr, m, p);
 	if (fd < 0)
@@ -677,8 +739,9 @@ void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int re
 	/* Placeholders are made on the host's filesystem only: inside a new
 	 * root, the parent could not tell where they are. */
 	report_fd = plan->root == NULL ? report : -1;
-	if (cr->mode != TSJ_MODE_ROOT)
-		snapshot_host_mounts();
+	snapshot_host_mounts();
+	if (report_fd >= 0)
+		note_placeholder_dirs(plan, cr);
 	/* Nothing mounted below may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
 		die_errno("mount(/, MS_REC|MS_SLAVE)");
