@@ -183,6 +183,39 @@ static void reopen_upper(const struct tsj_creds *me, const struct tsj_root *rt, 
 	}
 }
 
+/* The caller's home, made in the upper layer (as the caller, with the
+ * modes the base has) where the base has it: overlayfs run by the caller
+ * cannot copy up root's /home to make room for a write below it, so
+ * without this the home would not be writable through the overlay. The
+ * merged /home then shows as the caller's, inside the sandbox only. */
+static void home_in_upper(const struct tsj_creds *me, int base, int upper)
+{
+	if (me->home == NULL || me->uid == 0 || me->home[0] != '/')
+		return;
+	char rel[4096];
+	if (snprintf(rel, sizeof rel, "%s", me->home + 1) >= (int)sizeof rel)
+		return;
+	for (char *c = rel;; c++) {
+		if (*c != '/' && *c != '\0')
+			continue;
+		char was = *c;
+		*c = '\0';
+		int l = path_open(me, base, rel, true);
+		struct stat st;
+		if (l < 0 || fstat(l, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			if (l >= 0)
+				close(l);
+			return;
+		}
+		close(l);
+		if (mkdirat(upper, rel, st.st_mode & 0777) != 0 && errno != EEXIST)
+			die_errno("overlay: make %s in the upper layer", rel);
+		*c = was;
+		if (was == '\0')
+			return;
+	}
+}
+
 /* Builds the overlay from open layers, with the calling process's
  * credentials; pcr opens /tmp for a tmpfs upper layer. */
 static int build(const struct tsj_creds *pcr, const struct tsj_root *rt, const struct layers *ls)
@@ -213,6 +246,7 @@ static int build(const struct tsj_creds *pcr, const struct tsj_root *rt, const s
 		if (upper < 0 || work < 0)
 			die_errno("open the overlay's tmpfs dirs");
 	}
+	home_in_upper(pcr, ls->base, upper);
 	if (fsconfig(fs, FSCONFIG_SET_FD, "upperdir", NULL, upper) != 0)
 		die_errno("overlay upperdir %s", rt->upper ? rt->upper : "(tmpfs)");
 	if (fsconfig(fs, FSCONFIG_SET_FD, "workdir", NULL, work) != 0)

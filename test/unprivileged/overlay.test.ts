@@ -1,6 +1,6 @@
 /** Chroot and overlays for a non-root caller through the setuid helper. */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { keepHostMountsUnchanged, setuidHelper, TSJAIL, tsjailAsUser } from '../helpers.js';
@@ -77,6 +77,19 @@ describe('unprivileged chroot and overlays', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/overlay upper .*: a symbolic link on the path \(refused\)/);
     rmSync(dirs, { recursive: true });
+  });
+
+  it('an overlay over / keeps the home writable, through the upper layer only, all of it the user\'s', () => {
+    // The overlay is made with the user's credentials: root's /home cannot
+    // be copied up, so the home is made in the upper layer beforehand.
+    const r = run(['--overlay=home', '--', 'sh', '-c', 'echo x > ~/tjtest-home && cat ~/tjtest-home']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('x\n');
+    expect(existsSync(join(user.home, 'tjtest-home'))).toBe(false);
+    const upper = join(store(), 'home', 'upper');
+    expect(readFileSync(join(upper, user.home, 'tjtest-home'), 'utf8')).toBe('x\n');
+    for (const p of [join(upper, 'home'), join(upper, user.home), join(upper, user.home, 'tjtest-home')])
+      expect(statSync(p).uid, p).toBe(user.uid);
   });
 
   it('a symlink swapped into the upper path during start-up never redirects the mount', async () => {
