@@ -117,6 +117,7 @@ function normalizeFilesystem(raw: RawFilesystemOptions, home: string): Filesyste
       }
       return rel;
     });
+    if (privateEtc.length === 0) throw new OptionError('--private-etc: needs a list of entries of /etc');
   }
   return Object.freeze({
     blacklist: paths('--blacklist', raw.blacklist, home),

@@ -1,0 +1,33 @@
+/** Bad input (issue 16): each case gives one line naming the culprit on
+ * stderr, exit 1, runs nothing and changes nothing on the host. */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { keepHostMountsUnchanged, tsjail } from '../helpers.js';
+
+const MARK = '/tmp/tjtest16-bad-input-ran';
+afterAll(() => rmSync(MARK, { force: true }));
+
+/** Runs tsjail with args and a program that would leave MARK behind. */
+function refused(args: readonly string[]) {
+  const r = tsjail([...args, '--', 'touch', MARK], { timeout: 10_000 });
+  expect(r.error, 'tsjail did not end').toBeUndefined();
+  expect(r.status, r.stderr).toBe(1);
+  expect(r.stdout).toBe('');
+  expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
+  expect(existsSync(MARK)).toBe(false);
+  return r.stderr.trimEnd();
+}
+
+describe('bad command lines', () => {
+  keepHostMountsUnchanged();
+  it.each([
+    [['-private'], "tsjail: '-private' is not an option: options start with two dashes"],
+    [['--version=2'], 'tsjail: --version=2: --version takes no value'],
+    [['--nonewprivs=x'], 'tsjail: --nonewprivs=x: --nonewprivs takes no value'],
+    [['--memory-deny-write-execute=x'], 'tsjail: --memory-deny-write-execute=x: --memory-deny-write-execute takes no value'],
+    [['--private-etc='], 'tsjail: --private-etc: needs a value'],
+    [['--ignore='], 'tsjail: --ignore: needs a value'],
+  ])('%j', (args, message) => {
+    expect(refused(['--noprofile', ...args])).toBe(message);
+  });
+});
