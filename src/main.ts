@@ -29,7 +29,7 @@ export function main(args: readonly string[]): number {
   if (cli.kind === 'desktop') return runDesktopCommand(cli, caller, process.env);
   if (cli.kind !== 'run') return runOverlayCommand(cli, caller.home);
   // The command line's log level holds while the profile is read.
-  setLogLevel(normalizeOptions(cli.options, { home: caller.home }).log);
+  setLogLevel(normalizeOptions(cli.options, { home: caller.home, cwd: process.cwd() }).log);
   const text = profileCommand(cli.values, profileContext(process.env, process.cwd()), VERSION);
   if (text !== null) {
     process.stdout.write(text);
@@ -57,7 +57,7 @@ function sandbox(
   const profile = loadRunProfile(values, command, profileContext(process.env, process.cwd()));
   const given = values.get('blacklist');
   const raw = { ...applyProfile(profile, values, command), blacklistExplicit: Array.isArray(given) ? given : [] };
-  const options = normalizeOptions(raw, { home: caller.home });
+  const options = normalizeOptions(raw, { home: caller.home, cwd: process.cwd() });
   setLogLevel(options.log);
   const root = rootSpec(options.root, caller.home);
   const cwd = root === null ? process.cwd() : '/';
