@@ -2,7 +2,7 @@
  * stderr, exit 1, runs nothing and changes nothing on the host. */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { keepHostMountsUnchanged, tsjail } from '../helpers.js';
+import { keepHostMountsUnchanged, tsjail, tsjailAsUser } from '../helpers.js';
 
 const MARK = '/tmp/tjtest16-bad-input-ran';
 afterAll(() => rmSync(MARK, { force: true }));
@@ -29,5 +29,33 @@ describe('bad command lines', () => {
     [['--ignore='], 'tsjail: --ignore: needs a value'],
   ])('%j', (args, message) => {
     expect(refused(['--noprofile', ...args])).toBe(message);
+  });
+});
+
+describe('bad filesystem options', () => {
+  keepHostMountsUnchanged();
+  it.each([
+    [['--tmpfs=/proc'], "tsjail: --tmpfs: '/proc': a tmpfs may not cover /, /proc or /sys"],
+    [['--tmpfs=/sys/fs'], "tsjail: --tmpfs: '/sys/fs': a tmpfs may not cover /, /proc or /sys"],
+    [['--whitelist=/tmp/a\nb'], "tsjail: --whitelist: '/tmp/a\\nb' has a control character (a newline, tab, NUL, ...)"],
+  ])('%j', (args, message) => {
+    expect(refused(['--noprofile', ...args])).toBe(message);
+  });
+
+  it('a 5,000-character path', () => {
+    expect(refused([`--read-only=/${'x'.repeat(4999)}`])).toMatch(/^tsjail: --read-only: '\/x{59}\.\.\.' is 5000 characters long, more than 4095$/);
+  });
+
+  it.each(['mkdir', 'mkfile'])('--%s outside the home, /tmp and /run/user, as root: nothing made on the host', (what) => {
+    const p = '/etc/tjtest16-bad-input';
+    expect(refused([`--${what}=${p}`])).toBe(`tsjail: --${what}: '${p}' is not in your home, /tmp or /run/user/0`);
+    expect(existsSync(p)).toBe(false);
+  });
+
+  it('--private=/ for a user', () => {
+    const r = tsjailAsUser(['--private=/', '--', 'touch', MARK]);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toBe("tsjail: --private: '/' is not yours (owned by uid 0)\n");
+    expect(existsSync(MARK)).toBe(false);
   });
 });
