@@ -2,7 +2,7 @@
  * stderr, exit 1, runs nothing and changes nothing on the host. */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { keepHostMountsUnchanged, tsjail, tsjailAsUser } from '../helpers.js';
+import { asUser, keepHostMountsUnchanged, TSJAIL, tsjail, tsjailAsUser } from '../helpers.js';
 
 const MARK = '/tmp/tjtest16-bad-input-ran';
 afterAll(() => rmSync(MARK, { force: true }));
@@ -56,6 +56,15 @@ describe('bad filesystem options', () => {
     const r = tsjailAsUser(['--private=/', '--', 'touch', MARK]);
     expect(r.status, r.stderr).toBe(1);
     expect(r.stderr).toBe("tsjail: --private: '/' is not yours (owned by uid 0)\n");
+    expect(existsSync(MARK)).toBe(false);
+  });
+});
+
+describe('bad callers', () => {
+  it('a uid with no entry in /etc/passwd: one line, exit 1', () => {
+    const r = asUser({ uid: 54321, gid: 54321 }, [process.execPath, TSJAIL, '--', 'touch', MARK]);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toBe('tsjail: uid 54321 has no entry in the user database (/etc/passwd): tsjail needs its home directory\n');
     expect(existsSync(MARK)).toBe(false);
   });
 });
