@@ -7,9 +7,9 @@
 import { resolve } from 'node:path';
 import { OptionError } from '../errors.js';
 
-/** Linux's PATH_MAX (with its NUL) and NAME_MAX. */
+/** Linux's PATH_MAX, with its NUL. (A name may be longer than NAME_MAX:
+ * profiles carry glob patterns, whose names the kernel never sees.) */
 export const PATH_MAX = 4096;
-export const NAME_MAX = 255;
 
 /** A path as an error message may show it: one line, not too long. */
 export function shownPath(p: string): string {
@@ -39,10 +39,6 @@ export function expandUserPath(option: string, raw: string, home: string, cwd: s
   const out = `/${parts.join('/')}`;
   if (out.length >= PATH_MAX) {
     throw new OptionError(`${option}: '${shownPath(raw)}' is ${out.length} characters long, more than ${PATH_MAX - 1}`);
-  }
-  const long = parts.find((c) => Buffer.byteLength(c) > NAME_MAX);
-  if (long !== undefined) {
-    throw new OptionError(`${option}: '${shownPath(raw)}' has a name longer than ${NAME_MAX} bytes ('${shownPath(long)}')`);
   }
   return out;
 }
