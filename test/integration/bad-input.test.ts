@@ -1,6 +1,7 @@
 /** Bad input (issue 16): each case gives one line naming the culprit on
  * stderr, exit 1, runs nothing and changes nothing on the host. */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { asUser, keepHostMountsUnchanged, TSJAIL, tsjail, tsjailAsUser } from '../helpers.js';
 
@@ -66,5 +67,13 @@ describe('bad callers', () => {
     expect(r.status, r.stderr).toBe(1);
     expect(r.stderr).toBe('tsjail: uid 54321 has no entry in the user database (/etc/passwd): tsjail needs its home directory\n');
     expect(existsSync(MARK)).toBe(false);
+  });
+});
+
+describe('bad --hosts-file', () => {
+  it('/dev/zero is refused at once, not read forever', () => {
+    const t = Date.now();
+    expect(refused(['--noprofile', '--hosts-file=/dev/zero'])).toBe("tsjail: --hosts-file: '/dev/zero' is not a regular file");
+    expect(Date.now() - t).toBeLessThan(5000);
   });
 });
