@@ -1,5 +1,6 @@
 /** Bad input (issue 16): each case gives one line naming the culprit on
  * stderr, exit 1, runs nothing and changes nothing on the host. */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -75,5 +76,34 @@ describe('bad --hosts-file', () => {
     const t = Date.now();
     expect(refused(['--noprofile', '--hosts-file=/dev/zero'])).toBe("tsjail: --hosts-file: '/dev/zero' is not a regular file");
     expect(Date.now() - t).toBeLessThan(5000);
+  });
+});
+
+describe('bad --overlay-import', () => {
+  const store = '/root/.local/share/tsjail/overlays';
+  const work = mkdtempSync('/root/tjtest16-import-');
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const py = (file: string, code: string) => {
+    execFileSync('python3', ['-c', `import tarfile,io\nt=tarfile.open('${file}','w')\n${code}\nt.close()`]);
+    return file;
+  };
+  const add = (name: string, type: 'DIRTYPE' | 'REGTYPE') =>
+    `i=tarfile.TarInfo('${name}'); i.type=tarfile.${type}; t.addfile(i, io.BytesIO(b''))`;
+
+  it.each([
+    ['a file that is not there', () => join(work, 'missing.tar'),
+      /^tsjail: \/root\/tjtest16-import-\w+\/missing\.tar: cannot read it: no such file or directory \(ENOENT\)$/],
+    ['a directory', () => work, /^tsjail: \/root\/tjtest16-import-\w+: not a regular file$/],
+    ['a member with a name over 255 bytes', () => py(join(work, 'long.tar'), add('d/' + 'n'.repeat(300), 'REGTYPE')),
+      /^tsjail: \/root\/tjtest16-import-\w+\/long\.tar: member 'd\/n{58}\.\.\.': name too long \(ENAMETOOLONG\)$/],
+    ['a directory, then a file of the same name', () => py(join(work, 'dirfile.tar'), `${add('a', 'DIRTYPE')}\n${add('a', 'REGTYPE')}`),
+      /^tsjail: \/root\/tjtest16-import-\w+\/dirfile\.tar: member 'a': file already exists \(EEXIST\)$/],
+  ])('%s: one tsjail line, no overlay left', (_what, make, message) => {
+    const name = `tjtest16-bad-${process.pid}`;
+    const r = tsjail([`--overlay-import=${make()}`, name]);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr.trimEnd()).toMatch(message);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(existsSync(join(store, name))).toBe(false);
   });
 });
