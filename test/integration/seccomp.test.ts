@@ -203,6 +203,14 @@ describe('namespaces, protocols, memory', () => {
     expect(r.stderr).toMatch(/Operation not permitted/);
   });
 
+  it('$N in a list is the native call of that number, as in firejail', () => {
+    // 39: getpid on x86_64; 165: mount.
+    expect(inside(['--seccomp.drop=$39:ENOENT,$165'], ['getpid', 'mount', 'i386-getpid', 'x32-getpid'])).toEqual({
+      getpid: 'ENOENT', mount: 'EPERM', 'i386-getpid': 'ENOENT', 'x32-getpid': 'ENOENT',
+    });
+    expect(inside(['--seccomp=!$165'], ['mount'])).toEqual({ mount: 'EFAULT' });
+  });
+
   it('--protocol refuses other socket families, on every ABI', () => {
     const calls = ['socket-unix', 'socket-inet', 'socket-inet6', 'socket-netlink', 'i386-socket-unix', 'i386-socket-inet', 'i386-socketcall'];
     const out = outside(calls);
