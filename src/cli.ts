@@ -2,6 +2,7 @@
  * tsjail [options] [--] [program [args...]] */
 import { createRequire } from 'node:module';
 import type { Argv, Options } from 'yargs';
+import { checkCommandLine } from './cli-check.js';
 import { desktopCommand, type DesktopCommand } from './desktop/commands.js';
 import { UsageError } from './errors.js';
 import type { RawOptions } from './options.js';
@@ -124,6 +125,7 @@ export function usageText(): string {
 }
 
 export function parseCommandLine(args: readonly string[]): CliResult {
+  checkCommandLine(args);
   const a = parser(bareOptionals(args)).parseSync();
   if (a['help'] === true || a['version'] === true) return { kind: 'done' };
   const command = [...a._.map(String), ...strings(a['--'])];

@@ -9,7 +9,7 @@ import { hostProbe } from './fs/probe.js';
 import { runOverlayCommand } from './overlay/commands.js';
 import { rootLayers, rootSpec } from './overlay/root.js';
 import { buildEnvironment } from './environment.js';
-import { TsjailError, UsageError } from './errors.js';
+import { PlanError, TsjailError, UsageError } from './errors.js';
 import { execHelper, execProgram, findHelper } from './launch.js';
 import { debug, error, setLogLevel } from './log.js';
 import { normalizeOptions } from './options.js';
@@ -21,15 +21,25 @@ import { resolveProgram, type ResolvedProgram } from './program.js';
 import { resolveCgroupFile } from './resources/cgroup-path.js';
 import { readHostsFile } from './net/plan.js';
 
+/** The caller's uid and home, from the user database. As firejail, a uid
+ * with no entry there is refused: the sandbox is built around its home. */
+function currentUser(): { uid: number; homedir: string } {
+  try {
+    return userInfo();
+  } catch {
+    throw new PlanError(`uid ${process.getuid?.() ?? '?'} has no entry in the user database (/etc/passwd): tsjail needs its home directory`);
+  }
+}
+
 export function main(args: readonly string[]): number {
   const cli = parseCommandLine(args);
   if (cli.kind === 'done') return 0;
-  const user = userInfo();
+  const user = currentUser();
   const caller = { uid: user.uid, home: user.homedir };
   if (cli.kind === 'desktop') return runDesktopCommand(cli, caller, process.env);
   if (cli.kind !== 'run') return runOverlayCommand(cli, caller.home);
   // The command line's log level holds while the profile is read.
-  setLogLevel(normalizeOptions(cli.options, { home: caller.home }).log);
+  setLogLevel(normalizeOptions(cli.options, { home: caller.home, cwd: process.cwd() }).log);
   const text = profileCommand(cli.values, profileContext(process.env, process.cwd()), VERSION);
   if (text !== null) {
     process.stdout.write(text);
@@ -40,7 +50,7 @@ export function main(args: readonly string[]): number {
 
 /** tsjail started through a launcher link named PROGRAM (src/desktop). */
 function wrapper(name: string, args: readonly string[]): number {
-  const user = userInfo();
+  const user = currentUser();
   const w = wrapperRun(name, args, process.env, process.cwd(), user.homedir);
   if (w.kind === 'direct') return execProgram(w.resolved.program, w.resolved.argv, process.env);
   return sandbox(w.values, w.command, { uid: user.uid, home: user.homedir }, w.resolved);
@@ -57,7 +67,7 @@ function sandbox(
   const profile = loadRunProfile(values, command, profileContext(process.env, process.cwd()));
   const given = values.get('blacklist');
   const raw = { ...applyProfile(profile, values, command), blacklistExplicit: Array.isArray(given) ? given : [] };
-  const options = normalizeOptions(raw, { home: caller.home });
+  const options = normalizeOptions(raw, { home: caller.home, cwd: process.cwd() });
   setLogLevel(options.log);
   const root = rootSpec(options.root, caller.home);
   const cwd = root === null ? process.cwd() : '/';

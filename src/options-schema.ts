@@ -96,7 +96,7 @@ function nonEmpty(v: string): string | null {
 const PROTOCOLS = ['unix', 'inet', 'inet6', 'netlink', 'packet', 'bluetooth'];
 const NAMESPACE_NAMES = ['cgroup', 'ipc', 'net', 'mnt', 'pid', 'time', 'user', 'uts'];
 const CAP_LIST = commaList(/^[a-z_0-9]+$/, 'a capability name', ['all']);
-const SYSCALL_LIST = commaList(/^[!@]?[a-z_0-9-]+(:[A-Za-z0-9_]+)?$/, 'a syscall, @group or !exception');
+const SYSCALL_LIST = commaList(/^[!@]?(\$[0-9]+|[a-z_0-9-]+)(:[A-Za-z0-9_]+)?$/, 'a syscall, $number, @group or !exception');
 const DBUS_POLICY = oneOf('none', 'filter', 'allow');
 const DBUS_NAME = nonEmpty;
 

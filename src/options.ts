@@ -76,12 +76,12 @@ export interface RawRootOptions {
   overlayLower?: string | undefined;
 }
 
-function normalizeRoot(raw: RawRootOptions, home: string): RootOptions {
-  const chroot = raw.chroot === undefined ? null : expandUserPath('--chroot', raw.chroot, home);
+function normalizeRoot(raw: RawRootOptions, home: string, cwd: string | null): RootOptions {
+  const chroot = raw.chroot === undefined ? null : expandUserPath('--chroot', raw.chroot, home, cwd);
   if (chroot === '/') throw new OptionError('--chroot: / is already the root');
   const overlay = raw.overlay === undefined ? null : checkOverlayName('--overlay', raw.overlay);
   if (overlay !== null && raw.overlayTmpfs) throw new OptionError('--overlay and --overlay-tmpfs cannot be used together');
-  const lowers = raw.overlayLower === undefined ? [] : raw.overlayLower.split(':').map((p) => expandUserPath('--overlay-lower', p, home));
+  const lowers = raw.overlayLower === undefined ? [] : raw.overlayLower.split(':').map((p) => expandUserPath('--overlay-lower', p, home, cwd));
   if (lowers.length > 0 && overlay === null && !raw.overlayTmpfs) {
     throw new OptionError('--overlay-lower needs --overlay=NAME or --overlay-tmpfs');
   }
@@ -91,23 +91,24 @@ function normalizeRoot(raw: RawRootOptions, home: string): RootOptions {
 /** What normalising needs to know about the caller. */
 export interface OptionContext {
   readonly home: string;
+  /** The working directory relative paths are resolved against, as
+   * firejail does; absent: relative paths are refused. */
+  readonly cwd?: string;
 }
 
-function paths(option: string, list: readonly string[] | undefined, home: string): readonly string[] {
-  return Object.freeze((list ?? []).map((p) => expandUserPath(option, p, home)));
-}
-
-function normalizeFilesystem(raw: RawFilesystemOptions, home: string): FilesystemOptions {
+function normalizeFilesystem(raw: RawFilesystemOptions, home: string, cwd: string | null): FilesystemOptions {
+  const paths = (option: string, list: readonly string[] | undefined): readonly string[] =>
+    Object.freeze((list ?? []).map((p) => expandUserPath(option, p, home, cwd)));
   const bind = (raw.bind ?? []).map((b) => {
     const parts = b.split(',');
     if (parts.length !== 2 || !parts[0] || !parts[1]) {
       throw new OptionError(`--bind: '${b}' is not SRC,DST`);
     }
-    return Object.freeze([expandUserPath('--bind', parts[0], home), expandUserPath('--bind', parts[1], home)] as const);
+    return Object.freeze([expandUserPath('--bind', parts[0], home, cwd), expandUserPath('--bind', parts[1], home, cwd)] as const);
   });
   let priv: true | string | null = null;
   if (raw.private === true || raw.private === '') priv = true;
-  else if (typeof raw.private === 'string') priv = expandUserPath('--private', raw.private, home);
+  else if (typeof raw.private === 'string') priv = expandUserPath('--private', raw.private, home, cwd);
   let privateEtc: string[] | null = null;
   if (raw.privateEtc !== undefined && raw.privateEtc.length > 0) {
     privateEtc = raw.privateEtc.flatMap((l) => l.split(',')).map((e) => e.trim()).filter((e) => e !== '').map((e) => {
@@ -117,19 +118,20 @@ function normalizeFilesystem(raw: RawFilesystemOptions, home: string): Filesyste
       }
       return rel;
     });
+    if (privateEtc.length === 0) throw new OptionError('--private-etc: needs a list of entries of /etc');
   }
   return Object.freeze({
-    blacklist: paths('--blacklist', raw.blacklist, home),
-    blacklistExplicit: paths('--blacklist', raw.blacklistExplicit, home),
-    noblacklist: paths('--noblacklist', raw.noblacklist, home),
-    whitelist: paths('--whitelist', raw.whitelist, home),
-    nowhitelist: paths('--nowhitelist', raw.nowhitelist, home),
-    readOnly: paths('--read-only', raw.readOnly, home),
-    readWrite: paths('--read-write', raw.readWrite, home),
-    noexec: paths('--noexec', raw.noexec, home),
-    tmpfs: paths('--tmpfs', raw.tmpfs, home),
-    mkdir: paths('--mkdir', raw.mkdir, home),
-    mkfile: paths('--mkfile', raw.mkfile, home),
+    blacklist: paths('--blacklist', raw.blacklist),
+    blacklistExplicit: paths('--blacklist', raw.blacklistExplicit),
+    noblacklist: paths('--noblacklist', raw.noblacklist),
+    whitelist: paths('--whitelist', raw.whitelist),
+    nowhitelist: paths('--nowhitelist', raw.nowhitelist),
+    readOnly: paths('--read-only', raw.readOnly),
+    readWrite: paths('--read-write', raw.readWrite),
+    noexec: paths('--noexec', raw.noexec),
+    tmpfs: paths('--tmpfs', raw.tmpfs),
+    mkdir: paths('--mkdir', raw.mkdir),
+    mkfile: paths('--mkfile', raw.mkfile),
     bind: Object.freeze(bind),
     private: priv,
     privateTmp: raw.privateTmp ?? false,
@@ -203,8 +205,8 @@ export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   noProfile: false,
   setEnv: new Map<string, string>(),
   removeEnv: Object.freeze([]),
-  filesystem: normalizeFilesystem({}, '/'),
-  root: normalizeRoot({}, '/'),
+  filesystem: normalizeFilesystem({}, '/', null),
+  root: normalizeRoot({}, '/', null),
   resources: NO_RESOURCES,
   security: normalizeSecurity({}),
   network: DEFAULT_NETWORK,
@@ -256,8 +258,8 @@ export function normalizeOptions(raw: RawOptions, ctx: OptionContext = { home: '
     noProfile: raw.noProfile ?? false,
     setEnv: parseEnv(raw.env ?? []),
     removeEnv: checkEnvNames(raw.rmenv ?? []),
-    filesystem: normalizeFilesystem(raw, ctx.home),
-    root: normalizeRoot(raw, ctx.home),
+    filesystem: normalizeFilesystem(raw, ctx.home, ctx.cwd ?? null),
+    root: normalizeRoot(raw, ctx.home, ctx.cwd ?? null),
     resources: normalizeResources({
       cgroup: raw.cgroup ?? [],
       cpuQuota: raw.cpuQuota,

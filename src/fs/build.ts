@@ -70,9 +70,28 @@ export function filesystemOps(
   if (!root && fs.tmpfs.length > 0) throw new OptionError('--tmpfs is for root only');
   if (!root && fs.bind.length > 0) throw new OptionError('--bind is for root only');
 
-  // 1. Files and directories the user asked to have, created as the user.
-  for (const p of fs.mkdir) ops.add({ op: 'mkdir', path: canon(p) });
-  for (const p of fs.mkfile) ops.add({ op: 'mkfile', path: canon(p) });
+  // Kernel file systems the sandbox needs: a tmpfs would hide them.
+  for (const p of fs.tmpfs) {
+    const c = canon(p);
+    if (c === '/' || within(c, '/proc') || within(c, '/sys')) {
+      throw new OptionError(`--tmpfs: '${p}': a tmpfs may not cover /, /proc or /sys`);
+    }
+  }
+
+  // 1. Files and directories the user asked to have, created as the user,
+  // on the host: as firejail, only in the home, /tmp and /run/user/UID (for
+  // root too; the helper refuses the rest for other users).
+  const runUser = `/run/user/${caller.uid}`;
+  const makeRoots = [caller.home, canon(caller.home), '/tmp', runUser];
+  const made = (option: string, p: string): string => {
+    const c = canon(p);
+    if (!makeRoots.some((r) => within(c, r) && c !== r)) {
+      throw new OptionError(`${option}: '${p}' is not in your home, /tmp or ${runUser}`);
+    }
+    return c;
+  };
+  for (const p of fs.mkdir) ops.add({ op: 'mkdir', path: made('--mkdir', p) });
+  for (const p of fs.mkfile) ops.add({ op: 'mkfile', path: made('--mkfile', p) });
 
   // 2. Whitelists, grouped by the directory that becomes a tmpfs.
   const groups = new Map<string, string[]>();
@@ -108,6 +127,12 @@ export function filesystemOps(
   } else if (typeof fs.private === 'string') {
     const dir = ops.existing(fs.private);
     if (dir === null) throw new PlanError(`--private: '${fs.private}' does not exist`);
+    if (probe.kind(dir) !== 'dir') throw new PlanError(`--private: '${fs.private}' is not a directory`);
+    const owner = probe.owner?.(dir) ?? null;
+    // As firejail: a user's private home is a directory the user owns.
+    if (!root && owner !== null && owner !== caller.uid) {
+      throw new PlanError(`--private: '${fs.private}' is not yours (owned by uid ${owner})`);
+    }
     ops.add({ op: 'bind', src: dir, dst: canon(caller.home), readOnly: false, optional: false });
   }
   const homeEntries = groups.get(caller.home);

@@ -1,22 +1,46 @@
 /** Paths the user names on the command line or in a profile: ~ and ${HOME}
- * expanded, absolute, no '.' or '..' components. Symlinks are resolved here,
- * as the user; the helper then refuses any symlink it meets, so a link
- * swapped in after this point makes the sandbox fail, never misdirects it. */
+ * expanded; a relative path resolved against the working directory, as
+ * firejail does; then absolute, with no '.' or '..' components. Symlinks are
+ * resolved here, as the user; the helper then refuses any symlink it meets,
+ * so a link swapped in after this point makes the sandbox fail, never
+ * misdirects it. */
+import { resolve } from 'node:path';
 import { OptionError } from '../errors.js';
 
-export function expandUserPath(option: string, raw: string, home: string): string {
+/** Linux's PATH_MAX, with its NUL. (A name may be longer than NAME_MAX:
+ * profiles carry glob patterns, whose names the kernel never sees.) */
+export const PATH_MAX = 4096;
+
+/** A path as an error message may show it: one line, not too long. */
+export function shownPath(p: string): string {
+  const short = p.length > 60 ? `${p.slice(0, 60)}...` : p;
+  return /[\x00-\x1f\x7f]/.test(short) ? JSON.stringify(short).slice(1, -1) : short;
+}
+
+/** cwd: the directory a relative path is taken from; null: a relative path
+ * is refused. */
+export function expandUserPath(option: string, raw: string, home: string, cwd: string | null = null): string {
+  if (/[\x00-\x1f\x7f]/.test(raw)) {
+    throw new OptionError(`${option}: '${shownPath(raw)}' has a control character (a newline, tab, NUL, ...)`);
+  }
   let p = raw;
   if (p === '~' || p.startsWith('~/')) p = home + p.slice(1);
   p = p.replace(/\$\{HOME\}/g, home);
   if (!p.startsWith('/')) {
-    throw new OptionError(`${option}: '${raw}' is not an absolute path (or ~/...)`);
+    if (cwd === null || p === '' || p.startsWith('~') || p.includes('${')) {
+      throw new OptionError(`${option}: '${shownPath(raw)}' is not an absolute path (or ~/...)`);
+    }
+    p = resolve(cwd, p);
   }
   const parts = p.split('/').filter((c) => c !== '');
   if (parts.some((c) => c === '..' || c === '.')) {
-    throw new OptionError(`${option}: '${raw}' has a '.' or '..' component`);
+    throw new OptionError(`${option}: '${shownPath(raw)}' has a '.' or '..' component`);
   }
-  if (p.includes('\0')) throw new OptionError(`${option}: '${raw}' has a NUL byte`);
-  return `/${parts.join('/')}`;
+  const out = `/${parts.join('/')}`;
+  if (out.length >= PATH_MAX) {
+    throw new OptionError(`${option}: '${shownPath(raw)}' is ${out.length} characters long, more than ${PATH_MAX - 1}`);
+  }
+  return out;
 }
 
 /** True when path is base or below it. */

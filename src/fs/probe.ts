@@ -1,6 +1,6 @@
 /** What the filesystem builder may ask of the host: one small interface, so
  * plan building stays testable without touching the disk. */
-import { lstatSync, readdirSync, realpathSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 
 export type NodeKind = 'dir' | 'file' | 'link' | 'other';
@@ -10,6 +10,9 @@ export interface FsProbe {
   /** The path with every symlink resolved; a missing tail is kept as is. */
   canonical(path: string): string;
   list(dir: string): string[];
+  /** The owner's uid of path (symlinks followed), null when absent; a
+   * probe without it checks no owner. */
+  owner?(path: string): number | null;
 }
 
 export const hostProbe: FsProbe = {
@@ -38,6 +41,13 @@ export const hostProbe: FsProbe = {
       return readdirSync(dir).sort();
     } catch {
       return [];
+    }
+  },
+  owner(path) {
+    try {
+      return statSync(path).uid;
+    } catch {
+      return null;
     }
   },
 };

@@ -1,24 +1,46 @@
 /** NetworkOptions -> the plan's network part, and the one piece of I/O it
  * needs: the --hosts-file contents, read here as the caller (tsjail itself is
  * never privileged), so the helper never opens a path the user named. */
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { PlanError } from '../errors.js';
 import type { NetworkPlan } from '../plan/types.js';
 import type { NetworkOptions } from './options.js';
 
 export const HOSTS_MAX = 64 * 1024;
 
-export function readHostsFile(path: string): string {
-  let bytes: Buffer;
+/** A regular file's first HOSTS_MAX bytes: a device (/dev/zero), a FIFO
+ * or a file over the limit is refused, never read to its end. O_NONBLOCK:
+ * opening a FIFO does not wait for a writer. */
+function readBounded(path: string): Buffer {
+  let fd: number;
   try {
-    bytes = readFileSync(path);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? String(e);
     throw new PlanError(`--hosts-file: cannot read '${path}' (${code})`);
   }
-  if (bytes.length > HOSTS_MAX) {
-    throw new PlanError(`--hosts-file: '${path}' is ${bytes.length} bytes, more than ${HOSTS_MAX}`);
+  try {
+    if (!fstatSync(fd).isFile()) throw new PlanError(`--hosts-file: '${path}' is not a regular file`);
+    const buf = Buffer.alloc(HOSTS_MAX + 1);
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n > HOSTS_MAX) throw new PlanError(`--hosts-file: '${path}' is more than ${HOSTS_MAX} bytes`);
+    }
+    return buf.subarray(0, n);
+  } catch (e) {
+    if (e instanceof PlanError) throw e;
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    throw new PlanError(`--hosts-file: cannot read '${path}' (${code})`);
+  } finally {
+    closeSync(fd);
   }
+}
+
+export function readHostsFile(path: string): string {
+  const bytes = readBounded(path);
   if (bytes.includes(0)) throw new PlanError(`--hosts-file: '${path}' contains a NUL byte`);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -1,8 +1,8 @@
 /** The overlay commands: list, clean, export, import. They run as the
  * caller, on the caller's own directories, and start no sandbox. */
-import { readdirSync } from 'node:fs';
+import { closeSync, readdirSync } from 'node:fs';
 import { PlanError } from '../errors.js';
-import { exportLayer, importLayer } from './layer.js';
+import { exportLayer, importLayer, openLayer } from './layer.js';
 import { checkOverlayName, cleanOverlay, ensureOverlay, listOverlays, requireOverlay } from './store.js';
 
 export type OverlayCommand =
@@ -27,6 +27,8 @@ export function runOverlayCommand(cmd: OverlayCommand, home: string): number {
     }
     case 'overlay-import': {
       const name = checkOverlayName('--overlay-import', cmd.name);
+      // A file that cannot be read makes no overlay, not even for a moment.
+      closeSync(openLayer(cmd.file));
       const fresh = listOverlays(home).includes(name) ? null : true;
       const d = ensureOverlay(home, name);
       if (!fresh && readdirSync(d.upper).length > 0) {

@@ -1,10 +1,12 @@
 /** An overlay's upper directory as an OCI image-layer tarball, and back:
  * whiteouts (character devices 0/0) become .wh.NAME, opaque directories
  * (user.overlay.opaque=y) get a .wh..wh..opq entry. */
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, readSync, rmSync, symlinkSync, linkSync, writeSync, chmodSync, lutimesSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, readSync, rmSync, symlinkSync, linkSync, writeSync, chmodSync, lutimesSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import koffi from 'koffi';
+import { getSystemErrorMap } from 'node:util';
 import { PlanError } from '../errors.js';
+import { shownPath } from '../fs/paths.js';
 import { readTar, TarWriter, type TarEntry } from './tar.js';
 
 const WH = '.wh.';
@@ -41,6 +43,14 @@ function opaque(path: string): boolean {
 function fail(what: string): never {
   const e = koffi.errno();
   throw new PlanError(`${what}: ${c().strerror(e)}`);
+}
+
+/** A failed file system call, as one line: its errno's text. */
+function systemError(err: unknown): string | null {
+  const e = err as NodeJS.ErrnoException;
+  if (!(err instanceof Error) || typeof e.code !== 'string') return null;
+  const text = typeof e.errno === 'number' ? getSystemErrorMap().get(e.errno)?.[1] : undefined;
+  return text === undefined ? e.code : `${text} (${e.code})`;
 }
 
 const EMPTY = { mode: 0o644, uid: 0, gid: 0, mtime: 0, size: 0, linkname: '' } as const;
@@ -128,76 +138,16 @@ function checkParents(root: string, rel: string, file: string, raw: string): voi
 
 /** Fills the empty directory upper from a layer tarball. */
 export function importLayer(file: string, upper: string): number {
-  const fd = openSync(file, 'r');
+  const fd = openLayer(file);
   let count = 0;
   try {
     readTar(fd, file, (e: TarEntry, read) => {
-      const rel = memberPath(file, e.name);
-      const base = rel.split('/').pop() as string;
-      const parent = dirname(rel) === '.' ? '' : dirname(rel);
-      checkParents(upper, rel, file, e.name);
-      const target = join(upper, rel);
-      count++;
-      if (base === OPAQUE) {
-        const dir = join(upper, parent);
-        if (c().lsetxattr(dir, OPAQUE_XATTR, 'y', 1, 0) !== 0) fail(`${file}: opaque ${parent || '/'}`);
-        return;
-      }
-      if (base.startsWith(WH)) {
-        const victim = join(upper, parent, base.slice(WH.length));
-        if (c().mknod(victim, 0o020000, 0) !== 0) fail(`${file}: whiteout ${parent ? `${parent}/` : ''}${base.slice(WH.length)}`);
-        return;
-      }
-      switch (e.type) {
-        case 'dir':
-          try {
-            if (!lstatSync(target).isDirectory()) throw new PlanError(`${file}: '${e.name}' is both a directory and not`);
-          } catch (err) {
-            if (err instanceof PlanError) throw err;
-            mkdirSync(target);
-          }
-          chmodSync(target, e.mode & 0o7777);
-          break;
-        case 'file': {
-          const out = openSync(target, 'wx', e.mode & 0o7777);
-          try {
-            const data = read();
-            let off = 0;
-            while (off < data.length) off += writeSync(out, data, off);
-          } finally {
-            closeSync(out);
-          }
-          chmodSync(target, e.mode & 0o7777);
-          break;
-        }
-        case 'symlink': {
-          // An absolute target means the container's own root; a relative one
-          // must stay inside the layer.
-          if (!e.linkname.startsWith('/')) {
-            const resolved = normalize(join(parent, e.linkname));
-            if (resolved === '..' || resolved.startsWith('../')) {
-              throw new PlanError(`${file}: symlink '${e.name}' points outside the layer ('${e.linkname}')`);
-            }
-          }
-          symlinkSync(e.linkname, target);
-          break;
-        }
-        case 'hardlink': {
-          const src = memberPath(file, e.linkname);
-          checkParents(upper, src, file, e.linkname);
-          linkSync(join(upper, src), target);
-          break;
-        }
-        default:
-          count--;
-          process.stderr.write(`tsjail: warning: ${file}: '${e.name}' is not a file, directory or link; left out\n`);
-      }
-      if (e.type !== 'symlink' && e.type !== 'other') {
-        try {
-          lutimesSync(target, e.mtime, e.mtime);
-        } catch {
-          // times are best effort
-        }
+      try {
+        count += importEntry(file, upper, e, read);
+      } catch (err) {
+        const why = systemError(err);
+        if (why === null) throw err;
+        throw new PlanError(`${file}: member '${shownPath(e.name)}': ${why}`);
       }
     });
   } catch (err) {
@@ -206,6 +156,94 @@ export function importLayer(file: string, upper: string): number {
     throw err;
   } finally {
     closeSync(fd);
+  }
+  return count;
+}
+
+/** The layer tarball, opened for reading: a regular file. */
+export function openLayer(file: string): number {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    throw new PlanError(`${file}: cannot read it: ${systemError(err) ?? String(err)}`);
+  }
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new PlanError(`${file}: not a regular file`);
+  }
+  return fd;
+}
+
+/** One member into upper; returns how many entries it counts for. */
+function importEntry(file: string, upper: string, e: TarEntry, read: () => Buffer): number {
+  let count = 0;
+  const rel = memberPath(file, e.name);
+  const base = rel.split('/').pop() as string;
+  const parent = dirname(rel) === '.' ? '' : dirname(rel);
+  checkParents(upper, rel, file, e.name);
+  const target = join(upper, rel);
+  count++;
+  if (base === OPAQUE) {
+    const dir = join(upper, parent);
+    if (c().lsetxattr(dir, OPAQUE_XATTR, 'y', 1, 0) !== 0) fail(`${file}: opaque ${parent || '/'}`);
+    return count;
+  }
+  if (base.startsWith(WH)) {
+    const victim = join(upper, parent, base.slice(WH.length));
+    if (c().mknod(victim, 0o020000, 0) !== 0) fail(`${file}: whiteout ${parent ? `${parent}/` : ''}${base.slice(WH.length)}`);
+    return count;
+  }
+  switch (e.type) {
+    case 'dir':
+      try {
+        if (!lstatSync(target).isDirectory()) throw new PlanError(`${file}: '${e.name}' is both a directory and not`);
+      } catch (err) {
+        if (err instanceof PlanError) throw err;
+        mkdirSync(target);
+      }
+      chmodSync(target, e.mode & 0o7777);
+      break;
+    case 'file': {
+      const out = openSync(target, 'wx', e.mode & 0o7777);
+      try {
+        const data = read();
+        let off = 0;
+        while (off < data.length) off += writeSync(out, data, off);
+      } finally {
+        closeSync(out);
+      }
+      chmodSync(target, e.mode & 0o7777);
+      break;
+    }
+    case 'symlink': {
+      // An absolute target means the container's own root; a relative one
+      // must stay inside the layer.
+      if (!e.linkname.startsWith('/')) {
+        const resolved = normalize(join(parent, e.linkname));
+        if (resolved === '..' || resolved.startsWith('../')) {
+          throw new PlanError(`${file}: symlink '${e.name}' points outside the layer ('${e.linkname}')`);
+        }
+      }
+      symlinkSync(e.linkname, target);
+      break;
+    }
+    case 'hardlink': {
+      const src = memberPath(file, e.linkname);
+      checkParents(upper, src, file, e.linkname);
+      linkSync(join(upper, src), target);
+      break;
+    }
+    default:
+      count--;
+      process.stderr.write(`tsjail: warning: ${file}: '${e.name}' is not a file, directory or link; left out\n`);
+  }
+  if (e.type !== 'symlink' && e.type !== 'other') {
+    try {
+      lutimesSync(target, e.mtime, e.mtime);
+    } catch {
+      // times are best effort
+    }
   }
   return count;
 }

@@ -50,6 +50,8 @@ interface Raw {
   attrSet(ctx: Ctx, attr: number, value: number): number;
   resolveName(name: string): number;
   resolveNameArch(arch: number, name: string): number;
+  resolveNumArch(arch: number, num: number): unknown;
+  free(p: unknown): void;
   ruleAdd(ctx: Ctx, action: number, syscall: number, count: number, cmps: ArgCmp[] | null): number;
   merge(dst: Ctx, src: Ctx): number;
   exportBpf(ctx: Ctx, fd: number): number;
@@ -78,6 +80,9 @@ function bind(): Raw {
     attrSet: lib.func('int seccomp_attr_set(void *ctx, int attr, uint32_t value)'),
     resolveName: lib.func('int seccomp_syscall_resolve_name(const char *name)'),
     resolveNameArch: lib.func('int seccomp_syscall_resolve_name_arch(uint32_t arch, const char *name)'),
+    // A malloc()ed string, freed by the caller.
+    resolveNumArch: lib.func('void *seccomp_syscall_resolve_num_arch(uint32_t arch, int num)'),
+    free: libc.func('void free(void *p)'),
     ruleAdd: lib.func('int seccomp_rule_add_array(void *ctx, uint32_t action, int syscall, unsigned int n, ' +
       'tsjail_scmp_arg_cmp *cmps)'),
     merge: lib.func('int seccomp_merge(void *dst, void *src)'),
@@ -182,6 +187,18 @@ export function syscallNumber(name: string): number | null {
 export function syscallOnArch(arch: number, name: string): boolean {
   const n = bind().resolveNameArch(arch, name);
   return n >= 0 || (n < -1 && n > -10000);
+}
+
+/** The name of native syscall number n (firejail's $N); null: none. */
+export function syscallName(n: number): string | null {
+  const b = bind();
+  const p = b.resolveNumArch(b.archNative(), n);
+  if (p === null) return null;
+  try {
+    return koffi.decode(p, 'char', -1) as string;
+  } finally {
+    b.free(p);
+  }
 }
 
 export function nativeArch(): number {

@@ -25,7 +25,7 @@ export interface RawSecurityOptions {
   noroot?: boolean;
 }
 
-/** One entry of a syscall list: a call or @group; !entry takes it out;
+/** One entry of a syscall list: a call, @group or $N; !entry takes it out;
  * call:ACTION gives it its own action (ENAME, kill or log). */
 export interface ListItem {
   readonly name: string;
@@ -56,7 +56,9 @@ export interface SecurityOptions {
   readonly noRoot: boolean;
 }
 
-const ITEM = /^(!)?(@[a-z0-9-]+|[a-z_][a-z0-9_]*)(?::([A-Za-z0-9]+))?$/;
+/** A call by name, an @group, or (as firejail) $N: the call with native
+ * number N, resolved to its name when the filter is built. */
+const ITEM = /^(!)?(@[a-z0-9-]+|[a-z_][a-z0-9_]*|\$[0-9]{1,4})(?::([A-Za-z0-9]+))?$/;
 
 function splitList(option: string, text: string, allowEmpty: boolean): string[] {
   const items = text.split(',').map((s) => s.trim());
@@ -71,7 +73,7 @@ function splitList(option: string, text: string, allowEmpty: boolean): string[] 
 function parseItems(option: string, text: string, allowEmpty: boolean, actions: boolean): ListItem[] {
   return splitList(option, text, allowEmpty).map((item) => {
     const m = ITEM.exec(item);
-    if (m === null) throw new OptionError(`${option}: '${item}' is not a syscall name or @group`);
+    if (m === null) throw new OptionError(`${option}: '${item}' is not a syscall name, @group or $number`);
     const [, bang, name = '', act] = m;
     if (name.startsWith('@') && !isGroup(name)) throw new OptionError(`${option}: unknown syscall group '${name}'`);
     let action: Action | null = null;

@@ -3,13 +3,14 @@
  * --print-plan), no_new_privs, --noroot and --memory-deny-write-execute. */
 import { readFileSync } from 'node:fs';
 import koffi from 'koffi';
-import { PlanError } from '../errors.js';
+import { OptionError, PlanError } from '../errors.js';
 import { warn } from '../log.js';
 import type { SecurityPlan } from '../plan/types.js';
 import { actionName, ENOSYS, EPERM } from './actions.js';
 import { CAPABILITIES, capabilityNumber } from './caps.js';
 import { compileFilter, type CompiledFilter, type FilterSpec, type ListEntry } from './compile.js';
 import { DEFAULT_GROUP, expandGroup } from './groups.js';
+import { syscallName } from './libseccomp.js';
 import { mdweGuard, namespaceGuard, protocolGuard, terminalGuard, type GuardSet } from './guards.js';
 import type { ListItem, SecurityOptions } from './options.js';
 
@@ -43,14 +44,26 @@ export interface SecurityResult {
   readonly security: SecurityPlan;
 }
 
+/** The calls an item names: a group's, $N's (the native call of that
+ * number, then blocked by name on every ABI, as a named call is), or the one
+ * named. */
+function callsOf(it: ListItem, option: string): string[] {
+  if (it.name.startsWith('@')) return expandGroup(it.name);
+  if (it.name.startsWith('$')) {
+    const n = syscallName(Number(it.name.slice(1)));
+    if (n === null) throw new OptionError(`${option}: there is no syscall number ${it.name.slice(1)} on this machine`);
+    return [n];
+  }
+  return [it.name];
+}
+
 /** Adds (or with exclude, takes out) the calls of items. */
 function apply(list: Map<string, ListEntry>, items: readonly ListItem[], option: string): void {
   for (const it of items.filter((i) => !i.exclude)) {
-    const names = it.name.startsWith('@') ? expandGroup(it.name) : [it.name];
-    for (const n of names) list.set(n, { action: it.action, direct: !it.name.startsWith('@'), option });
+    for (const n of callsOf(it, option)) list.set(n, { action: it.action, direct: !it.name.startsWith('@'), option });
   }
   for (const it of items.filter((i) => i.exclude)) {
-    for (const n of it.name.startsWith('@') ? expandGroup(it.name) : [it.name]) list.delete(n);
+    for (const n of callsOf(it, option)) list.delete(n);
   }
 }
 

@@ -4,7 +4,7 @@
  * visible to root), never under /tmp, which is a tmpfs inside. */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { keepHostMountsUnchanged, tsjail } from '../helpers.js';
 
 keepHostMountsUnchanged();
@@ -179,6 +179,27 @@ describe('filesystem options', () => {
     expect(d.stdout.trim()).toBe('marker');
   });
 
+  it('relative paths are taken from the working directory, as firejail does', () => {
+    // Under /srv: --private=DIR hides root's home, where work is.
+    const rel = mkdtempSync('/srv/tjtest-rel-');
+    onTestFinished(() => rmSync(rel, { recursive: true, force: true }));
+    for (const d of ['dir1', 'dir2', 'testdir', 'x', 'cwd']) mkdirSync(join(rel, d), { recursive: true });
+    writeFileSync(join(rel, 'dir1', 'f'), 'from-dir1');
+    writeFileSync(join(rel, 'testdir', 'marker'), 'm');
+    const cwd = join(rel, 'cwd');
+    const r = tsjail(['--bind=../dir1,../dir2', '--private=../testdir', '--read-only=../x', '--', 'sh', '-c',
+      `cat ${rel}/dir2/f; echo; ls -A /root; touch ${rel}/x/new 2>&1 || true`], { cwd });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe('from-dir1');
+    expect(lines[1]).toBe('marker');
+    expect(lines[2]).toMatch(/Read-only file system/);
+    expect(existsSync(join(rel, 'x', 'new'))).toBe(false);
+    // in the working directory itself
+    const b = tsjail(['--bind=dir1,dir2', '--', 'cat', `${rel}/dir2/f`], { cwd: rel });
+    expect(b.stdout, b.stderr).toBe('from-dir1');
+  });
+
   it('--private-tmp, --private-dev, --disable-mnt', () => {
     const r = sh(['--noprofile', '--private-tmp', '--private-dev', '--disable-mnt'],
       'ls -A /tmp | wc -l; ls /dev | wc -l; ls /mnt 2>&1');
@@ -215,7 +236,9 @@ describe('bad filesystem input', () => {
   it.each([
     [['--whitelist=/usr/lib'], /--whitelist: '\/usr\/lib' is not below your home/],
     [['--blacklist=/a/../etc'], /--blacklist: '\/a\/..\/etc' has a '.' or '..' component/],
-    [['--read-only=relative/path'], /is not an absolute path/],
+    [['--read-only=~nobody/x'], /--read-only: '~nobody\/x' is not an absolute path/],
+    [['--whitelist=/tmp/a\nb'], /^tsjail: --whitelist: '\/tmp\/a\\nb' has a control character/],
+    [[`--read-only=/tmp/${'a/'.repeat(2500)}`], /--read-only: '\/tmp\/a\/.*\.\.\.' is 5004 characters long, more than 4095/],
     [['--bind=/a'], /--bind: '\/a' is not SRC,DST/],
     [['--private=/nonexistent-tjtest'], /--private: '\/nonexistent-tjtest' does not exist/],
     [['--private-etc=../shadow'], /--private-etc: '..\/shadow' is not an entry of \/etc/],

@@ -32,3 +32,10 @@ describe('normalizeOptions', () => {
     expect(() => normalizeOptions({ rmenv: ['A B'] })).toThrow(/--rmenv/);
   });
 });
+
+describe('normalizeOptions: filesystem lists', () => {
+  it('refuses a --private-etc that names no entry', () => {
+    expect(() => normalizeOptions({ privateEtc: [','] })).toThrow('--private-etc: needs a list of entries of /etc');
+    expect(normalizeOptions({ privateEtc: ['hosts,passwd'] }).filesystem.privateEtc).toEqual(['hosts', 'passwd']);
+  });
+});

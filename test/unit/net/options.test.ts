@@ -64,8 +64,11 @@ describe('network options', () => {
     [['--net=e', '--mtu=1e3'], /--mtu: '1e3' is out of range/],
     [['--dns=ns.example'], /--dns: 'ns\.example' is not an IP address/],
     [['--dns=1.1.1.1', '--dns=1.1.1.2', '--dns=1.1.1.3', '--dns=1.1.1.4', '--dns=1.1.1.5'], /at most 4/],
-    [['--hosts-file='], /--hosts-file/],
   ];
+
+  it('refuses an empty --hosts-file, on one line (src/cli-check.ts)', () => {
+    expect(() => net(['--hosts-file='])).toThrow('--hosts-file: needs a value');
+  });
 
   it.each(bad)('refuses %j', (args, message) => {
     expect(() => net(args)).toThrow(UsageError);

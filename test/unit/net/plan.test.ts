@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,9 +60,16 @@ describe('readHostsFile', () => {
     const latin = join(dir, 'latin');
     writeFileSync(latin, Buffer.from([0x61, 0xe9, 0x0a]));
     expect(() => readHostsFile(join(dir, 'none'))).toThrow(/cannot read .*ENOENT/);
-    expect(() => readHostsFile(dir)).toThrow(/cannot read .*EISDIR/);
+    expect(() => readHostsFile(dir)).toThrow(/is not a regular file/);
     expect(() => readHostsFile(big)).toThrow(/more than 65536/);
     expect(() => readHostsFile(nul)).toThrow(/NUL byte/);
     expect(() => readHostsFile(latin)).toThrow(PlanError);
+  });
+
+  it('refuses a device or a FIFO at once, without reading it (or waiting for a writer)', () => {
+    expect(() => readHostsFile('/dev/zero')).toThrow("--hosts-file: '/dev/zero' is not a regular file");
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => readHostsFile(fifo)).toThrow(`--hosts-file: '${fifo}' is not a regular file`);
   });
 });

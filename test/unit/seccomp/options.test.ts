@@ -60,8 +60,11 @@ describe('security options', () => {
 
   it.each([
     [{ seccomp: '@nosuchgroup' }, /--seccomp: unknown syscall group '@nosuchgroup'/],
-    [{ seccomp: 'Mount!' }, /--seccomp: 'Mount!' is not a syscall name or @group/],
+    [{ seccomp: 'Mount!' }, /--seccomp: 'Mount!' is not a syscall name, @group or \$number/],
     [{ seccomp: 'a,,b' }, /--seccomp: an empty entry in 'a,,b'/],
+    [{ seccomp: '$' }, /--seccomp: '\$' is not a syscall name/],
+    [{ seccomp: '$12345' }, /--seccomp: '\$12345' is not a syscall name/],
+    [{ seccomp: '$x1' }, /--seccomp: '\$x1' is not a syscall name/],
     [{ seccompDrop: '' }, /--seccomp.drop: needs a list/],
     [{ seccompKeep: 'read:EPERM' }, /--seccomp.keep: 'read:EPERM': an action only goes with a blocked call/],
     [{ seccomp: 'unlinkat:EFOO' }, /unknown action 'EFOO'/],

@@ -49,6 +49,13 @@ describe('securityPlan', () => {
     expect(s?.syscalls).not.toContain('ptrace');
   });
 
+  it('$N names the native call of that number, as in firejail; !$N takes it out', () => {
+    expect(plan({ seccompDrop: '$263:ENOENT,$165' }).security.seccomp?.syscalls).toEqual(['mount', 'unlinkat:ENOENT']);
+    expect(plan({ seccompKeep: '$0,$1,$231' }).security.seccomp?.syscalls).toEqual(['execve', 'exit_group', 'read', 'write']);
+    expect(plan({ seccomp: '!$165' }).security.seccomp?.syscalls).not.toContain('mount');
+    expect(() => plan({ seccompDrop: '$9999' })).toThrow('--seccomp.drop: there is no syscall number 9999 on this machine');
+  });
+
   it('--seccomp.drop blocks only its list; --seccomp.block-secondary also blocks personality', () => {
     expect(plan({ seccompDrop: 'mount,@swap' }).security.seccomp?.syscalls).toEqual(['mount', 'swapoff', 'swapon']);
     const s = plan({ seccompDrop: 'mount', seccompBlockSecondary: true }).security.seccomp;
