@@ -145,16 +145,8 @@ static void sweep_one(const struct tsj_creds *cr, int dir, const char *file)
 		return;
 	}
 	static char buf[64 * 1024 + 1];
-	size_t got = 0;
-	ssize_t n;
-	while (got < sizeof buf - 1 && (n = read(fd, buf + got, sizeof buf - 1 - got)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
+	ssize_t len = records_read(fd, buf, sizeof buf);
+	size_t got = len < 0 ? 0 : (size_t)len;
 	/* Newest first: a "DEV INO PATH" is handled before the "? PATH" that
 	 * announced it, which then finds nothing. */
 	size_t starts[1024], k = 0;
@@ -195,6 +187,21 @@ static void sweep(const struct tsj_creds *cr)
 		if (dir >= 0)
 			sweep_dir(cr, dir);
 	}
+}
+
+ssize_t records_read(int fd, char *buf, size_t size)
+{
+	size_t got = 0;
+	ssize_t n;
+	while (got < size - 1 && (n = read(fd, buf + got, size - 1 - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	return (ssize_t)got;
 }
 
 int journal_begin(const struct tsj_plan *plan, const struct tsj_creds *cr)

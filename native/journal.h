@@ -4,6 +4,8 @@
 #ifndef TSJ_JOURNAL_H
 #define TSJ_JOURNAL_H
 
+#include <sys/types.h>
+
 #include "creds.h"
 #include "plan.h"
 
@@ -17,6 +19,10 @@ int journal_begin(const struct tsj_plan *plan, const struct tsj_creds *cr);
 /* Records, NUL-terminated: "? PATH" before the placeholder is made, then
  * "DEV INO PATH" once it exists. Dies if the record cannot be written. */
 void journal_add(int fd, const char *record);
+
+/* Reads NUL-separated records from fd until EOF, at most size - 1 bytes,
+ * and terminates them. Returns the length, or -1 on a read error. */
+ssize_t records_read(int fd, char *buf, size_t size);
 
 /* The sandbox has ended and its placeholders are removed: the journal goes. */
 void journal_end(int fd);

@@ -320,6 +320,18 @@ static void check_read_write(int fd, const char *p)
 		die("read-write: %s is read-only on the host", p);
 }
 
+int mnt_proc(void)
+{
+	int fs = fsopen("proc", FSOPEN_CLOEXEC);
+	if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) != 0)
+		die_errno("fsopen(proc)");
+	int m = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (m < 0)
+		die_errno("fsmount(proc)");
+	close(fs);
+	return m;
+}
+
 /* ---- operations ---- */
 
 static void op_remount(const struct tsj_creds *cr, const struct tsj_mount *m)

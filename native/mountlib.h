@@ -17,6 +17,8 @@ void mnt_set_attr(int tree, const char *what, uint64_t set, uint64_t clr, bool r
 void mnt_attach(int tree, int target, const char *target_name, const char *what);
 /* A detached tmpfs; mode in octal; owner -1 for root. */
 int mnt_tmpfs(const char *what, unsigned mode, long uid, long gid, uint64_t attrs);
+/* A detached proc of the calling process's pid namespace. */
+int mnt_proc(void);
 /* The private /dev (the host's basic nodes, a new devpts, shm) on target. */
 void mnt_dev(const struct tsj_creds *cr, uint32_t flags, int target);
 

@@ -138,16 +138,10 @@ static int parent_wait(pid_t pid, const sigset_t *set)
 static void cleanup(const struct tsj_creds *cr, int report)
 {
 	static char buf[64 * 1024];
-	size_t got = 0;
-	ssize_t n;
-	while (got < sizeof buf - 1 && (n = read(report, buf + got, sizeof buf - 1 - got)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			die_errno("read the sandbox's report");
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
+	ssize_t r = records_read(report, buf, sizeof buf);
+	if (r < 0)
+		die_errno("read the sandbox's report");
+	size_t got = (size_t)r;
 	for (size_t i = 0; i < got; i += strlen(buf + i) + 1)
 		mount_remove_placeholder(cr, buf + i);
 	close(report);

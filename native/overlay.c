@@ -363,20 +363,6 @@ static _Noreturn void mounter(const struct tsj_creds *cr, const struct tsj_root 
 	_exit(0);
 }
 
-/* A proc of this (the sandbox's) pid namespace, detached: the host's /proc
- * does not know the child's pid as fork() returned it. */
-static int own_proc(void)
-{
-	int fs = fsopen("proc", FSOPEN_CLOEXEC);
-	if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) != 0)
-		die_errno("fsopen(proc)");
-	int m = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-	if (m < 0)
-		die_errno("fsmount(proc)");
-	close(fs);
-	return m;
-}
-
 static void write_map(int proc, pid_t pid, const char *file, unsigned id)
 {
 	char path[64], map[64];
@@ -399,7 +385,8 @@ static int make_as_caller(const struct tsj_creds *cr, const struct tsj_root *rt)
 	struct layers checked;
 	open_layers(cr, true, rt, &checked);
 	stage_lowers(cr, rt, &checked);
-	int proc = own_proc();
+	/* The host's /proc does not know the child's pid as fork() returns it. */
+	int proc = mnt_proc();
 	pid_t self = getpid();
 	pid_t pid = fork();
 	if (pid < 0)

@@ -62,15 +62,9 @@ static int inside(const struct tsj_creds *cr, int root, const char *name)
 
 static void mount_proc(int target)
 {
-	int fs = fsopen("proc", FSOPEN_CLOEXEC);
-	if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) != 0)
-		die_errno("fsopen(proc)");
-	int m = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-	if (m < 0)
-		die_errno("fsmount(proc)");
+	int m = mnt_proc();
 	mnt_attach(m, target, "", "/proc");
 	close(m);
-	close(fs);
 }
 
 /* The host's resolv.conf and hosts, read-only, where the new root has them. */
