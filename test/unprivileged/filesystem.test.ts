@@ -92,7 +92,7 @@ describe('unprivileged filesystem', () => {
       `mount --bind ${dir} ${dir} && mount -o remount,bind,ro ${dir} && exec setpriv --reuid=${user.uid} --regid=${user.gid} --clear-groups -- ` +
       `env TSJAIL_HELPER=${suid.path} ${process.execPath} ${TSJAIL} --read-write=${dir} -- true`], { encoding: 'utf8', cwd: '/' });
     expect(r.status, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(/read-write: \/home\/tjtest\/host-ro is read-only on the host/);
+    expect(r.stderr).toContain(`read-write: ${dir} is read-only on the host`);
   });
 
   it('--mkdir/--mkfile create as the user; --private=DIR needs a directory the user owns', () => {
