@@ -1,7 +1,7 @@
 /** Shared by the tests: run the built tsjail, read /proc, make a setuid copy
  * of the helper for unprivileged runs. */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterEach, beforeEach, expect } from 'vitest';
 import type { SandboxPlan } from '../src/plan/types.js';
@@ -75,6 +75,14 @@ export function setuidHelper(): { path: string; dispose: () => void } {
   copyFileSync(HELPER, path);
   chmodSync(path, 0o4755);
   return { path, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Fails, naming the Debian package, when a program (looked up in PATH) or a
+ * file that a test reads is not installed. scripts/setup-deps installs every
+ * package named here. */
+export function requireInstalled(what: string, pkg: string): void {
+  const found = what.includes('/') ? existsSync(what) : spawnSync('sh', ['-c', 'command -v "$1"', 'sh', what]).status === 0;
+  if (!found) throw new Error(`${what} is missing: apt-get install ${pkg} (scripts/setup-deps installs it)`);
 }
 
 export function nsId(pid: number | 'self', ns: string): string {

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requireInstalled } from './helpers.js';
 
 export interface NetFixture {
   /** The netns holding the peer. */
@@ -111,6 +112,7 @@ export function plainPing(): { path: string; dispose: () => void } {
   const dir = mkdtempSync('/srv/tjtest-ping-');
   chmodSync(dir, 0o755);
   const path = join(dir, 'ping');
+  requireInstalled('/usr/bin/ping', 'iputils-ping');
   copyFileSync('/usr/bin/ping', path);
   chmodSync(path, 0o755);
   return { path, dispose: () => rmSync(dir, { recursive: true, force: true }) };

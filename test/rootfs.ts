@@ -3,12 +3,14 @@
 import { execFileSync } from 'node:child_process';
 import { chownSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { requireInstalled } from './helpers.js';
 
 const APPLETS = ['sh', 'ls', 'cat', 'echo', 'rm', 'touch', 'mkdir', 'ps', 'wget', 'httpd', 'id', 'sleep', 'grep', 'stat', 'wc'];
 
 export function makeRootfs(parent: string, owner?: { uid: number; gid: number }): string {
   const root = mkdtempSync(join(parent, 'tjtest-rootfs-'));
   for (const d of ['bin', 'etc', 'proc', 'dev', 'sys', 'tmp', 'www']) mkdirSync(join(root, d));
+  requireInstalled('/bin/busybox', 'busybox-static');
   copyFileSync('/bin/busybox', join(root, 'bin', 'busybox'));
   execFileSync('chmod', ['755', join(root, 'bin', 'busybox')]);
   for (const a of APPLETS) symlinkSync('busybox', join(root, 'bin', a));

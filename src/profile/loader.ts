@@ -29,10 +29,12 @@ export interface CachedFile {
   readonly parsed: Map<ProfileFormat, readonly ProfileLine[]>;
 }
 
-/** Files read and parsed, and which paths exist: for a process that loads
- * many profiles (the firejail corpus test). */
+/** Files read and parsed, which paths exist, and each directive value's
+ * verdict: for a process that loads many profiles (the firejail corpus test,
+ * whose 1,247 files check the same include lines over and over). */
 export class ProfileCache {
   readonly files = new Map<string, CachedFile>();
+  readonly verdicts = new Map<OptionRow, Map<RawValue, string | null>>();
   private readonly exists = new Map<string, boolean>();
 
   isFile = (path: string): boolean => {
@@ -132,6 +134,23 @@ class Loader {
     return [...this.sources].map(([path, mtimeNs]) => ({ path, mtimeNs }));
   }
 
+  /** checkValue, remembered in the cache when there is one. */
+  private check(row: OptionRow, value: RawValue): string | null {
+    const cache = this.o.cache;
+    if (cache === undefined) return checkValue(row, value);
+    let byValue = cache.verdicts.get(row);
+    if (byValue === undefined) {
+      byValue = new Map();
+      cache.verdicts.set(row, byValue);
+    }
+    let bad = byValue.get(value);
+    if (bad === undefined) {
+      bad = checkValue(row, value);
+      byValue.set(value, bad);
+    }
+    return bad;
+  }
+
   private ignoredBy(rules: readonly IgnoreRule[], d: Directive): IgnoreRule | undefined {
     if (rules.length === 0) return undefined;
     const texts = [directiveText(d.spelled ?? d.name, d.spelled !== undefined ? true : d.raw), directiveText(d.name, d.raw), directiveText(d.name, d.value)];
@@ -213,7 +232,7 @@ class Loader {
           if (values.length > 1 && row.kind !== 'list') fail(`${l.name}: \${PATH} stands for several directories; '${l.name}' takes one value`);
         }
         for (const v of values) {
-          const bad = checkValue(row, v);
+          const bad = this.check(row, v);
           if (bad !== null) fail(bad);
           const d: Directive = {
             name: l.name, value: v, raw: l.value, file, line: l.line, format, condition: l.condition,

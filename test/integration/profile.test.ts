@@ -1,15 +1,12 @@
 /** Profiles end to end: the built tsjail picks, reads and reports profiles,
  * the plan shows what they set, and real sandboxes run under them. */
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, tsjail } from '../helpers.js';
+import { requireInstalled, ROOT, tsjail } from '../helpers.js';
 
 const SHIPPED = join(ROOT, 'profiles');
-const FIREJAIL = existsSync('/etc/firejail/firefox.profile');
-const has = (prog: string) => spawnSync('sh', ['-c', `command -v ${prog}`]).status === 0;
 
 let dir: string;
 let home: string;
@@ -35,6 +32,7 @@ describe('profiles, end to end', () => {
     expect(dflt.status, dflt.stderr).toBe(0);
     // Tests run as root: server.ini.
     expect(dflt.stderr).toContain(`profile: ${join(SHIPPED, 'server.ini')} (no profile for true: the server profile (root))`);
+    requireInstalled('curl', 'curl');
     const curl = run(['--debug', 'curl', '--version']);
     expect(curl.status, curl.stderr).toBe(0);
     expect(curl.stdout).toMatch(/^curl \d/);
@@ -142,14 +140,16 @@ describe('profiles, end to end', () => {
     expect(bad.stderr).toMatch(/bad\.profile:1: unknown directive 'nonsense'/);
   });
 
-  it.runIf(FIREJAIL)('reads firejail\'s own profiles: --profile=/etc/firejail/firefox.profile', () => {
+  it('reads firejail\'s own profiles: --profile=/etc/firejail/firefox.profile', () => {
+    requireInstalled('/etc/firejail/firefox.profile', 'firejail-profiles');
     const r = run(['--profile=/etc/firejail/firefox.profile', '--print-plan', '--', 'true']);
     expect(r.status, r.stderr).toBe(0);
     const paths = JSON.parse(r.stdout).sources.map((s: { path: string }) => s.path);
     expect(paths).toEqual(expect.arrayContaining(['/etc/firejail/firefox.profile', '/etc/firejail/firefox-common.profile', '/etc/firejail/disable-common.inc']));
   });
 
-  it.runIf(FIREJAIL)('--profile-convert prints an INI profile that tsjail reads back to the same directives', () => {
+  it('--profile-convert prints an INI profile that tsjail reads back to the same directives', () => {
+    requireInstalled('/etc/firejail/curl.profile', 'firejail-profiles');
     const conv = run(['--profile-convert=/etc/firejail/curl.profile']);
     expect(conv.status, conv.stderr).toBe(0);
     expect(conv.stdout).toMatch(/^; tsjail profile converted from \/etc\/firejail\/curl\.profile/);
@@ -162,15 +162,15 @@ describe('profiles, end to end', () => {
   });
 
   it('runs python3, node, sh, bash and vim under their shipped profiles', () => {
-    const progs: [string, string[], string][] = [
-      ['python3', ['-c', 'print(1)'], '1'],
-      ['node', ['-e', 'console.log(2)'], '2'],
-      ['sh', ['-c', 'echo 3'], '3'],
-      ['bash', ['-c', 'echo 4'], '4'],
-      ['vim', ['--version'], 'VIM - Vi IMproved'],
+    const progs: [string, string[], string, string][] = [
+      ['python3', ['-c', 'print(1)'], '1', 'python3'],
+      ['node', ['-e', 'console.log(2)'], '2', 'nodejs'],
+      ['sh', ['-c', 'echo 3'], '3', 'dash'],
+      ['bash', ['-c', 'echo 4'], '4', 'bash'],
+      ['vim', ['--version'], 'VIM - Vi IMproved', 'vim'],
     ];
-    for (const [prog, args, out] of progs) {
-      if (!has(prog)) continue;
+    for (const [prog, args, out, pkg] of progs) {
+      requireInstalled(prog, pkg);
       const r = run(['--debug', prog, ...args]);
       expect(r.status, `${prog}: ${r.stderr}`).toBe(0);
       expect(r.stdout, prog).toContain(out);

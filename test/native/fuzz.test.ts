@@ -2,12 +2,13 @@
  * (TSJAIL_FUZZ_SECONDS, default 60; 0 skips the run but still builds). */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers.js';
+import { requireInstalled, ROOT } from '../helpers.js';
 
 const seconds = Number(process.env['TSJAIL_FUZZ_SECONDS'] ?? '60');
 
 describe('plan reader fuzzing', () => {
   it(`runs clean for ${seconds} s`, () => {
+    requireInstalled('clang', 'clang and libclang-rt-14-dev');
     const build = spawnSync('make', ['-s', '-C', `${ROOT}/native`, 'fuzz/plan_fuzz'], { encoding: 'utf8' });
     expect(build.status, build.stderr).toBe(0);
     if (seconds === 0) return;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodePlan, PLAN_MAX } from '../../src/plan/encode.js';
 import type { NetworkPlan, SandboxPlan } from '../../src/plan/types.js';
-import { HELPER, MINIMAL_PLAN } from '../helpers.js';
+import { HELPER, MINIMAL_PLAN, requireInstalled } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tjtest-plan-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,6 +20,7 @@ function helper(bytes: Buffer, args: string[] = ['--dump-plan'], trace = false) 
   writeFileSync(file, bytes);
   const fd = openSync(file, 'r');
   const log = `${file}.strace`;
+  if (trace) requireInstalled('strace', 'strace');
   const cmd = trace ? 'strace' : HELPER;
   const argv = trace
     ? ['-f', '-qq', '-e', 'trace=clone,clone3,unshare,fork,vfork', '-o', log, HELPER, '--plan-fd=3', ...args]

@@ -1,8 +1,9 @@
 /** Every file firejail installs in /etc/firejail loads (1,247 in firejail
  * 0.9.72): profiles through the loader, the other files through their own
  * readers. Prints the directives by kind: enforced (by an option, or by what
- * every tsjail sandbox does) and recognised but not enforced yet. */
-import { existsSync, readdirSync } from 'node:fs';
+ * every tsjail sandbox does) and recognised but not enforced yet. Needs
+ * firejail and firejail-profiles (scripts/setup-deps installs both). */
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { optionRow, enforcement, type OptionRow } from '../../../src/options-schema.js';
@@ -10,12 +11,14 @@ import { DEFAULT_SITE_SETTINGS } from '../../../src/profile/conditions.js';
 import { loadFirejailFile } from '../../../src/profile/firejail-files.js';
 import { ProfileCache } from '../../../src/profile/loader.js';
 import { Macros } from '../../../src/profile/macros.js';
+import { requireInstalled } from '../../helpers.js';
 
 const DIR = '/etc/firejail';
-const installed = existsSync(join(DIR, 'firejail.config'));
 
-describe.runIf(installed)('firejail corpus', () => {
+describe('firejail corpus', () => {
   it('loads every file in /etc/firejail', () => {
+    requireInstalled(join(DIR, 'firejail.config'), 'firejail');
+    requireInstalled(join(DIR, 'firefox.profile'), 'firejail-profiles');
     const files = readdirSync(DIR).sort();
     const opts = {
       dirs: { tsjail: [], local: [], firejail: ['/nonexistent/.config/firejail', DIR] },
