@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import koffi from 'koffi';
 import { HelperError } from './errors.js';
 import { debug } from './log.js';
+import { noteStat } from './cache/deps.js';
 
 const HELPER_NEXT_TO_US = fileURLToPath(new URL('../native/tsjail-helper', import.meta.url));
 
@@ -13,6 +14,7 @@ const HELPER_NEXT_TO_US = fileURLToPath(new URL('../native/tsjail-helper', impor
  * built beside this package. */
 export function findHelper(env: Readonly<Record<string, string | undefined>>): string {
   const helper = env['TSJAIL_HELPER'] || HELPER_NEXT_TO_US;
+  noteStat(helper);
   try {
     accessSync(helper, constants.X_OK);
   } catch {

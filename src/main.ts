@@ -1,6 +1,7 @@
 /** tsjail: args -> profile -> options -> plan -> helper; any error -> one
  * line and its exit code. */
 import { userInfo } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseCommandLine, usageText, VERSION } from './cli.js';
 import { runDesktopCommand } from './desktop/commands.js';
 import { wrapperName } from './desktop/lookup.js';
@@ -8,7 +9,9 @@ import { wrapperRun } from './desktop/wrapper.js';
 import { hostProbe } from './fs/probe.js';
 import { runOverlayCommand } from './overlay/commands.js';
 import { rootLayers, rootSpec } from './overlay/root.js';
-import { buildEnvironment } from './environment.js';
+import { buildEnvironment, envPolicy } from './environment.js';
+import { noteFact, noteStat, noteUncacheable, recordedEnv, startRecording, stopRecording, type Recording } from './cache/deps.js';
+import { cacheDir, storePlan, type CacheKey } from './cache/store.js';
 import { TsjailError, UsageError } from './errors.js';
 import { execHelper, execProgram, findHelper } from './launch.js';
 import { debug, error, setLogLevel } from './log.js';
@@ -21,7 +24,25 @@ import { resolveProgram, type ResolvedProgram } from './program.js';
 import { resolveCgroupFile } from './resources/cgroup-path.js';
 import { readHostsFile } from './net/plan.js';
 
-export function main(args: readonly string[]): number {
+/** Rewritten by every build (scripts/build-id.mjs): a stored plan made by
+ * another build of the planner is never used. */
+const BUILD_ID = fileURLToPath(new URL('./.build-id', import.meta.url));
+
+/** How the native front end (native/front.c) handed over: why it found no
+ * stored plan ('miss:REASON'), or, for --print-plan, the one it found
+ * ('cached:FILE'); null when tsjail was started as a Node script. */
+export type FrontState = string | null;
+
+/** The stored plan's key for this command line: the options before the
+ * program, and the program word; null when the two cannot be told apart
+ * by position (the front end then never finds a plan). */
+function commandKey(args: readonly string[], command: readonly string[]): CacheKey | null {
+  const n = args.length - command.length;
+  if (n < 0 || command.some((c, i) => args[n + i] !== c)) return null;
+  return { mode: 'command', args: args.slice(0, n), program: command[0] ?? null };
+}
+
+export function main(args: readonly string[], front: FrontState = null): number {
   const cli = parseCommandLine(args);
   if (cli.kind === 'done') return 0;
   const user = userInfo();
@@ -35,33 +56,51 @@ export function main(args: readonly string[]): number {
     process.stdout.write(text);
     return 0;
   }
-  return sandbox(cli.values, cli.command, caller, null);
+  return sandbox(cli.values, cli.command, caller, null, commandKey(args, cli.command), front);
 }
 
 /** tsjail started through a launcher link named PROGRAM (src/desktop). */
-function wrapper(name: string, args: readonly string[]): number {
+function wrapper(name: string, args: readonly string[], front: FrontState): number {
   const user = userInfo();
-  const w = wrapperRun(name, args, process.env, process.cwd(), user.homedir);
-  if (w.kind === 'direct') return execProgram(w.resolved.program, w.resolved.argv, process.env);
-  return sandbox(w.values, w.command, { uid: user.uid, home: user.homedir }, w.resolved);
+  const rec = startRecording();
+  const w = wrapperRun(name, args, recordedEnv(process.env), process.cwd(), user.homedir);
+  if (w.kind === 'direct') {
+    stopRecording();
+    return execProgram(w.resolved.program, w.resolved.argv, process.env);
+  }
+  const key: CacheKey = { mode: 'link', args: [], program: name };
+  return sandbox(w.values, w.command, { uid: user.uid, home: user.homedir }, w.resolved, key, front, rec);
 }
 
 /** The run path: the profile under the command line's values, then the
- * plan. program: already found (by a launcher link), or null. */
+ * plan. program: already found (by a launcher link), or null. Everything
+ * the plan depends on is recorded, and the plan stored under key for the
+ * front end (src/cache/). */
 function sandbox(
   values: OptionValues,
   command: readonly string[],
   caller: { uid: number; home: string },
   program: ResolvedProgram | null,
+  key: CacheKey | null,
+  front: FrontState,
+  recording: Recording = startRecording(),
 ): number {
-  const profile = loadRunProfile(values, command, profileContext(process.env, process.cwd()));
+  const hostEnv = recordedEnv(process.env);
+  // os.homedir() (the profile's ${HOME}) reads HOME itself; the caller's
+  // home comes from the password database.
+  void hostEnv['HOME'];
+  noteFact('pwhome', caller.home);
+  noteStat(BUILD_ID);
+  const profile = loadRunProfile(values, command, profileContext(hostEnv, process.cwd()));
   const given = values.get('blacklist');
   const raw = { ...applyProfile(profile, values, command), blacklistExplicit: Array.isArray(given) ? given : [] };
   const options = normalizeOptions(raw, { home: caller.home });
   setLogLevel(options.log);
+  if (front !== null) debug(`front end: ${front}`);
   const root = rootSpec(options.root, caller.home);
+  if (root !== null) noteUncacheable('a new root (its directories are prepared on the full path)');
   const cwd = root === null ? process.cwd() : '/';
-  const resolved = program ?? resolveProgram(options.command, process.env, cwd, rootLayers(root));
+  const resolved = program ?? resolveProgram(options.command, hostEnv, cwd, rootLayers(root));
   debug(`program ${resolved.program}, argv ${JSON.stringify(resolved.argv)}`);
   const env = buildEnvironment(process.env, options);
   const cgroupFiles = options.resources.cgroupFiles.map(resolveCgroupFile);
@@ -71,19 +110,43 @@ function sandbox(
     resolved, env, cwd, caller, probe: hostProbe, root, sources: profileSources(profile), cgroupFiles, hosts,
   });
   if (options.printPlan) {
-    process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+    stopRecording();
+    process.stdout.write(`${JSON.stringify({ ...plan, launch: launchState(front) }, null, 2)}\n`);
     return 0;
   }
-  const helper = findHelper(process.env);
+  const helper = findHelper(hostEnv);
+  stopRecording();
+  if (key === null) noteSkipped('the options and the program cannot be told apart by position');
+  else if (recording.uncacheable !== null) noteSkipped(recording.uncacheable);
+  else {
+    storePlan(cacheDir(process.env, caller.home), {
+      key, uid: caller.uid, deps: recording, cwd, envPolicy: envPolicy(options),
+      argvFixed: key.mode === 'link' ? [resolved.argv[0] ?? ''] : command.length === 0 ? [...resolved.argv] : [],
+      argvFromLaunch: key.mode === 'link' || command.length > 0,
+      helper, template: encodePlan({ ...plan, argv: [], env: [], cwd: null }),
+    });
+  }
   return execHelper(helper, encodePlan(plan));
+}
+
+function noteSkipped(why: string): void {
+  debug(`stored plans: this plan is not stored: ${why}`);
+}
+
+/** --print-plan: whether a launch with the same options (without
+ * --print-plan) would start from a stored plan. */
+function launchState(front: FrontState): { plan: 'cached'; file: string } | { plan: 'compiled'; why: string } {
+  if (front !== null && front.startsWith('cached:')) return { plan: 'cached', file: front.slice(7) };
+  if (front !== null && front.startsWith('miss:')) return { plan: 'compiled', why: front.slice(5) };
+  return { plan: 'compiled', why: 'started as a Node script, not through the native front end' };
 }
 
 /** invokedAs: process.argv[1]; a name other than tsjail's is a launcher
  * link's. */
-export function run(args: readonly string[], invokedAs = 'tsjail'): void {
+export function run(args: readonly string[], invokedAs = 'tsjail', front: FrontState = null): void {
   const name = wrapperName(invokedAs);
   try {
-    process.exitCode = name === null ? main(args) : wrapper(name, args);
+    process.exitCode = name === null ? main(args, front) : wrapper(name, args, front);
   } catch (e) {
     if (e instanceof TsjailError) {
       error(e.message);

@@ -3,6 +3,7 @@
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { noteCwd, noteMode, noteReal } from '../cache/deps.js';
 
 /** tsjail's entry point: what the launcher links point to. */
 export const TSJAIL_ENTRY = fileURLToPath(new URL('../../bin/tsjail.js', import.meta.url));
@@ -18,6 +19,7 @@ export function wrapperName(invokedAs: string): string | null {
 }
 
 function realpath(path: string): string | null {
+  if (isAbsolute(path)) noteReal(path);
   try {
     return realpathSync(path);
   } catch {
@@ -46,6 +48,7 @@ export function isOwnInterpreter(path: string): boolean {
 }
 
 export function isExecutableFile(path: string): boolean {
+  if (isAbsolute(path)) noteMode(path);
   try {
     if (!statSync(path).isFile()) return false;
     accessSync(path, constants.X_OK);
@@ -60,6 +63,7 @@ export function findRealProgram(name: string, pathVar: string, cwd: string): str
   if (name.includes('/')) return null;
   for (const dir of pathVar.split(':')) {
     if (dir === '') continue;
+    if (!isAbsolute(dir)) noteCwd();
     const file = resolve(cwd, dir, name);
     if (isExecutableFile(file) && !isTsjailLauncher(file)) return file;
   }

@@ -1,7 +1,7 @@
 /** What the filesystem builder may ask of the host: one small interface, so
  * plan building stays testable without touching the disk. */
-import { lstatSync, readdirSync, realpathSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { lstatSync, readdirSync } from 'node:fs';
+import { canonicalPath, noteMode, noteReal, noteStat } from '../cache/deps.js';
 
 export type NodeKind = 'dir' | 'file' | 'link' | 'other';
 
@@ -14,6 +14,7 @@ export interface FsProbe {
 
 export const hostProbe: FsProbe = {
   kind(path) {
+    noteMode(path, false);
     try {
       const st = lstatSync(path);
       if (st.isSymbolicLink()) return 'link';
@@ -25,15 +26,11 @@ export const hostProbe: FsProbe = {
     }
   },
   canonical(path) {
-    try {
-      return realpathSync(path);
-    } catch {
-      const parent = dirname(path);
-      if (parent === path) return path;
-      return join(this.canonical(parent), basename(path));
-    }
+    noteReal(path);
+    return canonicalPath(path);
   },
   list(dir) {
+    noteStat(dir);
     try {
       return readdirSync(dir).sort();
     } catch {

@@ -5,11 +5,13 @@ import { readFileSync } from 'node:fs';
 import { PlanError } from '../errors.js';
 import type { NetworkPlan } from '../plan/types.js';
 import type { NetworkOptions } from './options.js';
+import { noteStat } from '../cache/deps.js';
 
 export const HOSTS_MAX = 64 * 1024;
 
 export function readHostsFile(path: string): string {
   let bytes: Buffer;
+  noteStat(path);
   try {
     bytes = readFileSync(path);
   } catch (e) {
