@@ -8,6 +8,17 @@ import { noteCwd, noteMode, noteReal } from '../cache/deps.js';
 /** tsjail's entry point: what the launcher links point to. */
 export const TSJAIL_ENTRY = fileURLToPath(new URL('../../bin/tsjail.js', import.meta.url));
 
+/** The native front end (native/front.c), built beside the helper: what
+ * the links point to when it is there, so that a click starts no Node
+ * while a stored plan holds. */
+export const TSJAIL_FRONT_END = fileURLToPath(new URL('../../native/tsjail', import.meta.url));
+
+/** What the launcher links and .desktop files start: the front end, or the
+ * Node entry point without it. */
+export function tsjailCommand(): string {
+  return isExecutableFile(TSJAIL_FRONT_END) ? TSJAIL_FRONT_END : TSJAIL_ENTRY;
+}
+
 /** Names under which tsjail is itself, not a launcher for a program. */
 const SELF_NAMES = new Set(['tsjail', 'tsjail.js']);
 
