@@ -10,4 +10,4 @@ const invokedAs = env.TSJAIL_INVOKED_AS ?? process.argv[1];
 const front = env.TSJAIL_FRONT ?? null;
 delete env.TSJAIL_INVOKED_AS;
 delete env.TSJAIL_FRONT;
-run(process.argv.slice(2), invokedAs, front);
+await run(process.argv.slice(2), invokedAs, front);

@@ -8,7 +8,8 @@ import type { RawOptions } from './options.js';
 import { commandLineRows, toRawOptions, type OptionValue, type OptionValues } from './options-schema.js';
 import type { OverlayCommand } from './overlay/commands.js';
 
-export const VERSION = '0.1.0';
+export { VERSION } from './version.js';
+import { VERSION } from './version.js';
 
 /** 'done': yargs has printed the help or the version. */
 export type CliResult =

@@ -1,14 +1,18 @@
 /** tsjail: args -> profile -> options -> plan -> helper; any error -> one
- * line and its exit code. */
+ * line and its exit code.
+ *
+ * Modules load by concern, when a launch needs them: yargs and the full
+ * command line (cli.ts) only for what the run path's own parser leaves to
+ * it (help, version, errors, the commands that run no sandbox), the desktop
+ * and overlay commands only when asked for, the launcher-link lookup only
+ * for a link, the overlay store only for a new root. */
 import { userInfo } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { parseCommandLine, usageText, VERSION } from './cli.js';
-import { runDesktopCommand } from './desktop/commands.js';
+import { join } from 'node:path';
+import { parseRunLine } from './cli-run.js';
 import { wrapperName } from './desktop/lookup.js';
-import { wrapperRun } from './desktop/wrapper.js';
 import { hostProbe } from './fs/probe.js';
-import { runOverlayCommand } from './overlay/commands.js';
-import { rootLayers, rootSpec } from './overlay/root.js';
+import { PACKAGE_DIR } from './package-dir.js';
+import { VERSION } from './version.js';
 import { buildEnvironment, envPolicy } from './environment.js';
 import { noteFact, noteStat, noteUncacheable, recordedEnv, startRecording, stopRecording, type Recording } from './cache/deps.js';
 import { cacheDir, storePlan, type CacheKey } from './cache/store.js';
@@ -17,6 +21,7 @@ import { execHelper, execProgram, findHelper } from './launch.js';
 import { debug, error, setLogLevel } from './log.js';
 import { normalizeOptions } from './options.js';
 import type { OptionValues } from './options-schema.js';
+import type { RootSpec } from './plan/types.js';
 import { buildPlan } from './plan/build.js';
 import { encodePlan } from './plan/encode.js';
 import { applyProfile, loadRunProfile, profileCommand, profileContext, profileSources } from './profile/index.js';
@@ -26,7 +31,7 @@ import { readHostsFile } from './net/plan.js';
 
 /** Rewritten by every build (scripts/build-id.mjs): a stored plan made by
  * another build of the planner is never used. */
-const BUILD_ID = fileURLToPath(new URL('./.build-id', import.meta.url));
+const BUILD_ID = join(PACKAGE_DIR, 'dist', '.build-id');
 
 /** How the native front end (native/front.c) handed over: why it found no
  * stored plan ('miss:REASON'), or, for --print-plan, the one it found
@@ -42,13 +47,13 @@ function commandKey(args: readonly string[], command: readonly string[]): CacheK
   return { mode: 'command', args: args.slice(0, n), program: command[0] ?? null };
 }
 
-export function main(args: readonly string[], front: FrontState = null): number {
-  const cli = parseCommandLine(args);
+export async function main(args: readonly string[], front: FrontState = null): Promise<number> {
+  const cli = parseRunLine(args) ?? (await import('./cli.js')).parseCommandLine(args);
   if (cli.kind === 'done') return 0;
   const user = userInfo();
   const caller = { uid: user.uid, home: user.homedir };
-  if (cli.kind === 'desktop') return runDesktopCommand(cli, caller, process.env);
-  if (cli.kind !== 'run') return runOverlayCommand(cli, caller.home);
+  if (cli.kind === 'desktop') return (await import('./desktop/commands.js')).runDesktopCommand(cli, caller, process.env);
+  if (cli.kind !== 'run') return (await import('./overlay/commands.js')).runOverlayCommand(cli, caller.home);
   // The command line's log level holds while the profile is read.
   setLogLevel(normalizeOptions(cli.options, { home: caller.home }).log);
   const text = profileCommand(cli.values, profileContext(process.env, process.cwd()), VERSION);
@@ -60,9 +65,10 @@ export function main(args: readonly string[], front: FrontState = null): number 
 }
 
 /** tsjail started through a launcher link named PROGRAM (src/desktop). */
-function wrapper(name: string, args: readonly string[], front: FrontState): number {
+async function wrapper(name: string, args: readonly string[], front: FrontState): Promise<number> {
   const user = userInfo();
   const rec = startRecording();
+  const { wrapperRun } = await import('./desktop/wrapper.js');
   const w = wrapperRun(name, args, recordedEnv(process.env), process.cwd(), user.homedir);
   if (w.kind === 'direct') {
     stopRecording();
@@ -76,7 +82,7 @@ function wrapper(name: string, args: readonly string[], front: FrontState): numb
  * plan. program: already found (by a launcher link), or null. Everything
  * the plan depends on is recorded, and the plan stored under key for the
  * front end (src/cache/). */
-function sandbox(
+async function sandbox(
   values: OptionValues,
   command: readonly string[],
   caller: { uid: number; home: string },
@@ -84,7 +90,7 @@ function sandbox(
   key: CacheKey | null,
   front: FrontState,
   recording: Recording = startRecording(),
-): number {
+): Promise<number> {
   const hostEnv = recordedEnv(process.env);
   // os.homedir() (the profile's ${HOME}) reads HOME itself; the caller's
   // home comes from the password database.
@@ -97,10 +103,17 @@ function sandbox(
   const options = normalizeOptions(raw, { home: caller.home });
   setLogLevel(options.log);
   if (front !== null) debug(`front end: ${front}`);
-  const root = rootSpec(options.root, caller.home);
+  const r = options.root;
+  let root: RootSpec | null = null;
+  let layers = ['/'];
+  if (r.chroot !== null || r.overlay !== null || r.overlayTmpfs) {
+    const overlay = await import('./overlay/root.js');
+    root = overlay.rootSpec(r, caller.home);
+    layers = overlay.rootLayers(root);
+  }
   if (root !== null) noteUncacheable('a new root (its directories are prepared on the full path)');
   const cwd = root === null ? process.cwd() : '/';
-  const resolved = program ?? resolveProgram(options.command, hostEnv, cwd, rootLayers(root));
+  const resolved = program ?? resolveProgram(options.command, hostEnv, cwd, layers);
   debug(`program ${resolved.program}, argv ${JSON.stringify(resolved.argv)}`);
   const env = buildEnvironment(process.env, options);
   const cgroupFiles = options.resources.cgroupFiles.map(resolveCgroupFile);
@@ -143,14 +156,14 @@ function launchState(front: FrontState): { plan: 'cached'; file: string } | { pl
 
 /** invokedAs: process.argv[1]; a name other than tsjail's is a launcher
  * link's. */
-export function run(args: readonly string[], invokedAs = 'tsjail', front: FrontState = null): void {
+export async function run(args: readonly string[], invokedAs = 'tsjail', front: FrontState = null): Promise<void> {
   const name = wrapperName(invokedAs);
   try {
-    process.exitCode = name === null ? main(args, front) : wrapper(name, args, front);
+    process.exitCode = name === null ? await main(args, front) : await wrapper(name, args, front);
   } catch (e) {
     if (e instanceof TsjailError) {
       error(e.message);
-      if (e instanceof UsageError && name === null) process.stderr.write(`\n${usageText()}\n`);
+      if (e instanceof UsageError && name === null) process.stderr.write(`\n${(await import('./cli.js')).usageText()}\n`);
       process.exitCode = e.exitCode;
       return;
     }

@@ -1,17 +1,17 @@
 /** The real program behind a launcher link: the next one in PATH that is
  * not tsjail itself, so a link never finds itself (or another tsjail). */
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
-import { basename, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { PACKAGE_DIR } from '../package-dir.js';
 import { noteCwd, noteMode, noteReal } from '../cache/deps.js';
 
 /** tsjail's entry point: what the launcher links point to. */
-export const TSJAIL_ENTRY = fileURLToPath(new URL('../../bin/tsjail.js', import.meta.url));
+export const TSJAIL_ENTRY = join(PACKAGE_DIR, 'bin', 'tsjail.js');
 
 /** The native front end (native/front.c), built beside the helper: what
  * the links point to when it is there, so that a click starts no Node
  * while a stored plan holds. */
-export const TSJAIL_FRONT_END = fileURLToPath(new URL('../../native/tsjail', import.meta.url));
+export const TSJAIL_FRONT_END = join(PACKAGE_DIR, 'native', 'tsjail');
 
 /** What the launcher links and .desktop files start: the front end, or the
  * Node entry point without it. */

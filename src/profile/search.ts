@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { ProfileFormat } from './model.js';
 import { noteCwd, noteMode } from '../cache/deps.js';
+import { PACKAGE_DIR } from '../package-dir.js';
 
 export interface ProfileDirs {
   /** tsjail INI profiles, in search order: user, system, shipped. */
@@ -18,7 +19,7 @@ export interface ProfileDirs {
 }
 
 /** The shipped profiles: <package>/profiles (dist/profile/.. /..). */
-export const SHIPPED_DIR = resolve(import.meta.dirname, '..', '..', 'profiles');
+export const SHIPPED_DIR = join(PACKAGE_DIR, 'profiles');
 
 const dirList = (v: string | undefined) => (v ?? '').split(':').filter((d) => d.startsWith('/'));
 
