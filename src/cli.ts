@@ -39,16 +39,20 @@ function yargsOptions(): Record<string, Options> {
 }
 
 /** firejail's spelling gives an optional value with '=' only: a bare
- * --seccomp (or --private) must not swallow the program name after it. */
+ * --seccomp (or --private) must not swallow the program name after it, nor
+ * a flag the program `true` or `false`. */
 function bareOptionals(args: readonly string[]): string[] {
   const rows = commandLineRows();
   const optional = new Set(rows.filter((r) => r.kind === 'optional').map((r) => `--${r.name}`));
   const valued = new Set(rows.filter((r) => r.kind === 'value' || r.kind === 'list').map((r) => `--${r.name}`));
+  const flags = new Set(rows.filter((r) => r.kind === 'flag').map((r) => `--${r.name}`));
   const out = [...args];
   for (let i = 0; i < out.length; i++) {
     const a = out[i] as string;
     if (a === '--' || !a.startsWith('-')) break;
     if (optional.has(a)) out[i] = `${a}=`;
+    // yargs would take a program named true or false as the flag's value.
+    else if (flags.has(a) && (out[i + 1] === 'true' || out[i + 1] === 'false')) out[i] = `${a}=true`;
     else if (valued.has(a)) i++;
   }
   return out;
