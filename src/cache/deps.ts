@@ -8,7 +8,7 @@
  * The modules that look at the host call note*() at the place they look;
  * outside a recording (tests, --profile-check, ...) the calls do nothing.
  * One recording at a time: tsjail builds one plan per process. */
-import { lstatSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
+import { lstatSync, realpathSync, statSync, type BigIntStats, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** mode/lmode: st_mode only (stat, lstat); stat/lstat: also device, inode,
@@ -58,11 +58,21 @@ function statOf(path: string, follow: boolean): BigIntStats | null {
   }
 }
 
+function modeOf(path: string, follow: boolean): number {
+  let st: Stats | undefined;
+  try {
+    st = follow ? statSync(path, { throwIfNoEntry: false }) : lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    st = undefined;
+  }
+  return st === undefined ? 0 : st.mode;
+}
+
 /** The path with every symlink resolved; a missing tail kept as is (as
  * src/fs/probe.ts and native/fdeps.c do). */
 export function canonicalPath(path: string): string {
   try {
-    return realpathSync(path);
+    return realpathSync.native(path);
   } catch {
     const parent = dirname(path);
     if (parent === path) return path;
@@ -70,30 +80,38 @@ export function canonicalPath(path: string): string {
   }
 }
 
-function note(kind: FileDepKind, path: string): void {
-  if (active === null || active.files.has(`${kind}:${path}`)) return;
+/** Records what kind's look at path sees, once per kind and path; returns
+ * the dependency (undefined outside a recording). */
+function note(kind: FileDepKind, path: string): FileDep | undefined {
+  if (active === null) return undefined;
+  const seen = active.files.get(`${kind}:${path}`);
+  if (seen !== undefined) return seen;
   if (!path.startsWith('/')) {
     active.uncacheable = `looked at a relative path '${path}'`;
-    return;
+    return undefined;
   }
+  const none = { dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, real: null };
   let dep: FileDep;
   if (kind === 'real') {
-    dep = { kind, path, mode: 0, dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, real: canonicalPath(path) };
+    dep = { kind, path, mode: 0, ...none, real: canonicalPath(path) };
+  } else if (kind === 'mode' || kind === 'lmode') {
+    dep = { kind, path, mode: modeOf(path, kind === 'mode'), ...none };
   } else {
-    const st = statOf(path, kind === 'mode' || kind === 'stat');
-    const full = st !== null && (kind === 'stat' || kind === 'lstat');
-    dep = {
-      kind, path, mode: st === null ? 0 : Number(st.mode), real: null,
-      dev: full ? st.dev : 0n, ino: full ? st.ino : 0n, size: full ? st.size : 0n,
-      mtimeNs: full ? st.mtimeNs : 0n, ctimeNs: full ? st.ctimeNs : 0n,
+    const st = statOf(path, kind === 'stat');
+    dep = st === null ? { kind, path, mode: 0, ...none } : {
+      kind, path, mode: Number(st.mode), real: null,
+      dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs,
     };
   }
   active.files.set(`${kind}:${path}`, dep);
+  return dep;
 }
 
-/** The planner asks whether path exists or what it is (stat/lstat). */
-export function noteMode(path: string, follow = true): void {
-  note(follow ? 'mode' : 'lmode', path);
+/** The planner asks whether path exists or what it is (stat/lstat).
+ * Returns the st_mode seen (0: none), so the caller need not look again;
+ * undefined outside a recording. */
+export function noteMode(path: string, follow = true): number | undefined {
+  return note(follow ? 'mode' : 'lmode', path)?.mode;
 }
 
 /** The planner reads path (a file's contents, a directory's entries). Call
@@ -102,9 +120,10 @@ export function noteStat(path: string, follow = true): void {
   note(follow ? 'stat' : 'lstat', path);
 }
 
-/** The planner resolves path's symlinks. */
-export function noteReal(path: string): void {
-  note('real', path);
+/** The planner resolves path's symlinks: the canonical path
+ * (canonicalPath), or undefined outside a recording. */
+export function noteReal(path: string): string | undefined {
+  return note('real', path)?.real ?? undefined;
 }
 
 /** The planner resolved a relative path against the working directory. */

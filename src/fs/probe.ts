@@ -12,9 +12,21 @@ export interface FsProbe {
   list(dir: string): string[];
 }
 
+const S_IFMT = 0o170000;
+
+function kindOfMode(mode: number): NodeKind {
+  switch (mode & S_IFMT) {
+    case 0o120000: return 'link';
+    case 0o040000: return 'dir';
+    case 0o100000: return 'file';
+    default: return 'other';
+  }
+}
+
 export const hostProbe: FsProbe = {
   kind(path) {
-    noteMode(path, false);
+    const seen = noteMode(path, false);
+    if (seen !== undefined) return seen === 0 ? null : kindOfMode(seen);
     try {
       const st = lstatSync(path);
       if (st.isSymbolicLink()) return 'link';
@@ -26,8 +38,7 @@ export const hostProbe: FsProbe = {
     }
   },
   canonical(path) {
-    noteReal(path);
-    return canonicalPath(path);
+    return noteReal(path) ?? canonicalPath(path);
   },
   list(dir) {
     noteStat(dir);
