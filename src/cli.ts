@@ -90,7 +90,9 @@ function parser(args: readonly string[]): Argv {
     .fail((msg: string | null, err: Error | null) => {
       throw new UsageError(msg ?? err?.message ?? 'invalid command line');
     })
-    .epilog('Options take their value as --opt=value. Everything after -- is passed to the program unchanged.\nSee tsjail(1).');
+    .epilog('Options take their value as --opt=value. Everything after -- is passed to the program unchanged.\n' +
+      'A launch stores its plan in ~/.cache/tsjail; the next one with the same options starts from it, ' +
+      'without Node, while nothing it depended on changed (--print-plan says which). See tsjail(1).');
 }
 
 function last(v: unknown): string | undefined {
