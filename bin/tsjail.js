@@ -1,20 +1,14 @@
 #!/usr/bin/env node
-// The Node entry point. The native front end (native/front.c) starts it
-// when it has no stored plan to use: TSJAIL_INVOKED_AS is the name it was
-// started as (a launcher link's is the program's, tsjail --setup-desktop),
-// TSJAIL_FRONT what it found. Neither reaches anything tsjail starts.
-// dist/tsjail.mjs is the bundled planner (scripts/bundle.mjs); dist/main.js
-// the same, unbundled, when no bundle was built.
-const env = process.env;
-const invokedAs = env.TSJAIL_INVOKED_AS ?? process.argv[1];
-const front = env.TSJAIL_FRONT ?? null;
-delete env.TSJAIL_INVOKED_AS;
-delete env.TSJAIL_FRONT;
-let planner;
+// The Node entry point (src/entry.ts): the bundled planner, dist/tsjail.cjs
+// (scripts/bundle.mjs), which the native front end starts directly; or the
+// same unbundled, dist/entry.js, when no bundle was built.
+import { createRequire } from 'node:module';
+
+let entry;
 try {
-  planner = await import('../dist/tsjail.mjs');
+  entry = createRequire(import.meta.url)('../dist/tsjail.cjs');
 } catch (e) {
-  if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
-  planner = await import('../dist/main.js');
+  if (e?.code !== 'MODULE_NOT_FOUND' || !String(e.message).includes('tsjail.cjs')) throw e;
+  entry = await import('../dist/entry.js');
 }
-await planner.run(process.argv.slice(2), invokedAs, front);
+await entry.start(process.argv);

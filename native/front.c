@@ -1,6 +1,7 @@
 /* front.c - the `tsjail` command: a launch with a stored plan that still
  * holds starts the helper directly (fcache.c, fdeps.c, fplan.c); anything
- * else runs the full Node path (bin/tsjail.js), which builds the plan and
+ * else runs the full Node path (dist/tsjail.cjs, the bundle of what
+ * bin/tsjail.js runs), which builds the plan and
  * stores it for next time. Started as a launcher link (any name other than
  * tsjail), it stands for that program, as the Node path does.
  *
@@ -46,8 +47,8 @@ static int package_dir(char *out, size_t size)
 	return 0;
 }
 
-/* The Node path: node PKG/bin/tsjail.js ARGS..., told how it was started
- * and what the front end found. */
+/* The Node path: node PKG/dist/tsjail.cjs ARGS... (or bin/tsjail.js),
+ * told how it was started and what the front end found. */
 static _Noreturn void run_node(int argc, char **argv, const char *front)
 {
 	char pkg[PATH_MAX], entry[PATH_MAX + 32];
@@ -55,7 +56,10 @@ static _Noreturn void run_node(int argc, char **argv, const char *front)
 		fprintf(stderr, "tsjail: cannot find the tsjail package from /proc/self/exe: %s\n", strerror(errno));
 		exit(1);
 	}
-	snprintf(entry, sizeof entry, "%s/bin/tsjail.js", pkg);
+	/* The bundled planner (scripts/bundle.mjs), else the Node script. */
+	snprintf(entry, sizeof entry, "%s/dist/tsjail.cjs", pkg);
+	if (access(entry, R_OK) != 0)
+		snprintf(entry, sizeof entry, "%s/bin/tsjail.js", pkg);
 	if (setenv("TSJAIL_INVOKED_AS", argv[0], 1) != 0 || setenv("TSJAIL_FRONT", front, 1) != 0) {
 		fprintf(stderr, "tsjail: setenv: %s\n", strerror(errno));
 		exit(1);

@@ -20,7 +20,7 @@ export function tsjailCommand(): string {
 }
 
 /** Names under which tsjail is itself, not a launcher for a program. */
-const SELF_NAMES = new Set(['tsjail', 'tsjail.js']);
+const SELF_NAMES = new Set(['tsjail', 'tsjail.js', 'tsjail.cjs']);
 
 /** The program a launcher link stands for, from the path tsjail was started
  * as (process.argv[1]); null when that is tsjail itself. */
