@@ -1,6 +1,6 @@
 /* front.c - the `tsjail` command: a launch with a stored plan that still
  * holds starts the helper directly (fcache.c, fdeps.c, fplan.c); anything
- * else runs the full Node path (dist/tsjail.cjs, the bundle of what
+ * else runs the full Node path (dist/start.cjs: the bundle of what
  * bin/tsjail.js runs), which builds the plan and
  * stores it for next time. Started as a launcher link (any name other than
  * tsjail), it stands for that program, as the Node path does.
@@ -47,7 +47,7 @@ static int package_dir(char *out, size_t size)
 	return 0;
 }
 
-/* The Node path: node PKG/dist/tsjail.cjs ARGS... (or bin/tsjail.js),
+/* The Node path: node PKG/dist/start.cjs ARGS... (or bin/tsjail.js),
  * told how it was started and what the front end found. */
 static _Noreturn void run_node(int argc, char **argv, const char *front)
 {
@@ -56,8 +56,9 @@ static _Noreturn void run_node(int argc, char **argv, const char *front)
 		fprintf(stderr, "tsjail: cannot find the tsjail package from /proc/self/exe: %s\n", strerror(errno));
 		exit(1);
 	}
-	/* The bundled planner (scripts/bundle.mjs), else the Node script. */
-	snprintf(entry, sizeof entry, "%s/dist/tsjail.cjs", pkg);
+	/* The bundled planner, run from its code cache (scripts/bundle.mjs,
+	 * scripts/start.cjs), else the Node script. */
+	snprintf(entry, sizeof entry, "%s/dist/start.cjs", pkg);
 	if (access(entry, R_OK) != 0)
 		snprintf(entry, sizeof entry, "%s/bin/tsjail.js", pkg);
 	if (setenv("TSJAIL_INVOKED_AS", argv[0], 1) != 0 || setenv("TSJAIL_FRONT", front, 1) != 0) {
