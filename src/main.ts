@@ -33,7 +33,7 @@ import { readHostsFile } from './net/plan.js';
  * another build of the planner is never used. */
 const BUILD_ID = join(PACKAGE_DIR, 'dist', '.build-id');
 
-/** How the native front end (native/front.c) handed over: why it found no
+/** How the native front end (native/front/front.c) handed over: why it found no
  * stored plan ('miss:REASON'), or, for --print-plan, the one it found
  * ('cached:FILE'); null when tsjail was started as a Node script. */
 export type FrontState = string | null;

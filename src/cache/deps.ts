@@ -2,7 +2,7 @@
  * (src/cache/store.ts) is used again only while all of it is unchanged: the
  * environment variables the planner read, the files and directories it
  * looked at (and what it saw), whether it used the working directory, and a
- * few facts of the host. native/fdeps.c checks the same list before a
+ * few facts of the host. native/front/fdeps.c checks the same list before a
  * cached launch.
  *
  * The modules that look at the host call note*() at the place they look;
@@ -69,7 +69,7 @@ function modeOf(path: string, follow: boolean): number {
 }
 
 /** The path with every symlink resolved; a missing tail kept as is (as
- * src/fs/probe.ts and native/fdeps.c do). */
+ * src/fs/probe.ts and native/front/fdeps.c do). */
 export function canonicalPath(path: string): string {
   try {
     return realpathSync.native(path);
@@ -131,7 +131,7 @@ export function noteCwd(): void {
   if (active !== null) active.usesCwd = true;
 }
 
-/** A fact of the host the plan depends on (native/fdeps.c knows each). */
+/** A fact of the host the plan depends on (native/front/fdeps.c knows each). */
 export function noteFact(name: 'mdwe' | 'capbnd' | 'pwhome', value: string): void {
   if (active !== null && !active.facts.has(name)) active.facts.set(name, value);
 }

@@ -1,8 +1,8 @@
 /** Stored plans: after the full (Node) path has built a plan, it writes it
  * to the caller's cache with everything it depended on, so that the native
- * front end (native/front.c) can start the helper with it directly next
+ * front end (native/front/front.c) can start the helper with it directly next
  * time. The file format is native/PLAN.md's "Stored plans"; this is its
- * only writer, native/fcache.c its only reader.
+ * only writer, native/front/fcache.c its only reader.
  *
  * Where: $XDG_CACHE_HOME/tsjail (an absolute XDG_CACHE_HOME), else
  * ~/.cache/tsjail; a 0700 directory owned by the caller, files 0600. A
@@ -89,7 +89,7 @@ export interface StoredPlan {
 }
 
 /** pwHome: the password database's home, used when HOME is not an
- * absolute path (as native/fcache.c does). */
+ * absolute path (as native/front/fcache.c does). */
 export function cacheDir(env: Readonly<Record<string, string | undefined>>, pwHome: string): string {
   const xdg = env['XDG_CACHE_HOME'];
   if (xdg !== undefined && isAbsolute(xdg)) return join(xdg, 'tsjail');

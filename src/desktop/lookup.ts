@@ -8,7 +8,7 @@ import { noteCwd, noteMode, noteReal } from '../cache/deps.js';
 /** tsjail's entry point: what the launcher links point to. */
 export const TSJAIL_ENTRY = join(PACKAGE_DIR, 'bin', 'tsjail.js');
 
-/** The native front end (native/front.c), built beside the helper: what
+/** The native front end (native/front/front.c), built beside the helper: what
  * the links point to when it is there, so that a click starts no Node
  * while a stored plan holds. */
 export const TSJAIL_FRONT_END = join(PACKAGE_DIR, 'native', 'tsjail');
