@@ -61,7 +61,12 @@ export function asUser(
     [`--reuid=${user.uid}`, `--regid=${user.gid}`, ...groups, '--', ...argv],
     {
       encoding: 'utf8',
-      env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: user.home ?? '/tmp', ...opts.env },
+      // Stored plans (src/cache/) in the user's own home; a user without one
+      // (nobody) stores none, rather than in a shared /tmp/.cache.
+      env: {
+        PATH: '/usr/local/bin:/usr/bin:/bin', HOME: user.home ?? '/tmp',
+        XDG_CACHE_HOME: user.home === undefined ? '/dev/null' : join(user.home, '.cache'), ...opts.env,
+      },
       input: opts.input ?? '',
       timeout: opts.timeout ?? 20_000,
       cwd: opts.cwd ?? '/tmp',
