@@ -48,6 +48,11 @@ function commandKey(args: readonly string[], command: readonly string[]): CacheK
 }
 
 export async function main(args: readonly string[], front: FrontState = null): Promise<number> {
+  if (args.length === 1 && args[0] === '--version') {
+    // What yargs prints for it, without loading yargs.
+    process.stdout.write(`tsjail ${VERSION}\n`);
+    return 0;
+  }
   const cli = parseRunLine(args) ?? (await import('./cli.js')).parseCommandLine(args);
   if (cli.kind === 'done') return 0;
   const user = userInfo();

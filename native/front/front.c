@@ -21,6 +21,9 @@
 #ifndef TSJ_NODE
 #define TSJ_NODE "/usr/bin/node"
 #endif
+#ifndef TSJ_VERSION
+#define TSJ_VERSION "0.0.0"
+#endif
 
 #define MAX_CANDIDATES 8
 
@@ -117,6 +120,12 @@ int main(int argc, char **argv)
 		return 1;
 	const char *name = base_name(argv[0]);
 	bool link = strcmp(name, "tsjail") != 0 && strcmp(name, "tsjail.js") != 0 && name[0] != '\0';
+	/* What the Node path prints for it (the package's version). */
+	if (!link && argc == 2 && strcmp(argv[1], "--version") == 0) {
+		if (printf("tsjail %s\n", TSJ_VERSION) < 0 || fflush(stdout) != 0)
+			return 1;
+		return 0;
+	}
 	char why[FC_WHY] = "";
 	char front[FC_WHY + PATH_MAX];
 	char dir[PATH_MAX];

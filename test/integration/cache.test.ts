@@ -214,3 +214,13 @@ describe('a stored plan', () => {
   });
 });
 
+
+describe('the front end', () => {
+  it('prints the version itself, as the Node path does', () => {
+    const native = spawnSync(FRONT, ['--version'], { encoding: 'utf8', env: { NODE_OPTIONS: '--tsjail-test-no-node' } });
+    const node = spawnSync(process.execPath, [join(FRONT, '..', '..', 'bin', 'tsjail.js'), '--version'], { encoding: 'utf8' });
+    expect(native.status).toBe(0);
+    expect(native.stdout).toBe(node.stdout);
+    expect(native.stdout).toMatch(/^tsjail \d+\.\d+\.\d+\n$/);
+  });
+});
