@@ -31,8 +31,8 @@ await build({
 
 // The front end starts dist/start.cjs, which runs the bundle from V8's code
 // cache of it: made here, after two plans were built (--print-plan, with no
-// profile and with the default one), so that it holds the functions a
-// launch compiles.
+// profile and with the default one) and one stored (src/entry.ts warmUp),
+// so that it holds the functions a launch compiles.
 copyFileSync(new URL('../scripts/start.cjs', import.meta.url), new URL('start.cjs', dist));
 try {
   execFileSync(process.execPath, ['-e', `
@@ -44,6 +44,9 @@ try {
       await entry.start([process.execPath, file, ...args]);
     }
     process.exitCode = 0;
+    const tmp = require('node:fs').mkdtempSync(require('node:os').tmpdir() + '/tsjail-warm-');
+    entry.warmUp(tmp + '/plans');
+    require('node:fs').rmSync(tmp, { recursive: true, force: true });
     const st = statSync(file);
     writeFileSync(file + '.cache', Buffer.concat([Buffer.from(st.size + ' ' + st.mtimeMs + '\\n'), script.createCachedData()]));
   })();
