@@ -9,7 +9,8 @@ import type { RawOptions } from './options.js';
 import { commandLineRows, toRawOptions, type OptionValue, type OptionValues } from './options-schema.js';
 import type { OverlayCommand } from './overlay/commands.js';
 
-export const VERSION = '0.1.0';
+export { VERSION } from './version.js';
+import { VERSION } from './version.js';
 
 /** 'done': yargs has printed the help or the version. */
 export type CliResult =
@@ -39,16 +40,20 @@ function yargsOptions(): Record<string, Options> {
 }
 
 /** firejail's spelling gives an optional value with '=' only: a bare
- * --seccomp (or --private) must not swallow the program name after it. */
+ * --seccomp (or --private) must not swallow the program name after it, nor
+ * a flag the program `true` or `false`. */
 function bareOptionals(args: readonly string[]): string[] {
   const rows = commandLineRows();
   const optional = new Set(rows.filter((r) => r.kind === 'optional').map((r) => `--${r.name}`));
   const valued = new Set(rows.filter((r) => r.kind === 'value' || r.kind === 'list').map((r) => `--${r.name}`));
+  const flags = new Set(rows.filter((r) => r.kind === 'flag').map((r) => `--${r.name}`));
   const out = [...args];
   for (let i = 0; i < out.length; i++) {
     const a = out[i] as string;
     if (a === '--' || !a.startsWith('-')) break;
     if (optional.has(a)) out[i] = `${a}=`;
+    // yargs would take a program named true or false as the flag's value.
+    else if (flags.has(a) && (out[i + 1] === 'true' || out[i + 1] === 'false')) out[i] = `${a}=true`;
     else if (valued.has(a)) i++;
   }
   return out;
@@ -86,7 +91,9 @@ function parser(args: readonly string[]): Argv {
     .fail((msg: string | null, err: Error | null) => {
       throw new UsageError(msg ?? err?.message ?? 'invalid command line');
     })
-    .epilog('Options take their value as --opt=value. Everything after -- is passed to the program unchanged.\nSee tsjail(1).');
+    .epilog('Options take their value as --opt=value. Everything after -- is passed to the program unchanged.\n' +
+      'A launch stores its plan in ~/.cache/tsjail; the next one with the same options starts from it, ' +
+      'without Node, while nothing it depended on changed (--print-plan says which). See tsjail(1).');
 }
 
 function last(v: unknown): string | undefined {

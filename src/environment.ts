@@ -1,6 +1,7 @@
 /** The program's environment: the caller's, reduced to an allowlist. Loader
  * variables (LD_*, GCONV_PATH, ...) never pass; the helper refuses them too. */
 import { PlanError } from './errors.js';
+import type { EnvPolicy } from './cache/store.js';
 import type { SandboxOptions } from './options.js';
 
 const ALLOWED = new Set([
@@ -26,6 +27,26 @@ function allowed(name: string): boolean {
 }
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** The policy below as data, for a stored plan (src/cache/store.ts): the
+ * front end applies it to each launch's environment. */
+export function envPolicy(options: SandboxOptions): EnvPolicy {
+  for (const name of options.setEnv.keys()) {
+    if (isLoaderVariable(name)) throw new PlanError(`--env: ${name} may not be passed into a sandbox`);
+  }
+  return {
+    allow: [...ALLOWED],
+    allowPrefixes: ALLOWED_PREFIXES,
+    deny: [...LOADER],
+    denyPrefixes: ['LD_'],
+    ops: [
+      { op: 'default', name: 'PATH', value: DEFAULT_PATH },
+      { op: 'set', name: 'container', value: 'tsjail' },
+      ...options.removeEnv.map((name) => ({ op: 'remove' as const, name })),
+      ...[...options.setEnv].map(([name, value]) => ({ op: 'set' as const, name, value })),
+    ],
+  };
+}
 
 /** NAME=value entries for the plan, sorted by name. */
 export function buildEnvironment(

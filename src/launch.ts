@@ -2,17 +2,20 @@
  * made inheritable and blocking again, and this process execve()s the helper,
  * so no Node process stays resident while the sandbox runs. */
 import { accessSync, constants, writeSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_DIR } from './package-dir.js';
 import koffi from 'koffi';
 import { HelperError } from './errors.js';
 import { debug } from './log.js';
+import { noteStat } from './cache/deps.js';
 
-const HELPER_NEXT_TO_US = fileURLToPath(new URL('../native/tsjail-helper', import.meta.url));
+const HELPER_NEXT_TO_US = join(PACKAGE_DIR, 'native', 'tsjail-helper');
 
 /** TSJAIL_HELPER wins (tests point it at a setuid copy); otherwise the helper
  * built beside this package. */
 export function findHelper(env: Readonly<Record<string, string | undefined>>): string {
   const helper = env['TSJAIL_HELPER'] || HELPER_NEXT_TO_US;
+  noteStat(helper);
   try {
     accessSync(helper, constants.X_OK);
   } catch {

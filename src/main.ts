@@ -1,19 +1,27 @@
 /** tsjail: args -> profile -> options -> plan -> helper; any error -> one
- * line and its exit code. */
+ * line and its exit code.
+ *
+ * Modules load by concern, when a launch needs them: yargs and the full
+ * command line (cli.ts) only for what the run path's own parser leaves to
+ * it (help, version, errors, the commands that run no sandbox), the desktop
+ * and overlay commands only when asked for, the launcher-link lookup only
+ * for a link, the overlay store only for a new root. */
 import { userInfo } from 'node:os';
-import { parseCommandLine, usageText, VERSION } from './cli.js';
-import { runDesktopCommand } from './desktop/commands.js';
+import { join } from 'node:path';
+import { parseRunLine } from './cli-run.js';
 import { wrapperName } from './desktop/lookup.js';
-import { wrapperRun } from './desktop/wrapper.js';
 import { hostProbe } from './fs/probe.js';
-import { runOverlayCommand } from './overlay/commands.js';
-import { rootLayers, rootSpec } from './overlay/root.js';
-import { buildEnvironment } from './environment.js';
+import { PACKAGE_DIR } from './package-dir.js';
+import { VERSION } from './version.js';
+import { buildEnvironment, envPolicy } from './environment.js';
+import { noteFact, noteStat, noteUncacheable, recordedEnv, startRecording, stopRecording, type Recording } from './cache/deps.js';
+import { cacheDir, storePlan, type CacheKey } from './cache/store.js';
 import { PlanError, TsjailError, UsageError } from './errors.js';
 import { execHelper, execProgram, findHelper } from './launch.js';
 import { debug, error, setLogLevel } from './log.js';
 import { normalizeOptions } from './options.js';
 import type { OptionValues } from './options-schema.js';
+import type { RootSpec } from './plan/types.js';
 import { buildPlan } from './plan/build.js';
 import { encodePlan } from './plan/encode.js';
 import { applyProfile, loadRunProfile, profileCommand, profileContext, profileSources } from './profile/index.js';
@@ -31,13 +39,36 @@ function currentUser(): { uid: number; homedir: string } {
   }
 }
 
-export function main(args: readonly string[]): number {
-  const cli = parseCommandLine(args);
+/** Rewritten by every build (scripts/build-id.mjs): a stored plan made by
+ * another build of the planner is never used. */
+const BUILD_ID = join(PACKAGE_DIR, 'dist', '.build-id');
+
+/** How the native front end (native/front/front.c) handed over: why it found no
+ * stored plan ('miss:REASON'), or, for --print-plan, the one it found
+ * ('cached:FILE'); null when tsjail was started as a Node script. */
+export type FrontState = string | null;
+
+/** The stored plan's key for this command line: the options before the
+ * program, and the program word; null when the two cannot be told apart
+ * by position (the front end then never finds a plan). */
+function commandKey(args: readonly string[], command: readonly string[]): CacheKey | null {
+  const n = args.length - command.length;
+  if (n < 0 || command.some((c, i) => args[n + i] !== c)) return null;
+  return { mode: 'command', args: args.slice(0, n), program: command[0] ?? null };
+}
+
+export async function main(args: readonly string[], front: FrontState = null): Promise<number> {
+  if (args.length === 1 && args[0] === '--version') {
+    // What yargs prints for it, without loading yargs.
+    process.stdout.write(`tsjail ${VERSION}\n`);
+    return 0;
+  }
+  const cli = parseRunLine(args) ?? (await import('./cli.js')).parseCommandLine(args);
   if (cli.kind === 'done') return 0;
   const user = currentUser();
   const caller = { uid: user.uid, home: user.homedir };
-  if (cli.kind === 'desktop') return runDesktopCommand(cli, caller, process.env);
-  if (cli.kind !== 'run') return runOverlayCommand(cli, caller.home);
+  if (cli.kind === 'desktop') return (await import('./desktop/commands.js')).runDesktopCommand(cli, caller, process.env);
+  if (cli.kind !== 'run') return (await import('./overlay/commands.js')).runOverlayCommand(cli, caller.home);
   // The command line's log level holds while the profile is read.
   setLogLevel(normalizeOptions(cli.options, { home: caller.home, cwd: process.cwd() }).log);
   const text = profileCommand(cli.values, profileContext(process.env, process.cwd()), VERSION);
@@ -45,33 +76,59 @@ export function main(args: readonly string[]): number {
     process.stdout.write(text);
     return 0;
   }
-  return sandbox(cli.values, cli.command, caller, null);
+  return sandbox(cli.values, cli.command, caller, null, commandKey(args, cli.command), front);
 }
 
 /** tsjail started through a launcher link named PROGRAM (src/desktop). */
-function wrapper(name: string, args: readonly string[]): number {
+async function wrapper(name: string, args: readonly string[], front: FrontState): Promise<number> {
   const user = currentUser();
-  const w = wrapperRun(name, args, process.env, process.cwd(), user.homedir);
-  if (w.kind === 'direct') return execProgram(w.resolved.program, w.resolved.argv, process.env);
-  return sandbox(w.values, w.command, { uid: user.uid, home: user.homedir }, w.resolved);
+  const rec = startRecording();
+  const { wrapperRun } = await import('./desktop/wrapper.js');
+  const w = wrapperRun(name, args, recordedEnv(process.env), process.cwd(), user.homedir);
+  if (w.kind === 'direct') {
+    stopRecording();
+    return execProgram(w.resolved.program, w.resolved.argv, process.env);
+  }
+  const key: CacheKey = { mode: 'link', args: [], program: name };
+  return sandbox(w.values, w.command, { uid: user.uid, home: user.homedir }, w.resolved, key, front, rec);
 }
 
 /** The run path: the profile under the command line's values, then the
- * plan. program: already found (by a launcher link), or null. */
-function sandbox(
+ * plan. program: already found (by a launcher link), or null. Everything
+ * the plan depends on is recorded, and the plan stored under key for the
+ * front end (src/cache/). */
+async function sandbox(
   values: OptionValues,
   command: readonly string[],
   caller: { uid: number; home: string },
   program: ResolvedProgram | null,
-): number {
-  const profile = loadRunProfile(values, command, profileContext(process.env, process.cwd()));
+  key: CacheKey | null,
+  front: FrontState,
+  recording: Recording = startRecording(),
+): Promise<number> {
+  const hostEnv = recordedEnv(process.env);
+  // os.homedir() (the profile's ${HOME}) reads HOME itself; the caller's
+  // home comes from the password database.
+  void hostEnv['HOME'];
+  noteFact('pwhome', caller.home);
+  noteStat(BUILD_ID);
+  const profile = loadRunProfile(values, command, profileContext(hostEnv, process.cwd()));
   const given = values.get('blacklist');
   const raw = { ...applyProfile(profile, values, command), blacklistExplicit: Array.isArray(given) ? given : [] };
   const options = normalizeOptions(raw, { home: caller.home, cwd: process.cwd() });
   setLogLevel(options.log);
-  const root = rootSpec(options.root, caller.home);
+  if (front !== null) debug(`front end: ${front}`);
+  const r = options.root;
+  let root: RootSpec | null = null;
+  let layers = ['/'];
+  if (r.chroot !== null || r.overlay !== null || r.overlayTmpfs) {
+    const overlay = await import('./overlay/root.js');
+    root = overlay.rootSpec(r, caller.home);
+    layers = overlay.rootLayers(root);
+  }
+  if (root !== null) noteUncacheable('a new root (its directories are prepared on the full path)');
   const cwd = root === null ? process.cwd() : '/';
-  const resolved = program ?? resolveProgram(options.command, process.env, cwd, rootLayers(root));
+  const resolved = program ?? resolveProgram(options.command, hostEnv, cwd, layers);
   debug(`program ${resolved.program}, argv ${JSON.stringify(resolved.argv)}`);
   const env = buildEnvironment(process.env, options);
   const cgroupFiles = options.resources.cgroupFiles.map(resolveCgroupFile);
@@ -81,23 +138,47 @@ function sandbox(
     resolved, env, cwd, caller, probe: hostProbe, root, sources: profileSources(profile), cgroupFiles, hosts,
   });
   if (options.printPlan) {
-    process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+    stopRecording();
+    process.stdout.write(`${JSON.stringify({ ...plan, launch: launchState(front) }, null, 2)}\n`);
     return 0;
   }
-  const helper = findHelper(process.env);
+  const helper = findHelper(hostEnv);
+  stopRecording();
+  if (key === null) noteSkipped('the options and the program cannot be told apart by position');
+  else if (recording.uncacheable !== null) noteSkipped(recording.uncacheable);
+  else {
+    storePlan(cacheDir(process.env, caller.home), {
+      key, uid: caller.uid, deps: recording, cwd, envPolicy: envPolicy(options),
+      argvFixed: key.mode === 'link' ? [resolved.argv[0] ?? ''] : command.length === 0 ? [...resolved.argv] : [],
+      argvFromLaunch: key.mode === 'link' || command.length > 0,
+      helper, template: encodePlan({ ...plan, argv: [], env: [], cwd: null }),
+    });
+  }
   return execHelper(helper, encodePlan(plan));
+}
+
+function noteSkipped(why: string): void {
+  debug(`stored plans: this plan is not stored: ${why}`);
+}
+
+/** --print-plan: whether a launch with the same options (without
+ * --print-plan) would start from a stored plan. */
+function launchState(front: FrontState): { plan: 'cached'; file: string } | { plan: 'compiled'; why: string } {
+  if (front !== null && front.startsWith('cached:')) return { plan: 'cached', file: front.slice(7) };
+  if (front !== null && front.startsWith('miss:')) return { plan: 'compiled', why: front.slice(5) };
+  return { plan: 'compiled', why: 'started as a Node script, not through the native front end' };
 }
 
 /** invokedAs: process.argv[1]; a name other than tsjail's is a launcher
  * link's. */
-export function run(args: readonly string[], invokedAs = 'tsjail'): void {
+export async function run(args: readonly string[], invokedAs = 'tsjail', front: FrontState = null): Promise<void> {
   const name = wrapperName(invokedAs);
   try {
-    process.exitCode = name === null ? main(args) : wrapper(name, args);
+    process.exitCode = name === null ? await main(args, front) : await wrapper(name, args, front);
   } catch (e) {
     if (e instanceof TsjailError) {
       error(e.message);
-      if (e instanceof UsageError && name === null) process.stderr.write(`\n${usageText()}\n`);
+      if (e instanceof UsageError && name === null) process.stderr.write(`\n${(await import('./cli.js')).usageText()}\n`);
       process.exitCode = e.exitCode;
       return;
     }

@@ -4,6 +4,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { PlanError } from './errors.js';
 import { DEFAULT_PATH } from './environment.js';
+import { noteCwd, noteMode } from './cache/deps.js';
 
 export interface ResolvedProgram {
   /** Absolute path to execute. */
@@ -13,6 +14,7 @@ export interface ResolvedProgram {
 }
 
 function executable(file: string): boolean {
+  noteMode(file);
   try {
     if (!statSync(file).isFile()) return false;
     accessSync(file, constants.X_OK);
@@ -31,11 +33,13 @@ function inLayers(file: string, layers: readonly string[]): boolean {
  * top first ('/' for the host). */
 export function findInPath(name: string, pathVar: string, cwd: string, layers: readonly string[] = ['/']): string | null {
   if (name.includes('/')) {
+    if (!isAbsolute(name)) noteCwd();
     const file = isAbsolute(name) ? resolve(name) : resolve(cwd, name);
     return inLayers(file, layers) ? file : null;
   }
   for (const dir of pathVar.split(delimiter)) {
     if (dir === '') continue;
+    if (!isAbsolute(dir)) noteCwd();
     const file = resolve(cwd, dir, name);
     if (inLayers(file, layers)) return file;
   }

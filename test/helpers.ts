@@ -9,8 +9,18 @@ import { NO_RESOURCE_PLAN } from '../src/resources/plan.js';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..');
+
+// The full path stores each plan it builds (src/cache/): in a directory of
+// this test process, not the caller's real cache.
+if (process.env['XDG_CACHE_HOME'] === undefined) {
+  const cacheHome = mkdtempSync(join(tmpdir(), 'tjtest-xdg-cache-'));
+  process.env['XDG_CACHE_HOME'] = cacheHome;
+  process.on('exit', () => rmSync(cacheHome, { recursive: true, force: true }));
+}
 export const TSJAIL = join(ROOT, 'bin', 'tsjail.js');
 export const HELPER = join(ROOT, 'native', 'tsjail-helper');
+/** The native front end: the `tsjail` command, and what launcher links point to. */
+export const FRONT_END = join(ROOT, 'native', 'tsjail');
 /** The unprivileged test user: Debian's nobody. */
 export const TEST_UID = 65534;
 export const TEST_GID = 65534;
@@ -51,7 +61,12 @@ export function asUser(
     [`--reuid=${user.uid}`, `--regid=${user.gid}`, ...groups, '--', ...argv],
     {
       encoding: 'utf8',
-      env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: user.home ?? '/tmp', ...opts.env },
+      // Stored plans (src/cache/) in the user's own home; a user without one
+      // (nobody) stores none, rather than in a shared /tmp/.cache.
+      env: {
+        PATH: '/usr/local/bin:/usr/bin:/bin', HOME: user.home ?? '/tmp',
+        XDG_CACHE_HOME: user.home === undefined ? '/dev/null' : join(user.home, '.cache'), ...opts.env,
+      },
       input: opts.input ?? '',
       timeout: opts.timeout ?? 20_000,
       cwd: opts.cwd ?? '/tmp',

@@ -1,14 +1,26 @@
 /** The real program behind a launcher link: the next one in PATH that is
  * not tsjail itself, so a link never finds itself (or another tsjail). */
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
-import { basename, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { PACKAGE_DIR } from '../package-dir.js';
+import { noteCwd, noteMode, noteReal } from '../cache/deps.js';
 
 /** tsjail's entry point: what the launcher links point to. */
-export const TSJAIL_ENTRY = fileURLToPath(new URL('../../bin/tsjail.js', import.meta.url));
+export const TSJAIL_ENTRY = join(PACKAGE_DIR, 'bin', 'tsjail.js');
+
+/** The native front end (native/front/front.c), built beside the helper: what
+ * the links point to when it is there, so that a click starts no Node
+ * while a stored plan holds. */
+export const TSJAIL_FRONT_END = join(PACKAGE_DIR, 'native', 'tsjail');
+
+/** What the launcher links and .desktop files start: the front end, or the
+ * Node entry point without it. */
+export function tsjailCommand(): string {
+  return isExecutableFile(TSJAIL_FRONT_END) ? TSJAIL_FRONT_END : TSJAIL_ENTRY;
+}
 
 /** Names under which tsjail is itself, not a launcher for a program. */
-const SELF_NAMES = new Set(['tsjail', 'tsjail.js']);
+const SELF_NAMES = new Set(['tsjail', 'tsjail.js', 'tsjail.cjs']);
 
 /** The program a launcher link stands for, from the path tsjail was started
  * as (process.argv[1]); null when that is tsjail itself. */
@@ -18,6 +30,7 @@ export function wrapperName(invokedAs: string): string | null {
 }
 
 function realpath(path: string): string | null {
+  if (isAbsolute(path)) noteReal(path);
   try {
     return realpathSync(path);
   } catch {
@@ -46,6 +59,7 @@ export function isOwnInterpreter(path: string): boolean {
 }
 
 export function isExecutableFile(path: string): boolean {
+  if (isAbsolute(path)) noteMode(path);
   try {
     if (!statSync(path).isFile()) return false;
     accessSync(path, constants.X_OK);
@@ -60,6 +74,7 @@ export function findRealProgram(name: string, pathVar: string, cwd: string): str
   if (name.includes('/')) return null;
   for (const dir of pathVar.split(':')) {
     if (dir === '') continue;
+    if (!isAbsolute(dir)) noteCwd();
     const file = resolve(cwd, dir, name);
     if (isExecutableFile(file) && !isTsjailLauncher(file)) return file;
   }

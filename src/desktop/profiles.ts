@@ -4,6 +4,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultDirs } from '../profile/search.js';
+import { noteMode } from '../cache/deps.js';
 
 /** Profile names that are not programs: the fallbacks. */
 const NOT_PROGRAMS = new Set(['default', 'server']);
@@ -24,6 +25,7 @@ export function profileDirs(env: Env, home: string): string[] {
 }
 
 function isFile(path: string): boolean {
+  noteMode(path);
   try {
     return statSync(path).isFile();
   } catch {

@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSy
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { PlanError } from '../errors.js';
 import { DEFAULT_PATH } from '../environment.js';
-import { findRealProgram, isOwnInterpreter, TSJAIL_ENTRY } from './lookup.js';
+import { findRealProgram, isOwnInterpreter, tsjailCommand } from './lookup.js';
 import {
   diskState, matches, sha256, type DesktopRecord, type LinkRecord, type Manifest,
   type ManifestRecord,
@@ -34,7 +34,7 @@ export interface SetupContext {
 }
 
 export function setupContext(env: Env, home: string, uid: number): SetupContext {
-  return { env, home, cwd: process.cwd(), uid, tsjail: TSJAIL_ENTRY };
+  return { env, home, cwd: process.cwd(), uid, tsjail: tsjailCommand() };
 }
 
 type Wanted =

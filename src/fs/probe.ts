@@ -1,7 +1,7 @@
 /** What the filesystem builder may ask of the host: one small interface, so
  * plan building stays testable without touching the disk. */
-import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { canonicalPath, noteMode, noteReal, noteStat } from '../cache/deps.js';
 
 export type NodeKind = 'dir' | 'file' | 'link' | 'other';
 
@@ -15,8 +15,21 @@ export interface FsProbe {
   owner?(path: string): number | null;
 }
 
+const S_IFMT = 0o170000;
+
+function kindOfMode(mode: number): NodeKind {
+  switch (mode & S_IFMT) {
+    case 0o120000: return 'link';
+    case 0o040000: return 'dir';
+    case 0o100000: return 'file';
+    default: return 'other';
+  }
+}
+
 export const hostProbe: FsProbe = {
   kind(path) {
+    const seen = noteMode(path, false);
+    if (seen !== undefined) return seen === 0 ? null : kindOfMode(seen);
     try {
       const st = lstatSync(path);
       if (st.isSymbolicLink()) return 'link';
@@ -28,15 +41,10 @@ export const hostProbe: FsProbe = {
     }
   },
   canonical(path) {
-    try {
-      return realpathSync(path);
-    } catch {
-      const parent = dirname(path);
-      if (parent === path) return path;
-      return join(this.canonical(parent), basename(path));
-    }
+    return noteReal(path) ?? canonicalPath(path);
   },
   list(dir) {
+    noteStat(dir);
     try {
       return readdirSync(dir).sort();
     } catch {
@@ -44,6 +52,7 @@ export const hostProbe: FsProbe = {
     }
   },
   owner(path) {
+    noteStat(path);
     try {
       return statSync(path).uid;
     } catch {

@@ -1,8 +1,18 @@
 /** Network options: checked and normalised once. What needs the host (is the
  * interface there, is the address in its subnet and free) is the helper's
  * to check; this only turns plain mistakes into one clear line. */
-import { isIPv4, isIPv6 } from 'node:net';
+import { createRequire } from 'node:module';
 import { UsageError } from '../errors.js';
+
+// node:net costs a few milliseconds to load (its streams and sockets), on
+// every cold launch: loaded only when an address is to be checked.
+let net: typeof import('node:net') | undefined;
+function netModule(): typeof import('node:net') {
+  net ??= createRequire(import.meta.url)('node:net') as typeof import('node:net');
+  return net;
+}
+const isIPv4 = (s: string): boolean => netModule().isIPv4(s);
+const isIPv6 = (s: string): boolean => netModule().isIPv6(s);
 
 export const MAX_DNS = 4;
 export const MTU_MIN = 68;

@@ -5,6 +5,7 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { PlanError } from '../errors.js';
 import type { NetworkPlan } from '../plan/types.js';
 import type { NetworkOptions } from './options.js';
+import { noteStat } from '../cache/deps.js';
 
 export const HOSTS_MAX = 64 * 1024;
 
@@ -40,6 +41,7 @@ function readBounded(path: string): Buffer {
 }
 
 export function readHostsFile(path: string): string {
+  noteStat(path);
   const bytes = readBounded(path);
   if (bytes.includes(0)) throw new PlanError(`--hosts-file: '${path}' contains a NUL byte`);
   try {

@@ -4,6 +4,7 @@
  * firejail's firejail.config when it exists, else firejail's defaults. */
 import { readFileSync } from 'node:fs';
 import type { OptionValues } from '../options-schema.js';
+import { noteStat } from '../cache/deps.js';
 
 export const CONDITIONS = [
   'HAS_APPIMAGE', 'HAS_NET', 'HAS_NODBUS', 'HAS_NOSOUND', 'HAS_PRIVATE', 'HAS_X11',
@@ -41,6 +42,7 @@ export function parseFirejailConfig(text: string): Map<string, string> {
 
 export function siteSettings(firejailConfig: string): SiteSettings {
   let cfg: Map<string, string>;
+  noteStat(firejailConfig);
   try {
     cfg = parseFirejailConfig(readFileSync(firejailConfig, 'utf8'));
   } catch {

@@ -12,6 +12,7 @@ import { ProfileError } from '../errors.js';
 import { parseFirejailConfig } from './conditions.js';
 import { loadProfile, type LoadOptions } from './loader.js';
 import type { LoadedProfile } from './model.js';
+import { noteStat } from '../cache/deps.js';
 
 export type FirejailFile =
   | { readonly kind: 'profile'; readonly profile: LoadedProfile }
@@ -68,6 +69,7 @@ export function loadFirejailFile(path: string, o: LoadOptions): FirejailFile {
   if (ext === '.profile' || ext === '.inc' || ext === '.local') {
     return { kind: 'profile', profile: loadProfile(path, o) };
   }
+  noteStat(path);
   const text = readFileSync(path, 'utf8');
   if (ext === '.net') return { kind: 'netfilter', ...parseNetfilter(path, text) };
   if (name === 'firejail.config') return { kind: 'config', settings: parseFirejailConfig(text) };

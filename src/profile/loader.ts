@@ -19,6 +19,7 @@ import {
   type ProfileLine, type RawValue,
 } from './model.js';
 import { formatOf, isFile, localFiles, renamedFirejailInclude, resolveInclude, type ProfileDirs } from './search.js';
+import { noteStat } from '../cache/deps.js';
 
 export const MAX_INCLUDE_DEPTH = 16;
 export const MAX_PROFILE_SIZE = 1024 * 1024;
@@ -97,6 +98,7 @@ function readProfileFile(path: string, cache: ProfileCache | undefined): CachedF
   const hit = cache?.files.get(path);
   if (hit !== undefined) return hit;
   let entry: CachedFile;
+  noteStat(path);
   try {
     const st = statSync(path, { bigint: true });
     if (!st.isFile()) return 'not a regular file';

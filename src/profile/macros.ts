@@ -5,6 +5,7 @@
  * uses one of them. */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, normalize } from 'node:path';
+import { noteStat } from '../cache/deps.js';
 
 /** Directories ${PATH} stands for: the same fixed list whatever $PATH says,
  * so a profile means the same thing for everyone (firejail does this too). */
@@ -61,6 +62,7 @@ export class Macros {
     if (this.xdg !== null) return this.xdg;
     const dirs = new Map<string, string>();
     let text = '';
+    noteStat(this.userDirsFile);
     try {
       text = readFileSync(this.userDirsFile, 'utf8');
     } catch {

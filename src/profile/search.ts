@@ -6,6 +6,8 @@
 import { statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { ProfileFormat } from './model.js';
+import { noteCwd, noteMode } from '../cache/deps.js';
+import { PACKAGE_DIR } from '../package-dir.js';
 
 export interface ProfileDirs {
   /** tsjail INI profiles, in search order: user, system, shipped. */
@@ -17,7 +19,7 @@ export interface ProfileDirs {
 }
 
 /** The shipped profiles: <package>/profiles (dist/profile/.. /..). */
-export const SHIPPED_DIR = resolve(import.meta.dirname, '..', '..', 'profiles');
+export const SHIPPED_DIR = join(PACKAGE_DIR, 'profiles');
 
 const dirList = (v: string | undefined) => (v ?? '').split(':').filter((d) => d.startsWith('/'));
 
@@ -39,6 +41,7 @@ export function defaultDirs(home: string, env: Readonly<Record<string, string | 
 }
 
 export function isFile(path: string): boolean {
+  noteMode(path);
   try {
     return statSync(path).isFile();
   } catch {
@@ -82,6 +85,7 @@ export function findProfileByName(name: string, dirs: ProfileDirs): string | nul
 /** --profile=VALUE: a path when it holds a '/' or names an existing file,
  * else a name. */
 export function findProfile(value: string, cwd: string, dirs: ProfileDirs): string | null {
+  if (!isAbsolute(value)) noteCwd();
   if (value.includes('/')) {
     const p = isAbsolute(value) ? value : resolve(cwd, value);
     return isFile(p) ? p : null;

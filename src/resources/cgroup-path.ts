@@ -7,11 +7,13 @@ import { realpathSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UsageError } from '../errors.js';
 import { CGROUP_ROOT } from './options.js';
+import { noteMode, noteReal } from '../cache/deps.js';
 
 export const CGROUP_FILE_NAMES = ['tasks', 'cgroup.procs'] as const;
 
 export function resolveCgroupFile(f: string): string {
   let real: string;
+  noteReal(f);
   try {
     real = realpathSync(f);
   } catch (e) {
@@ -22,6 +24,7 @@ export function resolveCgroupFile(f: string): string {
   if (!real.startsWith(`${CGROUP_ROOT}/`)) {
     throw new UsageError(`--cgroup: '${f}' is not under ${CGROUP_ROOT}`);
   }
+  noteMode(real);
   const isDir = statSync(real).isDirectory();
   if (!isDir && !(CGROUP_FILE_NAMES as readonly string[]).includes(basename(real))) {
     throw new UsageError(`--cgroup: '${f}' is not a cgroup's tasks or cgroup.procs file, nor a cgroup directory`);

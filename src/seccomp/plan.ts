@@ -13,6 +13,7 @@ import { DEFAULT_GROUP, expandGroup } from './groups.js';
 import { syscallName } from './libseccomp.js';
 import { mdweGuard, namespaceGuard, protocolGuard, terminalGuard, type GuardSet } from './guards.js';
 import type { ListItem, SecurityOptions } from './options.js';
+import { noteFact } from '../cache/deps.js';
 
 /** What building the security part asks of the machine. */
 export interface SecurityHost {
@@ -30,11 +31,15 @@ export const hostSecurity: SecurityHost = {
   compile: (spec) => compileFilter(spec),
   hasMdwe() {
     const prctl = koffi.load('libc.so.6').func('int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)');
-    return prctl(PR_GET_MDWE, 0, 0, 0, 0) >= 0;
+    const has = prctl(PR_GET_MDWE, 0, 0, 0, 0) >= 0;
+    noteFact('mdwe', has ? '1' : '0');
+    return has;
   },
   boundingSet() {
     const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('CapBnd:'));
-    return BigInt(`0x${line?.split(/\s+/)[1] ?? '0'}`);
+    const set = BigInt(`0x${line?.split(/\s+/)[1] ?? '0'}`);
+    noteFact('capbnd', set.toString(16));
+    return set;
   },
 };
 

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nsId, requireInstalled, TSJAIL, tsjail, waitFor } from '../helpers.js';
+import { FRONT_END, nsId, requireInstalled, tsjail, waitFor } from '../helpers.js';
 
 // Under /root: the default sandbox has its own /tmp, but keeps root's home.
 const W = mkdtempSync('/root/tjtest-desktop-');
@@ -133,7 +133,7 @@ describe('tsjail --setup-desktop', () => {
     const r = tsjail([...SETUP, '--dry-run'], { env: ENV });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe([
-      `would create link ${LINKS}/tjapp -> ${TSJAIL}`,
+      `would create link ${LINKS}/tjapp -> ${FRONT_END}`,
       `would create ${APPS}/tjapp.desktop (from ${DATA}/applications/tjapp.desktop)`,
       'would have: 2 created, 0 updated, 0 removed, 0 skipped, 0 forgotten, 0 unchanged',
       '',
@@ -144,7 +144,7 @@ describe('tsjail --setup-desktop', () => {
   it('as root, by default, would make links in /usr/local/bin', () => {
     const r = tsjail(['--setup-desktop', '--dry-run'], { env: ENV });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`would create link /usr/local/bin/tjapp -> ${TSJAIL}\n`);
+    expect(r.stdout).toContain(`would create link /usr/local/bin/tjapp -> ${FRONT_END}\n`);
     expect(r.stdout).not.toContain('.desktop');
     expect(existsSync('/usr/local/bin/tjapp')).toBe(false);
   });
@@ -153,17 +153,17 @@ describe('tsjail --setup-desktop', () => {
     const r = tsjail(SETUP, { env: ENV });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('2 created, 0 updated, 0 removed, 0 skipped');
-    expect(readlinkSync(join(LINKS, 'tjapp'))).toBe(TSJAIL);
+    expect(readlinkSync(join(LINKS, 'tjapp'))).toBe(FRONT_END);
     expect(readdirSync(LINKS)).toEqual(['tjapp']);
     expect(readdirSync(APPS).sort()).toEqual(['mine.desktop', 'tjapp.desktop']);
     const file = join(APPS, 'tjapp.desktop');
     const text = readFileSync(file, 'utf8');
-    expect(text).toContain(`\nExec=${TSJAIL} -- ${BIN}/tjapp --flag %F\nTryExec=${BIN}/tjapp\n`);
-    expect(text).toContain(`\nExec=${TSJAIL} -- ${BIN}/tjapp --new "a b" %u\n`);
+    expect(text).toContain(`\nExec=${FRONT_END} -- ${BIN}/tjapp --flag %F\nTryExec=${BIN}/tjapp\n`);
+    expect(text).toContain(`\nExec=${FRONT_END} -- ${BIN}/tjapp --new "a b" %u\n`);
     expect(text).not.toContain('DBusActivatable');
     expect(validate(file)).toBe('0 ');
     const list = tsjail(['--setup-desktop-list'], { env: ENV });
-    expect(list.stdout).toBe(`desktop ${file} (from ${DATA}/applications/tjapp.desktop)\nlink ${LINKS}/tjapp -> ${TSJAIL}\n`);
+    expect(list.stdout).toBe(`desktop ${file} (from ${DATA}/applications/tjapp.desktop)\nlink ${LINKS}/tjapp -> ${FRONT_END}\n`);
   });
 
   it('a second install changes nothing', () => {

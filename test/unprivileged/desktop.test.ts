@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { asUser, nsId, setuidHelper, TSJAIL, tsjailAsUser } from '../helpers.js';
+import { asUser, FRONT_END, nsId, setuidHelper, tsjailAsUser } from '../helpers.js';
 
 const user = inject('testUser');
 let suid: ReturnType<typeof setuidHelper>;
@@ -77,7 +77,7 @@ describe('--setup-desktop as a user', () => {
     expect(r.stdout).toContain('2 created');
     const file = join(W, 'datahome', 'applications', 'tjapp.desktop');
     expect(lstatSync(file).uid).toBe(user.uid);
-    expect(readFileSync(file, 'utf8')).toContain(`Exec=${TSJAIL} -- ${W}/bin/tjapp %f\n`);
+    expect(readFileSync(file, 'utf8')).toContain(`Exec=${FRONT_END} -- ${W}/bin/tjapp %f\n`);
     expect(readFileSync(join(W, 'datahome', 'tsjail', 'desktop.json'), 'utf8')).toContain('"kind": "link"');
 
     const host = nsId('self', 'pid');

@@ -1,0 +1,30 @@
+'use strict';
+// dist/start.cjs (copied here by scripts/bundle.mjs): what the native front
+// end starts. It runs the bundled planner, dist/tsjail.cjs, from V8's code
+// cache of it (dist/tsjail.cjs.cache, made by the same build), so that
+// Node need not compile the bundle's 200 KB on every cold launch. A cache
+// whose header does not name this bundle's size and mtime, or that V8
+// rejects (another Node), is not used: the bundle is compiled as usual.
+const { closeSync, fstatSync, openSync, readFileSync } = require('node:fs');
+const { createRequire, wrap } = require('node:module');
+const { join } = require('node:path');
+const { Script } = require('node:vm');
+
+const file = join(__dirname, 'tsjail.cjs');
+const fd = openSync(file, 'r');
+const st = fstatSync(fd);
+const source = readFileSync(fd, 'utf8');
+closeSync(fd);
+let cachedData;
+try {
+  const cache = readFileSync(`${file}.cache`);
+  const nl = cache.indexOf(10);
+  if (cache.subarray(0, nl).toString() === `${st.size} ${st.mtimeMs}`) cachedData = cache.subarray(nl + 1);
+} catch {
+  // no cache: compile
+}
+const script = new Script(wrap(source), { filename: file, cachedData });
+const mod = { exports: {}, filename: file, id: file, loaded: false };
+script.runInThisContext()(mod.exports, createRequire(file), mod, file, __dirname);
+module.exports = { script, entry: mod.exports };
+if (require.main === module) mod.exports.start([process.argv[0], file, ...process.argv.slice(2)]);

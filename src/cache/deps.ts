@@ -1,0 +1,166 @@
+/** What a plan depended on, noted while it is built, so that a stored plan
+ * (src/cache/store.ts) is used again only while all of it is unchanged: the
+ * environment variables the planner read, the files and directories it
+ * looked at (and what it saw), whether it used the working directory, and a
+ * few facts of the host. native/front/fdeps.c checks the same list before a
+ * cached launch.
+ *
+ * The modules that look at the host call note*() at the place they look;
+ * outside a recording (tests, --profile-check, ...) the calls do nothing.
+ * One recording at a time: tsjail builds one plan per process. */
+import { lstatSync, realpathSync, statSync, type BigIntStats, type Stats } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** mode/lmode: st_mode only (stat, lstat); stat/lstat: also device, inode,
+ * size, mtime and ctime; real: the canonical path. */
+export type FileDepKind = 'mode' | 'lmode' | 'stat' | 'lstat' | 'real';
+
+export interface FileDep {
+  readonly kind: FileDepKind;
+  readonly path: string;
+  /** st_mode, 0 when the path does not exist (or cannot be reached). */
+  readonly mode: number;
+  readonly dev: bigint;
+  readonly ino: bigint;
+  readonly size: bigint;
+  readonly mtimeNs: bigint;
+  readonly ctimeNs: bigint;
+  /** kind 'real': the canonical path. */
+  readonly real: string | null;
+}
+
+export class Recording {
+  /** NAME -> value, or null when it was unset. */
+  readonly env = new Map<string, string | null>();
+  readonly files = new Map<string, FileDep>();
+  readonly facts = new Map<string, string>();
+  usesCwd = false;
+  /** Why this plan must not be stored, or null. */
+  uncacheable: string | null = null;
+}
+
+let active: Recording | null = null;
+
+export function startRecording(): Recording {
+  active = new Recording();
+  return active;
+}
+
+export function stopRecording(): void {
+  active = null;
+}
+
+function statOf(path: string, follow: boolean): BigIntStats | null {
+  try {
+    return follow ? statSync(path, { bigint: true }) : lstatSync(path, { bigint: true });
+  } catch {
+    return null;
+  }
+}
+
+function modeOf(path: string, follow: boolean): number {
+  let st: Stats | undefined;
+  try {
+    st = follow ? statSync(path, { throwIfNoEntry: false }) : lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    st = undefined;
+  }
+  return st === undefined ? 0 : st.mode;
+}
+
+/** The path with every symlink resolved; a missing tail kept as is (as
+ * src/fs/probe.ts and native/front/fdeps.c do). */
+export function canonicalPath(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    const parent = dirname(path);
+    if (parent === path) return path;
+    return join(canonicalPath(parent), basename(path));
+  }
+}
+
+/** Records what kind's look at path sees, once per kind and path; returns
+ * the dependency (undefined outside a recording). */
+function note(kind: FileDepKind, path: string): FileDep | undefined {
+  if (active === null) return undefined;
+  const seen = active.files.get(`${kind}:${path}`);
+  if (seen !== undefined) return seen;
+  if (!path.startsWith('/')) {
+    active.uncacheable = `looked at a relative path '${path}'`;
+    return undefined;
+  }
+  const none = { dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, real: null };
+  let dep: FileDep;
+  if (kind === 'real') {
+    dep = { kind, path, mode: 0, ...none, real: canonicalPath(path) };
+  } else if (kind === 'mode' || kind === 'lmode') {
+    dep = { kind, path, mode: modeOf(path, kind === 'mode'), ...none };
+  } else {
+    const st = statOf(path, kind === 'stat');
+    dep = st === null ? { kind, path, mode: 0, ...none } : {
+      kind, path, mode: Number(st.mode), real: null,
+      dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs,
+    };
+  }
+  active.files.set(`${kind}:${path}`, dep);
+  return dep;
+}
+
+/** The planner asks whether path exists or what it is (stat/lstat).
+ * Returns the st_mode seen (0: none), so the caller need not look again;
+ * undefined outside a recording. */
+export function noteMode(path: string, follow = true): number | undefined {
+  return note(follow ? 'mode' : 'lmode', path)?.mode;
+}
+
+/** The planner reads path (a file's contents, a directory's entries). Call
+ * it before reading: a change after the note makes the stored plan miss. */
+export function noteStat(path: string, follow = true): void {
+  note(follow ? 'stat' : 'lstat', path);
+}
+
+/** The planner resolves path's symlinks: the canonical path
+ * (canonicalPath), or undefined outside a recording. */
+export function noteReal(path: string): string | undefined {
+  return note('real', path)?.real ?? undefined;
+}
+
+/** The planner resolved a relative path against the working directory. */
+export function noteCwd(): void {
+  if (active !== null) active.usesCwd = true;
+}
+
+/** A fact of the host the plan depends on (native/front/fdeps.c knows each). */
+export function noteFact(name: 'mdwe' | 'capbnd' | 'pwhome', value: string): void {
+  if (active !== null && !active.facts.has(name)) active.facts.set(name, value);
+}
+
+/** This plan cannot be stored (it did something a cached launch would
+ * skip). */
+export function noteUncacheable(why: string): void {
+  if (active !== null && active.uncacheable === null) active.uncacheable = why;
+}
+
+/** env as the planner may read it: each variable read is noted; a planner
+ * that lists the whole environment makes the plan uncacheable. */
+export function recordedEnv(env: Readonly<Record<string, string | undefined>>): Readonly<Record<string, string | undefined>> {
+  const read = (name: string): string | undefined => {
+    const v = env[name];
+    if (active !== null && !active.env.has(name)) active.env.set(name, v ?? null);
+    return v;
+  };
+  return new Proxy({}, {
+    get: (_t, p) => (typeof p === 'string' ? read(p) : undefined),
+    has: (_t, p) => typeof p === 'string' && read(p) !== undefined,
+    ownKeys: () => {
+      noteUncacheable('the planner listed the whole environment');
+      return Reflect.ownKeys(env);
+    },
+    getOwnPropertyDescriptor: (_t, p) => {
+      if (typeof p !== 'string') return undefined;
+      const v = read(p);
+      return v === undefined ? undefined : { value: v, enumerable: true, configurable: true, writable: false };
+    },
+  });
+}

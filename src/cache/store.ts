@@ -1,0 +1,269 @@
+/** Stored plans: after the full (Node) path has built a plan, it writes it
+ * to the caller's cache with everything it depended on, so that the native
+ * front end (native/front/front.c) can start the helper with it directly next
+ * time. The file format is native/PLAN.md's "Stored plans"; this is its
+ * only writer, native/front/fcache.c its only reader.
+ *
+ * Where: $XDG_CACHE_HOME/tsjail (an absolute XDG_CACHE_HOME), else
+ * ~/.cache/tsjail; a 0700 directory owned by the caller, files 0600. A
+ * directory that is not the caller's, or that others may write, is left
+ * alone: nothing is stored. */
+import { closeSync, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { PlanError } from '../errors.js';
+import { debug } from '../log.js';
+import type { FileDep, Recording } from './deps.js';
+
+export const CACHE_VERSION = 1;
+/** A stored plan is at most this big (the plan itself at most 1 MiB). */
+export const CACHE_MAX = 2 * 1024 * 1024;
+
+export const enum CacheTag {
+  Uid = 0x01,
+  Mode = 0x02,
+  Arg = 0x03,
+  Program = 0x04,
+  EnvKey = 0x05,
+  CwdKey = 0x06,
+  File = 0x07,
+  Fact = 0x08,
+  EnvAllow = 0x10,
+  EnvAllowPrefix = 0x11,
+  EnvDeny = 0x12,
+  EnvDenyPrefix = 0x13,
+  EnvDefault = 0x14,
+  EnvSet = 0x15,
+  EnvRemove = 0x16,
+  ArgvFixed = 0x20,
+  ArgvFrom = 0x21,
+  CwdFrom = 0x22,
+  Helper = 0x30,
+  Plan = 0x31,
+}
+
+/** How tsjail was started: its own command line, or a launcher link. */
+export type LaunchMode = 'command' | 'link';
+
+/** What locates a stored plan: the front end can compute it from its
+ * argument list alone. */
+export interface CacheKey {
+  readonly mode: LaunchMode;
+  /** command: the options before the program (with a '--' that ends
+   * them); link: none. */
+  readonly args: readonly string[];
+  /** command: the program word as typed (null: none, the shell); link:
+   * the link's name. */
+  readonly program: string | null;
+}
+
+/** The environment policy of src/environment.ts, as data, so the front end
+ * builds the same environment without a copy of the lists. */
+export interface EnvPolicy {
+  readonly allow: readonly string[];
+  readonly allowPrefixes: readonly string[];
+  readonly deny: readonly string[];
+  readonly denyPrefixes: readonly string[];
+  /** In order: ['default', NAME, value] sets NAME when it is missing, ['set',
+   * NAME, value] sets it, ['remove', NAME] removes it. */
+  readonly ops: readonly EnvOp[];
+}
+
+export type EnvOp =
+  | { readonly op: 'default' | 'set'; readonly name: string; readonly value: string }
+  | { readonly op: 'remove'; readonly name: string };
+
+export interface StoredPlan {
+  readonly key: CacheKey;
+  readonly uid: number;
+  readonly deps: Recording;
+  /** The working directory, when the plan depended on it. */
+  readonly cwd: string;
+  readonly envPolicy: EnvPolicy;
+  /** argv words the front end puts first; then, with argvFromLaunch, the
+   * launch's own words (command: from the program word; link: argv[1..]). */
+  readonly argvFixed: readonly string[];
+  readonly argvFromLaunch: boolean;
+  readonly helper: string;
+  /** The encoded plan without ARGV, ENV and CWD records. */
+  readonly template: Buffer;
+}
+
+/** pwHome: the password database's home, used when HOME is not an
+ * absolute path (as native/front/fcache.c does). */
+export function cacheDir(env: Readonly<Record<string, string | undefined>>, pwHome: string): string {
+  const xdg = env['XDG_CACHE_HOME'];
+  if (xdg !== undefined && isAbsolute(xdg)) return join(xdg, 'tsjail');
+  const home = env['HOME'];
+  return join(home !== undefined && isAbsolute(home) ? home : pwHome, '.cache', 'tsjail');
+}
+
+/** FNV-1a, 64 bits: only to name the file; the file holds the whole key,
+ * which the reader compares. */
+export function fnv1a64(bytes: Buffer): bigint {
+  let h = 0xcbf29ce484222325n;
+  for (const b of bytes) {
+    h ^= BigInt(b);
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return h;
+}
+
+/** The bytes hashed for the file name: "tsjail-plan", uid, mode, each
+ * option followed by NUL, then 1 and the program word, or 2 for none. */
+export function keyBytes(uid: number, key: CacheKey): Buffer {
+  const parts: Buffer[] = [Buffer.from(`tsjail-plan\0${uid}\0${key.mode}\0`)];
+  for (const a of key.args) parts.push(Buffer.from(a), Buffer.from([0]));
+  parts.push(key.program === null ? Buffer.from([2]) : Buffer.concat([Buffer.from([1]), Buffer.from(key.program)]));
+  return Buffer.concat(parts);
+}
+
+export function cacheFileName(uid: number, key: CacheKey): string {
+  return `${fnv1a64(keyBytes(uid, key)).toString(16).padStart(16, '0')}.plan`;
+}
+
+/** Records collected first, then written into one buffer through a
+ * DataView: a default profile's plan has several hundred records, and
+ * Buffer's per-call write methods (and BigInt writes) made encoding them
+ * cost more than the rest of storing. */
+type Part =
+  | { readonly tag: CacheTag; readonly bytes: Buffer }
+  | { readonly tag: CacheTag.File; readonly dep: FileDep; readonly path: Buffer; readonly real: Buffer | null };
+
+class Writer {
+  private readonly parts: Part[] = [];
+
+  record(tag: CacheTag, bytes: Buffer): void {
+    this.parts.push({ tag, bytes });
+  }
+
+  str(tag: CacheTag, s: string): void {
+    if (s.includes('\0')) throw new PlanError(`stored plan: a NUL byte in ${JSON.stringify(s)}`);
+    this.record(tag, Buffer.from(s, 'utf8'));
+  }
+
+  u32(tag: CacheTag, v: number): void {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(v, 0);
+    this.record(tag, b);
+  }
+
+  /** FILE: u8 kind, u32 mode, u64 dev, ino, size, i64 mtime ns, ctime ns,
+   * u16 path length, path, then (kind real) the canonical path. */
+  file(dep: FileDep): void {
+    const path = Buffer.from(dep.path, 'utf8');
+    if (path.length > 0xffff) throw new PlanError(`stored plan: a path of ${path.length} bytes`);
+    this.parts.push({ tag: CacheTag.File, dep, path, real: dep.real === null ? null : Buffer.from(dep.real, 'utf8') });
+  }
+
+  finish(): Buffer {
+    const len = (p: Part): number => ('bytes' in p ? p.bytes.length : 47 + p.path.length + (p.real?.length ?? 0));
+    let size = 0;
+    for (const p of this.parts) size += 6 + len(p);
+    const out = Buffer.alloc(12 + size);
+    const v = new DataView(out.buffer, out.byteOffset, out.length);
+    out.write('TSJC', 0, 'latin1');
+    v.setUint16(4, CACHE_VERSION, true);
+    v.setUint32(8, size, true);
+    let off = 12;
+    for (const p of this.parts) {
+      v.setUint16(off, p.tag, true);
+      v.setUint32(off + 2, len(p), true);
+      off += 6;
+      if ('bytes' in p) {
+        p.bytes.copy(out, off);
+        off += p.bytes.length;
+        continue;
+      }
+      const d = p.dep;
+      v.setUint8(off, DEP_KINDS[d.kind]);
+      v.setUint32(off + 1, d.mode >>> 0, true);
+      // Only full stat records carry these (the others' are 0, already).
+      if (d.kind === 'stat' || d.kind === 'lstat') {
+        v.setBigUint64(off + 5, d.dev, true);
+        v.setBigUint64(off + 13, d.ino, true);
+        v.setBigUint64(off + 21, d.size, true);
+        v.setBigInt64(off + 29, d.mtimeNs, true);
+        v.setBigInt64(off + 37, d.ctimeNs, true);
+      }
+      v.setUint16(off + 45, p.path.length, true);
+      p.path.copy(out, off + 47);
+      p.real?.copy(out, off + 47 + p.path.length);
+      off += len(p);
+    }
+    return out;
+  }
+}
+
+const DEP_KINDS: Record<FileDep['kind'], number> = { mode: 1, lmode: 2, stat: 3, lstat: 4, real: 5 };
+
+export function encodeStoredPlan(s: StoredPlan): Buffer {
+  const w = new Writer();
+  w.u32(CacheTag.Uid, s.uid);
+  w.u32(CacheTag.Mode, s.key.mode === 'command' ? 0 : 1);
+  for (const a of s.key.args) w.str(CacheTag.Arg, a);
+  if (s.key.program !== null) w.str(CacheTag.Program, s.key.program);
+  for (const [name, value] of s.deps.env) w.str(CacheTag.EnvKey, value === null ? name : `${name}=${value}`);
+  if (s.deps.usesCwd) w.str(CacheTag.CwdKey, s.cwd);
+  for (const d of s.deps.files.values()) w.file(d);
+  for (const [name, value] of s.deps.facts) w.str(CacheTag.Fact, `${name}=${value}`);
+  const p = s.envPolicy;
+  for (const n of p.allow) w.str(CacheTag.EnvAllow, n);
+  for (const n of p.allowPrefixes) w.str(CacheTag.EnvAllowPrefix, n);
+  for (const n of p.deny) w.str(CacheTag.EnvDeny, n);
+  for (const n of p.denyPrefixes) w.str(CacheTag.EnvDenyPrefix, n);
+  for (const o of p.ops) {
+    if (o.op === 'remove') w.str(CacheTag.EnvRemove, o.name);
+    else w.str(o.op === 'set' ? CacheTag.EnvSet : CacheTag.EnvDefault, `${o.name}=${o.value}`);
+  }
+  for (const a of s.argvFixed) w.str(CacheTag.ArgvFixed, a);
+  w.u32(CacheTag.ArgvFrom, s.argvFromLaunch ? 1 : 0);
+  w.u32(CacheTag.CwdFrom, 1);
+  w.str(CacheTag.Helper, s.helper);
+  w.record(CacheTag.Plan, s.template);
+  const out = w.finish();
+  if (out.length > CACHE_MAX) throw new PlanError(`stored plan: ${out.length} bytes, more than ${CACHE_MAX}`);
+  return out;
+}
+
+/** The cache directory, made if missing; null (with a debug line) when it
+ * is not the caller's alone. */
+function ownDir(dir: string, uid: number): boolean {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = lstatSync(dir);
+    if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) {
+      debug(`stored plans: ${dir} is not a 0700 directory of uid ${uid}: nothing stored`);
+      return false;
+    }
+    return true;
+  } catch (e) {
+    debug(`stored plans: cannot use ${dir}: ${(e as Error).message}`);
+    return false;
+  }
+}
+
+/** Writes the stored plan beside the others, atomically (a new 0600 file
+ * renamed over the old one; no fsync: a file a crash cut short is refused
+ * by its length and rewritten). Failing to store is not an error. */
+export function storePlan(dir: string, s: StoredPlan): string | null {
+  if (!ownDir(dir, s.uid)) return null;
+  const file = join(dir, cacheFileName(s.uid, s.key));
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    const bytes = encodeStoredPlan(s);
+    const fd = openSync(tmp, 'wx', 0o600);
+    try {
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+    debug(`stored plan: ${file}`);
+    return file;
+  } catch (e) {
+    try { unlinkSync(tmp); } catch { /* not made */ }
+    debug(`stored plans: cannot write ${file}: ${(e as Error).message}`);
+    return null;
+  }
+}
