@@ -24,14 +24,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
-#include <linux/openat2.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -39,6 +37,7 @@
 
 #include "log.h"
 #include "mountinfo.h"
+#include "path.h"
 #include "policy.h"
 
 enum { C_CPU, C_CPUACCT, C_MEMORY, C_PIDS, C_COUNT };
@@ -89,24 +88,6 @@ struct mount_info {
 
 /* ---- paths ---- */
 
-/* Absolute, normalised: no empty, "." or ".." component. */
-static bool path_clean(const char *s)
-{
-	if (s[0] != '/')
-		return false;
-	if (s[1] == '\0')
-		return true;
-	for (const char *c = s + 1;;) {
-		const char *end = strchr(c, '/');
-		size_t n = end ? (size_t)(end - c) : strlen(c);
-		if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
-			return false;
-		if (end == NULL)
-			return true;
-		c = end + 1;
-	}
-}
-
 /* The part of path below /sys/fs/cgroup ("." for the root), or NULL. */
 static const char *below_root(const char *path)
 {
@@ -118,15 +99,6 @@ static const char *below_root(const char *path)
 	if (path[n] != '/' || path[n + 1] == '\0')
 		return NULL;
 	return path + n + 1;
-}
-
-static int openat2_nofollow(int dirfd, const char *rel, uint64_t flags)
-{
-	struct open_how how;
-	memset(&how, 0, sizeof how);
-	how.flags = flags | O_CLOEXEC;
-	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-	return (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof how);
 }
 
 static void open_root(void)
@@ -146,7 +118,7 @@ static int open_beneath(const char *path, uint64_t flags)
 		errno = EXDEV;
 		return -1;
 	}
-	return openat2_nofollow(st.root_fd, rel, flags);
+	return path_openat2(st.root_fd, rel, flags, true);
 }
 
 /* 1 for cgroup v1, 2 for v2, 0 for anything else. */
@@ -162,37 +134,14 @@ static int cgroup_version(int fd)
 	return 0;
 }
 
-/* ---- the caller's credentials for --cgroup ---- */
+/* ---- --cgroup files, opened as the caller ---- */
 
-static uid_t saved_fsuid;
-static gid_t saved_fsgid;
-
-/* A setuid helper checks the caller's access with fsuid/fsgid set to the
- * caller (the kernel then also drops the file capabilities); root and a
- * rootless helper already are the caller. */
-static void as_caller(const struct tsj_creds *cr, bool on)
-{
-	if (cr->mode != TSJ_MODE_SETUID)
-		return;
-	if (on) {
-		saved_fsuid = (uid_t)setfsuid((uid_t)-1);
-		saved_fsgid = (gid_t)setfsgid((gid_t)-1);
-		setfsgid(cr->gid);
-		setfsuid(cr->uid);
-		if ((uid_t)setfsuid((uid_t)-1) != cr->uid || (gid_t)setfsgid((gid_t)-1) != cr->gid)
-			die("setfsuid(%u)/setfsgid(%u) did not take", (unsigned)cr->uid, (unsigned)cr->gid);
-	} else {
-		setfsuid(saved_fsuid);
-		setfsgid(saved_fsgid);
-		if ((uid_t)setfsuid((uid_t)-1) != saved_fsuid || (gid_t)setfsgid((gid_t)-1) != saved_fsgid)
-			die("setfsuid(%u)/setfsgid(%u) did not take", (unsigned)saved_fsuid,
-			    (unsigned)saved_fsgid);
-	}
-}
-
+/* A setuid helper opens them with fsuid/fsgid set to the caller
+ * (path_as_user: the kernel then also drops the file capabilities); root
+ * and a rootless helper already are the caller. */
 static _Noreturn void refuse_file(const struct tsj_creds *cr, const char *path, int err)
 {
-	as_caller(cr, false);
+	path_as_root(cr);
 	if (err == ELOOP)
 		die("--cgroup=%s: the path holds a symbolic link; give the real path", path);
 	if (err == EXDEV)
@@ -207,7 +156,7 @@ static void open_file(struct placement *p, const struct tsj_creds *cr)
 {
 	const char *path = p->path;
 	const char *base = strrchr(path, '/') + 1;
-	as_caller(cr, true);
+	path_as_user(cr);
 	int pfd = open_beneath(path, O_PATH);
 	if (pfd < 0)
 		refuse_file(cr, path, errno);
@@ -218,10 +167,10 @@ static void open_file(struct placement *p, const struct tsj_creds *cr)
 	if (S_ISDIR(sb.st_mode)) {
 		int v = cgroup_version(pfd);
 		if (v == 0) {
-			as_caller(cr, false);
+			path_as_root(cr);
 			die("--cgroup=%s: not a cgroup directory", path);
 		}
-		wfd = openat2_nofollow(pfd, v == 1 ? "tasks" : "cgroup.procs", O_WRONLY | O_NONBLOCK);
+		wfd = path_openat2(pfd, v == 1 ? "tasks" : "cgroup.procs", O_WRONLY | O_NONBLOCK, true);
 		if (wfd < 0)
 			refuse_file(cr, path, errno);
 	} else if (S_ISREG(sb.st_mode) && (strcmp(base, "tasks") == 0 || strcmp(base, "cgroup.procs") == 0)) {
@@ -231,14 +180,14 @@ static void open_file(struct placement *p, const struct tsj_creds *cr)
 		if (fstat(wfd, &wb) != 0)
 			refuse_file(cr, path, errno);
 		if (wb.st_dev != sb.st_dev || wb.st_ino != sb.st_ino) {
-			as_caller(cr, false);
+			path_as_root(cr);
 			die("--cgroup=%s: the file changed while it was opened", path);
 		}
 	} else {
-		as_caller(cr, false);
+		path_as_root(cr);
 		die("--cgroup=%s: not a cgroup's tasks or cgroup.procs file, nor a cgroup directory", path);
 	}
-	as_caller(cr, false);
+	path_as_root(cr);
 	close(pfd);
 	if (cgroup_version(wfd) == 0)
 		die("--cgroup=%s: not in a cgroup file system", path);
@@ -268,7 +217,7 @@ static bool add_mount(const struct mountinfo_line *l, void *arg)
 	if (!v2 && strcmp(l->fstype, "cgroup") != 0)
 		return true;
 	struct mount_info *m = &a->m[a->n];
-	if (!copy(m->point, sizeof m->point, l->point) || below_root(m->point) == NULL || !path_clean(m->point) ||
+	if (!copy(m->point, sizeof m->point, l->point) || below_root(m->point) == NULL || !path_normal(m->point) ||
 	    !copy(m->root, sizeof m->root, l->root) || !copy(m->opts, sizeof m->opts, l->super))
 		return true;
 	m->v2 = v2;
@@ -346,26 +295,34 @@ static void conf_parent(const char *which, char *out, size_t outlen)
 		snprintf(key, sizeof key, "cgroup-parent");
 		v = policy_value(key, "");
 	}
-	if (v[0] != '\0' && (!path_clean(v) || strlen(v) >= PATH_MAX))
+	if (v[0] != '\0' && (!path_normal(v) || strlen(v) >= PATH_MAX))
 		die("%s:%d: %s: '%s' is not an absolute cgroup path", TSJ_CONF, policy_line(key), key, v);
 	copy(out, outlen, v);
 }
 
 /* ---- the transient cgroup ---- */
 
+/* The start of a small file opened as fd (closed here), NUL-terminated;
+ * false when fd is -1 or nothing could be read. */
+static bool read_text(int fd, char *buf, size_t size)
+{
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
 static unsigned long long start_time(pid_t pid, bool *alive)
 {
 	char path[64], buf[1024];
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
 	*alive = false;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!read_text(open(path, O_RDONLY | O_CLOEXEC), buf, sizeof buf))
 		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	char *p = strrchr(buf, ')');
 	if (p == NULL)
 		return 0;
@@ -431,14 +388,8 @@ static void write_at(int dirfd, const char *dir, const char *file, const char *t
 static unsigned long long read_key(int dirfd, const char *file, const char *key)
 {
 	char buf[4096];
-	int fd = openat(dirfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
+	if (!read_text(openat(dirfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), buf, sizeof buf))
 		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	size_t k = strlen(key);
 	for (char *l = buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
 		if (strncmp(l, key, k) == 0 && l[k] == ' ')
@@ -450,15 +401,7 @@ static bool subtree_has(const char *dir, const char *ctrl)
 {
 	char path[PATH_MAX + 32], buf[1024];
 	snprintf(path, sizeof path, "%s/cgroup.subtree_control", dir);
-	int fd = open_beneath(path, O_RDONLY);
-	if (fd < 0)
-		return false;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	return has_token(buf, ctrl, " \n");
+	return read_text(open_beneath(path, O_RDONLY), buf, sizeof buf) && has_token(buf, ctrl, " \n");
 }
 
 /* The parent directory for a hierarchy: the conf's, else the caller's own
@@ -472,7 +415,7 @@ static void parent_dir(const struct mount_info *m, const char *ctrl, char *out, 
 	} else if (!own_cgroup(ctrl, cg, sizeof cg)) {
 		die("cannot find your %s cgroup in /proc/self/cgroup", ctrl ? ctrl : "v2");
 	}
-	if (!path_clean(cg))
+	if (!path_normal(cg))
 		die("your %s cgroup '%s' is not a clean path", ctrl ? ctrl : "v2", cg);
 	const char *rest = cg;
 	if (strcmp(m->root, "/") != 0) {

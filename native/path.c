@@ -1,4 +1,5 @@
-/* path.c - symlink-free, caller-credential path resolution. */
+/* path.c - symlink-free, caller-credential path resolution: the only place
+ * the helper resolves a path the caller names (path.h). */
 #include "path.h"
 
 #include <errno.h>
@@ -34,17 +35,22 @@ void path_as_root(const struct tsj_creds *cr)
 		die("setfsuid/setfsgid back to 0 failed");
 }
 
-static int openat2_nofollow(int dirfd, const char *path, bool beneath)
+int path_openat2(int dirfd, const char *path, uint64_t flags, bool beneath)
 {
 	struct open_how how;
 	memset(&how, 0, sizeof how);
-	how.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC;
+	how.flags = flags | O_CLOEXEC;
 	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | (beneath ? RESOLVE_BENEATH : 0);
 	int fd;
 	do
 		fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 	while (fd < 0 && errno == EAGAIN);
 	return fd;
+}
+
+static int openat2_nofollow(int dirfd, const char *path, bool beneath)
+{
+	return path_openat2(dirfd, path, O_PATH | O_NOFOLLOW, beneath);
 }
 
 int path_open(const struct tsj_creds *cr, int dirfd, const char *path, bool beneath)
@@ -118,6 +124,23 @@ void path_make(const struct tsj_creds *cr, const char *path, bool file)
 	}
 	path_as_root(cr);
 	close(dir);
+}
+
+bool path_normal(const char *s)
+{
+	if (s[0] != '/')
+		return false;
+	if (s[1] == '\0')
+		return true;
+	for (const char *c = s + 1;;) {
+		const char *end = strchr(c, '/');
+		size_t n = end ? (size_t)(end - c) : strlen(c);
+		if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		if (end == NULL)
+			return true;
+		c = end + 1;
+	}
 }
 
 bool path_within(const char *path, const char *base)

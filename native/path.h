@@ -5,6 +5,7 @@
 #define TSJ_PATH_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "creds.h"
 
@@ -13,6 +14,13 @@
  * owner of created files follow the fs ids. */
 void path_as_user(const struct tsj_creds *cr);
 void path_as_root(const struct tsj_creds *cr);
+
+/* openat2(dirfd, path, flags|O_CLOEXEC, RESOLVE_NO_SYMLINKS|NO_MAGICLINKS
+ * [|BENEATH]) with the current filesystem ids: no symlink is followed, a
+ * trailing one too gives ELOOP unless flags hold O_PATH|O_NOFOLLOW. Returns
+ * an fd, or -1 with errno set. Callers that act for the caller wrap it in
+ * path_as_user()/path_as_root(). */
+int path_openat2(int dirfd, const char *path, uint64_t flags, bool beneath);
 
 /* openat2(dirfd, path, O_PATH|O_NOFOLLOW, RESOLVE_NO_SYMLINKS[|BENEATH]) as
  * the caller. Returns an fd, or -1 with errno set (ELOOP for a symlink on the
@@ -23,6 +31,10 @@ int path_open(const struct tsj_creds *cr, int dirfd, const char *path, bool bene
  * directory (mkfile = false) or an empty regular file. Existing entries of
  * the right type are fine. Dies on error. */
 void path_make(const struct tsj_creds *cr, const char *path, bool file);
+
+/* Absolute and normalised: "/" or "/a/b", with no empty, "." or ".."
+ * component (so no "//" and no trailing '/'). Pure. */
+bool path_normal(const char *path);
 
 /* 1 if path is base or below it ("/a/b" is below "/a", "/ab" is not). */
 bool path_within(const char *path, const char *base);
