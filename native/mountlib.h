@@ -1,11 +1,14 @@
 /* mountlib.h - building blocks of the new mount API shared by mount.c (the
- * plan's operations) and root.c (the switch into a new root). All work on
- * file descriptors; names are only for messages. */
+ * plan's operations), root.c (the switch into a new root) and overlay.c,
+ * defined in mountlib.c. All work on file descriptors; names are only for
+ * messages. */
 #ifndef TSJ_MOUNTLIB_H
 #define TSJ_MOUNTLIB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "creds.h"
 
@@ -19,6 +22,11 @@ void mnt_attach(int tree, int target, const char *target_name, const char *what)
 int mnt_tmpfs(const char *what, unsigned mode, long uid, long gid, uint64_t attrs);
 /* A detached proc of the calling process's pid namespace. */
 int mnt_proc(void);
+/* Makes target an empty tmpfs (src's mode unless force_mode, src's owner)
+ * holding only the listed entries of src (opened beneath it as the caller),
+ * each the original bound back in place. Returns the attached tmpfs root. */
+int mnt_whitelist_into(const struct tsj_creds *cr, const char *name, int src, const struct stat *st,
+		       int target, char *const *entries, size_t n, uint64_t tmpfs_attrs, unsigned force_mode);
 /* The private /dev (the host's basic nodes, a new devpts, shm) on target. */
 void mnt_dev(const struct tsj_creds *cr, uint32_t flags, int target);
 

@@ -1,0 +1,205 @@
+/* mountlib.c - building blocks of the new mount API that mount.c (the
+ * plan's operations) and root.c (the switch into a new root) share: all
+ * work on file descriptors; names are only for messages. Neither module is
+ * needed here, so neither calls the other for them. */
+#include "mountlib.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "path.h"
+
+void mnt_set_attr(int tree, const char *what, uint64_t set, uint64_t clr, bool recursive)
+{
+	struct mount_attr a;
+	memset(&a, 0, sizeof a);
+	a.attr_set = set;
+	a.attr_clr = clr;
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof a) != 0)
+		die_errno("mount_setattr(%s)", what);
+}
+
+int mnt_clone(int fd, const char *what)
+{
+	int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if (tree < 0)
+		die_errno("open_tree(%s)", what);
+	return tree;
+}
+
+void mnt_attach(int tree, int target, const char *target_name, const char *what)
+{
+	unsigned flags = MOVE_MOUNT_F_EMPTY_PATH | (target_name[0] ? 0 : MOVE_MOUNT_T_EMPTY_PATH);
+	if (move_mount(tree, "", target, target_name, flags) != 0)
+		die_errno("move_mount(%s)", what);
+}
+
+/* A detached tmpfs; mode in octal; owner -1 for root. */
+int mnt_tmpfs(const char *what, unsigned mode, long uid, long gid, uint64_t attrs)
+{
+	char buf[32];
+	int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		die_errno("fsopen(tmpfs) for %s", what);
+	snprintf(buf, sizeof buf, "%o", mode);
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", buf, 0) != 0)
+		die_errno("fsconfig(mode=%s) for %s", buf, what);
+	if (uid >= 0) {
+		snprintf(buf, sizeof buf, "%ld", uid);
+		if (fsconfig(fs, FSCONFIG_SET_STRING, "uid", buf, 0) != 0)
+			die_errno("fsconfig(uid=%s) for %s", buf, what);
+		snprintf(buf, sizeof buf, "%ld", gid);
+		if (fsconfig(fs, FSCONFIG_SET_STRING, "gid", buf, 0) != 0)
+			die_errno("fsconfig(gid=%s) for %s", buf, what);
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) != 0)
+		die_errno("fsconfig(create) for %s", what);
+	int mnt = fsmount(fs, FSMOUNT_CLOEXEC, (unsigned)attrs);
+	if (mnt < 0)
+		die_errno("fsmount(tmpfs) for %s", what);
+	close(fs);
+	return mnt;
+}
+
+int mnt_proc(void)
+{
+	int fs = fsopen("proc", FSOPEN_CLOEXEC);
+	if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) != 0)
+		die_errno("fsopen(proc)");
+	int m = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (m < 0)
+		die_errno("fsmount(proc)");
+	close(fs);
+	return m;
+}
+
+/* Creates rel's parent directories and the mount point inside the tmpfs
+ * root, owned by uid:gid. */
+static void make_mountpoint(int root, const char *rel, bool dir, uid_t uid, gid_t gid)
+{
+	char buf[4096];
+	snprintf(buf, sizeof buf, "%s", rel);
+	for (char *c = strchr(buf, '/'); c; c = strchr(c + 1, '/')) {
+		*c = '\0';
+		if (mkdirat(root, buf, 0755) == 0) {
+			if (fchownat(root, buf, uid, gid, AT_SYMLINK_NOFOLLOW) != 0)
+				die_errno("chown %s", buf);
+		} else if (errno != EEXIST) {
+			die_errno("mkdir %s", buf);
+		}
+		*c = '/';
+	}
+	if (dir) {
+		if (mkdirat(root, buf, 0755) != 0 && errno != EEXIST)
+			die_errno("mkdir %s", buf);
+	} else {
+		int fd = openat(root, buf, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0)
+			die_errno("create %s", buf);
+		close(fd);
+	}
+}
+
+/* Makes target an empty tmpfs (src's mode unless force_mode, src's owner)
+ * holding only the listed entries of src, each the original bound back in
+ * place. Returns the attached tmpfs root. */
+int mnt_whitelist_into(const struct tsj_creds *cr, const char *name, int src, const struct stat *st,
+		       int target, char *const *entries, size_t n, uint64_t tmpfs_attrs, unsigned force_mode)
+{
+	int trees[TSJ_MAX_MOUNT_PATHS];
+	bool isdir[TSJ_MAX_MOUNT_PATHS];
+	for (size_t i = 0; i < n; i++) {
+		trees[i] = -1;
+		int e = path_open(cr, src, entries[i], true);
+		if (e < 0) {
+			if (errno == ENOENT) {
+				debug("whitelist %s/%s: not there, skipped", name, entries[i]);
+				continue;
+			}
+			if (errno == ELOOP || errno == EXDEV)
+				die("whitelist %s/%s: a symbolic link on the path (refused)", name, entries[i]);
+			die_errno("whitelist %s/%s", name, entries[i]);
+		}
+		struct stat es;
+		if (fstat(e, &es) != 0)
+			die_errno("fstat %s/%s", name, entries[i]);
+		isdir[i] = S_ISDIR(es.st_mode);
+		trees[i] = mnt_clone(e, entries[i]);
+		close(e);
+	}
+	unsigned mode = force_mode ? force_mode : (st->st_mode & 07777);
+	/* In a user namespace only the caller's ids exist: others (root's,
+	 * shown as the overflow ids) cannot own a new tmpfs. */
+	bool mapped = cr->mode != TSJ_MODE_ROOTLESS || (st->st_uid == cr->uid && st->st_gid == cr->gid);
+	int root = mnt_tmpfs(name, mode, mapped ? (long)st->st_uid : -1, mapped ? (long)st->st_gid : -1, tmpfs_attrs);
+	mnt_attach(root, target, "", name);
+	for (size_t i = 0; i < n; i++) {
+		if (trees[i] < 0)
+			continue;
+		make_mountpoint(root, entries[i], isdir[i], st->st_uid, st->st_gid);
+		mnt_attach(trees[i], root, entries[i], entries[i]);
+		close(trees[i]);
+	}
+	debug("whitelist %s: %zu entries", name, n);
+	return root;
+}
+
+void mnt_dev(const struct tsj_creds *cr, uint32_t flags, int target)
+{
+	char *nodes[8] = { "null", "zero", "full", "random", "urandom", "tty" };
+	size_t n = 6;
+	if (flags & TSJ_MF_SOUND)
+		nodes[n++] = "snd";
+	if (flags & TSJ_MF_DRI)
+		nodes[n++] = "dri";
+	int host = path_open(cr, AT_FDCWD, "/dev", false);
+	struct stat st;
+	if (host < 0 || fstat(host, &st) != 0)
+		die_errno("open /dev");
+	/* Device nodes need a tmpfs without nodev. */
+	int dev = mnt_whitelist_into(cr, "/dev", host, &st, target, nodes, n,
+				     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, 0755);
+	close(host);
+
+	/* A new devpts instance: the host's terminals are not in it. */
+	if (mkdirat(dev, "pts", 0755) != 0)
+		die_errno("mkdir /dev/pts");
+	int fs = fsopen("devpts", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		die_errno("fsopen(devpts)");
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "ptmxmode", "0666", 0) != 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0620", 0) != 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) != 0)
+		die_errno("fsconfig(devpts)");
+	int pts = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	if (pts < 0)
+		die_errno("fsmount(devpts)");
+	mnt_attach(pts, dev, "pts", "/dev/pts");
+	close(pts);
+	close(fs);
+	if (symlinkat("pts/ptmx", dev, "ptmx") != 0)
+		die_errno("symlink /dev/ptmx");
+
+	if (mkdirat(dev, "shm", 01777) != 0 || fchmodat(dev, "shm", 01777, 0) != 0)
+		die_errno("mkdir /dev/shm");
+	int shm = mnt_tmpfs("/dev/shm", 01777, -1, -1, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	mnt_attach(shm, dev, "shm", "/dev/shm");
+	close(shm);
+
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
+		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
+	};
+	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+		if (symlinkat(links[i][0], dev, links[i][1]) != 0)
+			die_errno("symlink /dev/%s", links[i][1]);
+	close(dev);
+	debug("private /dev");
+}
+
