@@ -88,6 +88,12 @@ static uint64_t caps_get(int which)
 	return (uint64_t)lo | ((uint64_t)hi << 32);
 }
 
+void creds_check(const struct tsj_plan *plan, const struct tsj_creds *cr)
+{
+	if (cr->mode != TSJ_MODE_ROOT && plan->caps_keep != 0)
+		die("only root may keep capabilities in a sandbox");
+}
+
 void creds_drop(const struct tsj_plan *plan, const struct tsj_creds *cr)
 {
 	/* The plan may only keep capabilities for a root caller. */

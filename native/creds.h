@@ -29,6 +29,9 @@ struct tsj_creds {
 void creds_init(struct tsj_creds *cr);
 const char *creds_mode_name(enum tsj_mode mode);
 
+/* Before any namespace (policy.c): only root may keep capabilities. */
+void creds_check(const struct tsj_plan *plan, const struct tsj_creds *cr);
+
 /* In the program's process, just before execve: supplementary groups, gid,
  * uid, capability sets (bounding, ambient, inheritable, permitted,
  * effective) and no_new_privs, then a check that all of it took. */

@@ -1,5 +1,7 @@
-/* policy.c - /etc/tsjail/tsjail.conf: what a non-root caller may ask of the
- * setuid helper beyond what any user can do. The format is tsjail.conf(5):
+/* policy.c - the ordered list of checks of what the caller asks for
+ * (policy_check), and /etc/tsjail/tsjail.conf: what a non-root caller may
+ * ask of the setuid helper beyond what any user can do. The format is
+ * tsjail.conf(5):
  *
  *   # comment
  *   net-allow = br0, eth1     interfaces usable with --net=IFACE
@@ -20,6 +22,9 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "resources.h"
+#include "sandbox.h"
+#include "seccomp.h"
 
 static int perr(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -273,7 +278,8 @@ static bool net_allowed(const struct tsj_policy *pol, const char *iface)
 	return false;
 }
 
-void policy_check(const struct tsj_plan *plan, const struct tsj_creds *cr)
+/* --net=IFACE: root's, or an interface net-allow names (tsjail.conf). */
+static void net_check(const struct tsj_plan *plan, const struct tsj_creds *cr)
 {
 	const char *iface = plan->net.parent;
 	if (iface == NULL || cr->mode == TSJ_MODE_ROOT)
@@ -293,6 +299,34 @@ void policy_check(const struct tsj_plan *plan, const struct tsj_creds *cr)
 		die("--net=%s: not allowed for uid %u by %s (net-allow)", iface, (unsigned)cr->uid,
 		    TSJ_CONF_PATH);
 	debug("policy %s allows --net=%s", TSJ_CONF_PATH, iface);
+}
+
+/* The one ordered list of what the caller may ask for (SECURITY.md points
+ * here). Each module checks its own part; all of it runs in main, after the
+ * whole plan is decoded and before anything is created: no namespace, mount,
+ * interface or cgroup exists yet, and any refusal ends the helper with one
+ * line. Root passes every check that is about privilege. What can only be
+ * decided on the very object acted on is checked when it is opened, as the
+ * caller (SECURITY.md, "Checks and the objects they act on"): the --cgroup
+ * files (cgroup.c), --private=DIR (mount.c), the layers of a new root
+ * (overlay.c), --read-write (mount.c), the interface --net names (net.c). */
+void policy_check(const struct tsj_plan *plan, struct tsj_creds *cr)
+{
+	/* caps.c: only root may keep capabilities. */
+	creds_check(plan, cr);
+	/* seccomp.c: --noroot gives up root here, so that every check below
+	 * sees the caller as rootless (and it is refused for root). */
+	privs_noroot(plan, cr);
+	/* mount.c: tmpfs, bind, whitelist, mkdir and mkfile only where a user
+	 * may have them. */
+	mount_check(plan, cr);
+	/* root.c: chroot and overlays as user-chroot in tsjail.conf allows. */
+	root_check(plan, cr);
+	/* here: --net=IFACE as net-allow in tsjail.conf allows; never rootless. */
+	net_check(plan, cr);
+	/* rlimit.c: no rlimit above the caller's hard limit, no nice value below
+	 * the caller's own. */
+	resources_check(plan, cr);
 }
 
 static void json_esc(const char *s)

@@ -45,9 +45,12 @@ struct tsj_policy {
 int policy_load(const char *path, struct tsj_policy *pol, char *err, size_t errlen);
 void policy_free(struct tsj_policy *pol);
 
-/* Dies with a clear message unless the caller may have what the plan asks
- * for. Root may have everything; the policy is read only when needed. */
-void policy_check(const struct tsj_plan *plan, const struct tsj_creds *cr);
+/* Every check of what the caller may ask for, in one ordered list (each
+ * module's own check, policy.c): dies with a clear message unless the
+ * caller may have what the plan asks for. Run once, after the plan is
+ * decoded and before anything is created. With --noroot it also gives up
+ * root (cr becomes rootless). The policy file is read only when needed. */
+void policy_check(const struct tsj_plan *plan, struct tsj_creds *cr);
 
 /* The value of key in TSJ_CONF_PATH (read once), or def when the file or
  * the key is absent; the last setting wins. Dies when the file cannot be

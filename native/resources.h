@@ -1,8 +1,9 @@
 /* resources.h - cgroup placement, the transient cgroup with limits
  * (cgroup.c), and rlimits, nice, CPU affinity and the timeout (rlimit.c).
  *
- * Order of calls (ns.c, init.c):
- *   host-side parent   resources_prepare   before clone(): checks, opens, creates
+ * Order of calls (policy.c, ns.c, init.c):
+ *   main               resources_check     with the other checks of the caller (policy.c)
+ *   host-side parent   resources_prepare   before clone(): opens, creates
  *   sandbox init       resources_child     after the parent's go
  *   host-side parent   resources_place     before the go: writes the init's pid
  *   host-side parent   resources_timeout   on SIGALRM
@@ -19,6 +20,9 @@
 #include "plan.h"
 
 
+/* Dies unless a non-root caller's rlimits and nice are within the caller's
+ * own: no rlimit above the hard limit, no nice value below the current. */
+void resources_check(const struct tsj_plan *plan, const struct tsj_creds *cr);
 void resources_prepare(const struct tsj_plan *plan, const struct tsj_creds *cr);
 void resources_child(const struct tsj_plan *plan);
 /* Also adds SIGALRM to set (and blocks it) for the timeout. */

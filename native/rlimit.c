@@ -48,8 +48,9 @@ static unsigned long long read_nr_open(void)
 	return strtoull(buf, NULL, 10);
 }
 
-static void check_limits(const struct tsj_resources *res, const struct tsj_creds *cr)
+void resources_check(const struct tsj_plan *plan, const struct tsj_creds *cr)
 {
+	const struct tsj_resources *res = &plan->res;
 	for (unsigned i = 0; i < TSJ_RLIM_COUNT; i++) {
 		if (!(res->rlimits_set & (1u << i)))
 			continue;
@@ -81,7 +82,6 @@ static void check_limits(const struct tsj_resources *res, const struct tsj_creds
 
 void resources_prepare(const struct tsj_plan *plan, const struct tsj_creds *cr)
 {
-	check_limits(&plan->res, cr);
 	cgroup_prepare(plan, cr);
 }
 
@@ -158,7 +158,7 @@ int resources_finish(int status)
 void resources_exec(const struct tsj_plan *plan, const struct tsj_creds *cr)
 {
 	const struct tsj_resources *res = &plan->res;
-	(void)cr; /* checked against the caller before clone(), in check_limits */
+	(void)cr; /* checked against the caller before any namespace, in resources_check */
 	for (unsigned i = 0; i < TSJ_RLIM_COUNT; i++) {
 		if (!(res->rlimits_set & (1u << i)))
 			continue;
