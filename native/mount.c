@@ -1,5 +1,6 @@
-/* mount.c - the sandbox's mount namespace: propagation, a fresh /proc, then
- * the plan's mount operations in order. Every path is opened as the caller
+/* mount.c - the MOUNT records (decoded, dumped), what a user may mount
+ * (mount_check), and the sandbox's mount namespace: propagation, a fresh
+ * /proc, then the plan's mount operations in order. Every path is opened as the caller
  * without following symlinks (path.c) and every mount is made through that
  * fd with the new mount API, so nothing is resolved twice by name. */
 #include "sandbox.h"
@@ -21,10 +22,127 @@
 #include "mountlib.h"
 #include "path.h"
 
-static const char *const kind_names[] = {
-	NULL, "read-only", "read-write", "noexec", "tmpfs", "blacklist", "bind",
-	"whitelist", "mkdir", "mkfile", "dev",
+/* ---- the MOUNT records (PLAN.md, "Mount operations"): decoded, dumped and
+ * freed here (tsj_records_mount); pure, so fuzzed ---- */
+
+/* plan.def's mount kinds, by kind. */
+static const struct kind {
+	const char *name;
+	unsigned min, max; /* paths */
+	uint32_t flags;    /* the flags allowed */
+	bool mode;         /* takes a mode */
+	unsigned slash;    /* bit N: path N may be "/" */
+} kinds[] = {
+#define KIND_(name, value, op, min, max, flags, mode, slash, ...) [value] = { op, min, max, flags, mode, slash },
+	TSJ_MOUNT_KINDS(KIND_)
+#undef KIND_
 };
+
+static const struct tsj_bit mount_flags[] = { TSJ_MOUNT_FLAGS(TSJ_BIT_KEY) };
+
+/* Relative, normalised: no leading '/', no empty, "." or ".." component. */
+static bool relpath_ok(const char *s)
+{
+	if (s[0] == '/' || s[0] == '\0')
+		return false;
+	char buf[TSJ_MAX_PATH + 2];
+	int n = snprintf(buf, sizeof buf, "/%s", s);
+	return n > 0 && (size_t)n < sizeof buf && path_normal(buf) && strcmp(buf, "/") != 0;
+}
+
+/* MOUNT: u8 kind, u8 flags, u16 mode, u16 npaths, npaths x (u16 len, bytes). */
+static int decode(struct tsj_reader *r, struct tsj_plan *pl, struct tsj_value *val)
+{
+	const uint8_t *v = val->p;
+	size_t n = val->n;
+	if (n < 6)
+		return tsj_fail(r, "plan: MOUNT is too short");
+	if (pl->mounts == NULL) {
+		pl->mounts = calloc(TSJ_MAX_MOUNTS, sizeof *pl->mounts);
+		if (pl->mounts == NULL)
+			return tsj_fail(r, "plan: out of memory");
+	}
+	unsigned kind = v[0], flags = v[1], mode = tsj_le16(v + 2), np = tsj_le16(v + 4);
+	if (kind == 0 || kind > TSJ_MNT_KIND_MAX)
+		return tsj_fail(r, "plan: unknown mount operation %u", kind);
+	const struct kind *k = &kinds[kind];
+	if (flags & ~k->flags)
+		return tsj_fail(r, "plan: %s has unknown flags 0x%x", k->name, flags);
+	if (mode > 07777 || (mode != 0 && !k->mode))
+		return tsj_fail(r, "plan: %s has a bad mode %o", k->name, mode);
+	if (np < k->min || np > k->max)
+		return tsj_fail(r, "plan: %s with %u paths", k->name, np);
+
+	struct tsj_mount *m = &pl->mounts[pl->nmounts++];
+	m->kind = (enum tsj_mount_kind)kind;
+	m->flags = flags;
+	m->mode = mode;
+	if (np > 0 && (m->paths = calloc(np, sizeof(char *))) == NULL)
+		return tsj_fail(r, "plan: out of memory");
+	const uint8_t *p = v + 6;
+	size_t left = n - 6;
+	for (unsigned i = 0; i < np; i++) {
+		if (left < 2 || (size_t)tsj_le16(p) > left - 2)
+			return tsj_fail(r, "plan: %s path %u overruns the record", k->name, i);
+		size_t len = tsj_le16(p);
+		char *path = tsj_take_str(r, TSJ_TAG_MOUNT, p + 2, len, TSJ_MAX_PATH, false);
+		if (path == NULL)
+			return -1;
+		m->paths[m->npaths++] = path;
+		bool rel = kind == TSJ_MNT_WHITELIST && i > 0;
+		if (rel ? !relpath_ok(path) : !path_normal(path))
+			return tsj_fail(r, "plan: %s path '%s' is not a normalised %s path", k->name, path,
+					rel ? "relative" : "absolute");
+		if (!rel && strcmp(path, "/") == 0 && !(i < 32 && (k->slash >> i) & 1))
+			return tsj_fail(r, "plan: %s of / is not allowed", k->name);
+		p += 2 + len;
+		left -= 2 + len;
+	}
+	if (left != 0)
+		return tsj_fail(r, "plan: %s has %zu trailing bytes", k->name, left);
+	return 0;
+}
+
+/* Each operation: its paths, mode, then its flags in bit order, optional
+ * last. */
+static void dump(const struct tsj_plan *pl, FILE *out)
+{
+	fputs(",\"mounts\":[", out);
+	for (size_t i = 0; i < pl->nmounts; i++) {
+		const struct tsj_mount *m = &pl->mounts[i];
+		const struct kind *k = &kinds[m->kind];
+		fprintf(out, "%s{\"op\":\"%s\"", i ? "," : "", k->name);
+		if (m->kind == TSJ_MNT_BIND) {
+			tsj_json_opt(out, "src", m->paths[0]);
+			tsj_json_opt(out, "dst", m->paths[1]);
+		} else if (m->npaths > 0) {
+			tsj_json_opt(out, "path", m->paths[0]);
+		}
+		if (m->kind == TSJ_MNT_WHITELIST)
+			tsj_json_list(out, "entries", m->paths + 1, m->npaths - 1);
+		if (k->mode)
+			fprintf(out, ",\"mode\":%u", m->mode);
+		for (size_t b = 0; b < sizeof mount_flags / sizeof mount_flags[0]; b++)
+			if ((k->flags & mount_flags[b].mask) && mount_flags[b].mask != TSJ_MF_OPTIONAL)
+				tsj_json_bits(out, &mount_flags[b], 1, m->flags);
+		if (k->flags & TSJ_MF_OPTIONAL)
+			fprintf(out, ",\"optional\":%s", (m->flags & TSJ_MF_OPTIONAL) ? "true" : "false");
+		fputc('}', out);
+	}
+	fputc(']', out);
+}
+
+static void free_mounts(struct tsj_plan *pl)
+{
+	for (size_t i = 0; i < pl->nmounts; i++) {
+		for (size_t j = 0; j < pl->mounts[i].npaths; j++)
+			free(pl->mounts[i].paths[j]);
+		free(pl->mounts[i].paths);
+	}
+	free(pl->mounts);
+}
+
+const struct tsj_records tsj_records_mount = { decode, NULL, dump, free_mounts };
 
 /* ---- checks before anything is created (run on the host side) ---- */
 
@@ -74,7 +192,7 @@ void mount_check(const struct tsj_plan *plan, const struct tsj_creds *cr)
 	for (size_t i = 0; i < plan->nmounts; i++) {
 		const struct tsj_mount *m = &plan->mounts[i];
 		const char *p = m->npaths > 0 ? m->paths[0] : "/dev";
-		const char *name = kind_names[m->kind];
+		const char *name = kinds[m->kind].name;
 		switch (m->kind) {
 		case TSJ_MNT_TMPFS:
 			if (!tmpfs_allowed(cr, p))
@@ -112,12 +230,12 @@ static int open_target(const struct tsj_creds *cr, const struct tsj_mount *m, co
 	if (fd >= 0)
 		return fd;
 	if (errno == ENOENT && (m->flags & TSJ_MF_OPTIONAL)) {
-		debug("%s %s: not there, skipped", kind_names[m->kind], p);
+		debug("%s %s: not there, skipped", kinds[m->kind].name, p);
 		return -1;
 	}
 	if (errno == ELOOP)
-		die("%s %s: a symbolic link on the path (refused)", kind_names[m->kind], p);
-	die_errno("%s %s", kind_names[m->kind], p);
+		die("%s %s: a symbolic link on the path (refused)", kinds[m->kind].name, p);
+	die_errno("%s %s", kinds[m->kind].name, p);
 }
 
 /* ---- --read-write: decided on the mount it acts on ---- */
@@ -293,7 +411,7 @@ static void op_remount(const struct tsj_creds *cr, const struct tsj_mount *m)
 	}
 	close(tree);
 	close(fd);
-	debug("%s %s", kind_names[m->kind], p);
+	debug("%s %s", kinds[m->kind].name, p);
 }
 
 static void op_tmpfs(const struct tsj_creds *cr, const struct tsj_mount *m)
@@ -606,7 +724,7 @@ void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int re
 		case TSJ_MNT_MKDIR:
 		case TSJ_MNT_MKFILE:
 			path_make(cr, m->paths[0], m->kind == TSJ_MNT_MKFILE);
-			debug("%s %s", kind_names[m->kind], m->paths[0]);
+			debug("%s %s", kinds[m->kind].name, m->paths[0]);
 			break;
 		case TSJ_MNT_DEV:
 			op_dev(cr, m);

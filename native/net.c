@@ -1,4 +1,5 @@
-/* net.c - the sandbox's network over raw rtnetlink (no ip(8), no libnl).
+/* net.c - the network records (tags 0x30-0x3f: decoded, checked, dumped),
+ * and the sandbox's network over raw rtnetlink (no ip(8), no libnl).
  *
  * Host side (the parent, before the child goes): the parent interface is
  * looked up and every setting checked against it before the clone; after the
@@ -39,6 +40,200 @@
 #include <unistd.h>
 
 #include "log.h"
+
+/* ---- the records (PLAN.md, tags 0x30-0x3f): decoded, checked, dumped and
+ * freed here (tsj_records_net); pure, so fuzzed ---- */
+
+/* A Linux interface name: 1-15 printable bytes, no '/', ':' or space, not
+ * "." or "..". */
+static bool ifname_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > TSJ_MAX_IFNAME || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (const char *c = s; *c; c++)
+		if (*c <= ' ' || *c >= 0x7f || *c == '/' || *c == ':')
+			return false;
+	return true;
+}
+
+int tsj_ifname_ok(const char *s)
+{
+	return ifname_ok(s);
+}
+
+/* Dotted-quad IPv4 in the form inet_ntop writes it. */
+static bool ipv4_canonical(const char *s, struct in_addr *out)
+{
+	char back[INET_ADDRSTRLEN];
+	struct in_addr a;
+	if (strlen(s) >= sizeof back || inet_pton(AF_INET, s, &a) != 1)
+		return false;
+	if (inet_ntop(AF_INET, &a, back, sizeof back) == NULL || strcmp(back, s) != 0)
+		return false;
+	if (out)
+		*out = a;
+	return true;
+}
+
+/* A unicast host address: not 0/8, loopback, multicast or broadcast. */
+static bool ipv4_host(const char *s)
+{
+	struct in_addr a;
+	if (!ipv4_canonical(s, &a))
+		return false;
+	uint32_t h = ntohl(a.s_addr);
+	return (h >> 24) != 0 && (h >> 24) != 127 && (h >> 28) < 14;
+}
+
+static bool netmask_ok(const char *s)
+{
+	struct in_addr a;
+	if (!ipv4_canonical(s, &a))
+		return false;
+	uint32_t m = ntohl(a.s_addr);
+	return m != 0 && (~m & (~m + 1)) == 0; /* ones, then zeros */
+}
+
+static bool mac_ok(const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	if (strlen(s) != 17)
+		return false;
+	bool zero = true;
+	for (int i = 0; i < 17; i++) {
+		if (i % 3 == 2) {
+			if (s[i] != ':')
+				return false;
+		} else if (s[i] == '\0' || strchr(hex, s[i]) == NULL) {
+			return false;
+		} else if (s[i] != '0') {
+			zero = false;
+		}
+	}
+	/* The low bit of the first octet marks multicast. */
+	return !zero && (strchr(hex, s[1]) - hex) % 2 == 0;
+}
+
+static bool dns_ok(const char *s)
+{
+	unsigned char a6[16];
+	if (strchr(s, ':') != NULL)
+		return inet_pton(AF_INET6, s, a6) == 1;
+	return ipv4_canonical(s, NULL);
+}
+
+static bool ip_ok(const char *s)
+{
+	return strcmp(s, "none") == 0 || ipv4_host(s);
+}
+
+/* Takes a string record into *slot, checking it with ok(). */
+static int net_str(struct tsj_reader *r, struct tsj_value *v, char **slot, bool (*ok)(const char *),
+		   const char *what)
+{
+	*slot = tsj_take(v);
+	if (!ok(*slot))
+		return tsj_fail(r, "plan: %s '%s' is not %s", tsj_tag_name(v->tag), *slot, what);
+	return 0;
+}
+
+static int decode(struct tsj_reader *r, struct tsj_plan *pl, struct tsj_value *v)
+{
+	struct tsj_plan_net *net = &pl->net;
+	net->present = true;
+	switch (v->tag) {
+	case TSJ_TAG_NET_PARENT:
+		return net_str(r, v, &net->parent, ifname_ok, "an interface name");
+	case TSJ_TAG_NET_NAME:
+		return net_str(r, v, &net->name, ifname_ok, "an interface name");
+	case TSJ_TAG_NET_VETH:
+		return net_str(r, v, &net->veth, ifname_ok, "an interface name");
+	case TSJ_TAG_NET_IP:
+		return net_str(r, v, &net->ip, ip_ok, "\"none\" or a unicast IPv4 address");
+	case TSJ_TAG_NET_NETMASK:
+		return net_str(r, v, &net->netmask, netmask_ok, "an IPv4 network mask");
+	case TSJ_TAG_NET_GATEWAY:
+		return net_str(r, v, &net->gateway, ipv4_host, "a unicast IPv4 address");
+	case TSJ_TAG_NET_MAC:
+		return net_str(r, v, &net->mac, mac_ok, "a unicast MAC address (xx:xx:xx:xx:xx:xx, lower case)");
+	case TSJ_TAG_NET_MTU:
+		net->mtu = v->u32;
+		if (net->mtu < TSJ_MTU_MIN || net->mtu > TSJ_MTU_MAX)
+			return tsj_fail(r, "plan: NET_MTU %u is outside %u-%u", net->mtu, TSJ_MTU_MIN, TSJ_MTU_MAX);
+		return 0;
+	case TSJ_TAG_NET_DNS: {
+		const char *s = net->dns[net->ndns++] = tsj_take(v);
+		if (!dns_ok(s))
+			return tsj_fail(r, "plan: NET_DNS '%s' is not an IP address", s);
+		return 0;
+	}
+	case TSJ_TAG_NET_HOSTS:
+		net->hosts = tsj_take(v);
+		return 0;
+	default:
+		return tsj_fail(r, "plan: unknown record tag 0x%x", v->tag);
+	}
+}
+
+/* Records that only make sense together. */
+static int check(struct tsj_reader *r, const struct tsj_plan *pl)
+{
+	const struct tsj_plan_net *net = &pl->net;
+	if (net->parent != NULL && !(pl->namespaces & TSJ_NS_NET))
+		return tsj_fail(r, "plan: NET_PARENT needs the net namespace");
+	if (net->parent == NULL && (net->name || net->veth || net->ip || net->netmask ||
+				    net->gateway || net->mac || net->mtu))
+		return tsj_fail(r, "plan: interface settings without NET_PARENT");
+	if (net->gateway != NULL && net->ip != NULL && strcmp(net->ip, "none") == 0)
+		return tsj_fail(r, "plan: NET_GATEWAY with NET_IP none");
+	return 0;
+}
+
+/* `"network": null` when no record is present, else every field. */
+static void dump(const struct tsj_plan *pl, FILE *out)
+{
+	const struct tsj_plan_net *net = &pl->net;
+	if (!net->present) {
+		fputs(",\"network\":null", out);
+		return;
+	}
+	fputs(",\"network\":{\"parent\":", out);
+	if (net->parent)
+		tsj_json_str(out, net->parent);
+	else
+		fputs("null", out);
+	tsj_json_opt(out, "name", net->name ? net->name : "eth0");
+	tsj_json_opt(out, "vethName", net->veth);
+	tsj_json_opt(out, "ip", net->ip);
+	tsj_json_opt(out, "netmask", net->netmask);
+	tsj_json_opt(out, "gateway", net->gateway);
+	tsj_json_opt(out, "mac", net->mac);
+	if (net->mtu)
+		fprintf(out, ",\"mtu\":%u", net->mtu);
+	else
+		fputs(",\"mtu\":null", out);
+	tsj_json_list(out, "dns", net->dns, net->ndns);
+	tsj_json_opt(out, "hosts", net->hosts);
+	fputc('}', out);
+}
+
+static void free_net(struct tsj_plan *pl)
+{
+	struct tsj_plan_net *net = &pl->net;
+	free(net->parent);
+	free(net->name);
+	free(net->veth);
+	free(net->ip);
+	free(net->netmask);
+	free(net->gateway);
+	free(net->mac);
+	for (size_t i = 0; i < net->ndns; i++)
+		free(net->dns[i]);
+	free(net->hosts);
+}
+
+const struct tsj_records tsj_records_net = { decode, check, dump, free_net };
 
 /* The ARP check: probes go out at these times (ms) and answers count until
  * the window closes. Answers on a LAN take well under a millisecond; the
@@ -362,7 +557,7 @@ static struct in_addr aton(const char *s)
 {
 	struct in_addr a;
 	if (inet_pton(AF_INET, s, &a) != 1)
-		die("'%s' is not an IPv4 address", s); /* plan.c checked it */
+		die("'%s' is not an IPv4 address", s); /* checked when decoded */
 	return a;
 }
 
@@ -430,7 +625,7 @@ void net_prepare(const struct tsj_plan *plan, struct tsj_net *net)
 	if (pn->mac) {
 		unsigned b[6];
 		if (sscanf(pn->mac, "%2x:%2x:%2x:%2x:%2x:%2x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
-			die("--mac=%s: not a MAC address", pn->mac); /* plan.c checked it */
+			die("--mac=%s: not a MAC address", pn->mac); /* checked when decoded */
 		for (int i = 0; i < 6; i++)
 			net->mac[i] = (uint8_t)b[i];
 		net->has_mac = true;
@@ -1069,7 +1264,7 @@ void net_files(const struct tsj_plan *plan)
 			char a[INET6_ADDRSTRLEN];
 			int af = strchr(pn->dns[i], ':') ? AF_INET6 : AF_INET;
 			if (inet_pton(af, pn->dns[i], raw) != 1 || inet_ntop(af, raw, a, sizeof a) == NULL)
-				die("--dns=%s: not an IP address", pn->dns[i]); /* plan.c checked it */
+				die("--dns=%s: not an IP address", pn->dns[i]); /* checked when decoded */
 			len += (size_t)snprintf(text + len, sizeof text - len, "nameserver %s\n", a);
 		}
 		bind_file("/etc/resolv.conf", "resolv.conf", text, len, "--dns");

@@ -1,5 +1,11 @@
-/* plan.h - the SandboxPlan as the helper sees it, and its only reader.
- * The wire format is documented in PLAN.md. */
+/* plan.h - the SandboxPlan as the helper sees it, and its reader. The wire
+ * format is documented in PLAN.md and defined in plan.def (wire.h).
+ *
+ * plan.c frames the plan: the header, each record's tag, count and value
+ * type against its row of plan.def. Each concern's module reads its own
+ * records through the descriptor it offers (struct tsj_records: decode,
+ * check, dump, free), named in plan.def's TSJ_CONCERNS. All of that is pure
+ * (no syscalls), so the fuzzer (fuzz/) runs exactly what the helper runs. */
 #ifndef TSJ_PLAN_H
 #define TSJ_PLAN_H
 
@@ -8,112 +14,24 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define TSJ_PLAN_VERSION 1
-#define TSJ_PLAN_MAX (1024u * 1024u)
-#define TSJ_PLAN_HEADER 12u
-#define TSJ_MAX_ARGV 4096u
-#define TSJ_MAX_ENV 1024u
-#define TSJ_MAX_SOURCES 64u
-#define TSJ_MAX_ARG_LEN (128u * 1024u)
-#define TSJ_MAX_PATH 4095u
-#define TSJ_MAX_HOSTNAME 64u
-/* Network (0x30-0x3f). */
-#define TSJ_MAX_IFNAME 15u     /* IFNAMSIZ - 1 */
-#define TSJ_MAX_DNS 4u
-#define TSJ_MAX_HOSTS (64u * 1024u)
-#define TSJ_MAX_ADDR_TEXT 45u  /* INET6_ADDRSTRLEN - 1 */
-#define TSJ_MTU_MIN 68u
-#define TSJ_MTU_MAX 65535u
+#include "wire.h"
 
-enum tsj_tag {
-	TSJ_TAG_NAMESPACES = 0x01,
-	TSJ_TAG_FLAGS = 0x02,
-	TSJ_TAG_HOSTNAME = 0x03,
-	TSJ_TAG_PROGRAM = 0x04,
-	TSJ_TAG_ARGV = 0x05,
-	TSJ_TAG_ENV = 0x06,
-	TSJ_TAG_CWD = 0x07,
-	TSJ_TAG_CAPS_KEEP = 0x08,
-	TSJ_TAG_SOURCE = 0x09,
-	TSJ_TAG_MOUNT = 0x10,
-	TSJ_TAG_SECCOMP_BPF = 0x20,
-	TSJ_TAG_SECCOMP_FLAGS = 0x21,
-	TSJ_TAG_SECCOMP_ACTION = 0x22,
-	TSJ_TAG_SECCOMP_SYSCALL = 0x23,
-	TSJ_TAG_SECCOMP_RULE = 0x24,
-	TSJ_TAG_PRIVS = 0x25,
-	TSJ_TAG_ROOT = 0x50,
-	/* Ranges kept for the concerns still to come (PLAN.md):
-	 * 0x10-0x1f filesystem, 0x20-0x2f seccomp, 0x30-0x3f network,
-	 * 0x40-0x4f cgroups and resource limits, 0x50-0x5f chroot and overlay. */
-	/* Cgroups and resource limits. */
-	TSJ_TAG_CGROUP_FILE = 0x40,
-	TSJ_TAG_CPU_QUOTA = 0x41,
-	TSJ_TAG_MEMORY = 0x42,
-	TSJ_TAG_PIDS_MAX = 0x43,
-	TSJ_TAG_CPUS = 0x44,
-	TSJ_TAG_RLIMIT = 0x45,
-	TSJ_TAG_NICE = 0x46,
-	TSJ_TAG_TIMEOUT = 0x47,
-	/* Network. */
-	TSJ_TAG_NET_PARENT = 0x30,
-	TSJ_TAG_NET_NAME = 0x31,
-	TSJ_TAG_NET_VETH = 0x32,
-	TSJ_TAG_NET_IP = 0x33,
-	TSJ_TAG_NET_NETMASK = 0x34,
-	TSJ_TAG_NET_GATEWAY = 0x35,
-	TSJ_TAG_NET_MAC = 0x36,
-	TSJ_TAG_NET_MTU = 0x37,
-	TSJ_TAG_NET_DNS = 0x38,
-	TSJ_TAG_NET_HOSTS = 0x39,
-	TSJ_TAG_LIMIT = 0x100,
-};
+/* The counts the plan's arrays are sized by. */
+#define TSJ_MAX_ARGV TSJ_MAXN_ARGV
+#define TSJ_MAX_ENV TSJ_MAXN_ENV
+#define TSJ_MAX_SOURCES TSJ_MAXN_SOURCE
+#define TSJ_MAX_MOUNTS TSJ_MAXN_MOUNT
+#define TSJ_MAX_DNS TSJ_MAXN_NET_DNS
+#define TSJ_MAX_CGROUP_FILES TSJ_MAXN_CGROUP_FILE
+#define TSJ_MAX_SECCOMP_SYSCALLS TSJ_MAXN_SECCOMP_SYSCALL
+#define TSJ_MAX_SECCOMP_RULES TSJ_MAXN_SECCOMP_RULE
+#define TSJ_MAX_HOSTNAME TSJ_LEN_HOSTNAME
+#define TSJ_MAX_ARG_LEN TSJ_LEN_ARGV
 
-enum tsj_ns {
-	TSJ_NS_PID = 1u << 0,
-	TSJ_NS_MOUNT = 1u << 1,
-	TSJ_NS_IPC = 1u << 2,
-	TSJ_NS_UTS = 1u << 3,
-	TSJ_NS_NET = 1u << 4,
-	TSJ_NS_CGROUP = 1u << 5,
-	TSJ_NS_ALL = (1u << 6) - 1,
-};
-
-enum tsj_flag {
-	TSJ_FLAG_NO_NEW_PRIVS = 1u << 0,
-	TSJ_FLAG_QUIET = 1u << 1,
-	TSJ_FLAG_DEBUG = 1u << 2,
-	TSJ_FLAG_ALL = (1u << 3) - 1,
-};
+/* ---- the plan ---- */
 
 /* Filesystem operations, applied in plan order inside the new mount
- * namespace (PLAN.md, "Mount operations"). */
-enum tsj_mount_kind {
-	TSJ_MNT_READ_ONLY = 1,
-	TSJ_MNT_READ_WRITE = 2,
-	TSJ_MNT_NOEXEC = 3,
-	TSJ_MNT_TMPFS = 4,
-	TSJ_MNT_BLACKLIST = 5,
-	TSJ_MNT_BIND = 6,
-	TSJ_MNT_WHITELIST = 7,
-	TSJ_MNT_MKDIR = 8,
-	TSJ_MNT_MKFILE = 9,
-	TSJ_MNT_DEV = 10,
-	TSJ_MNT_KIND_MAX = 10,
-};
-
-enum tsj_mount_flag {
-	TSJ_MF_OPTIONAL = 1u << 0,   /* a missing path is skipped */
-	TSJ_MF_READ_ONLY = 1u << 1,  /* bind: read-only */
-	TSJ_MF_USER_OWNED = 1u << 2, /* tmpfs: owned by the caller */
-	TSJ_MF_SOUND = 1u << 3,      /* dev: /dev/snd */
-	TSJ_MF_DRI = 1u << 4,        /* dev: /dev/dri */
-	TSJ_MF_ALL = (1u << 5) - 1,
-};
-
-#define TSJ_MAX_MOUNTS 1024u
-#define TSJ_MAX_MOUNT_PATHS 256u
-
+ * namespace (PLAN.md, "Mount operations"; mount.c). */
 struct tsj_mount {
 	enum tsj_mount_kind kind;
 	uint32_t flags;
@@ -122,16 +40,8 @@ struct tsj_mount {
 	size_t npaths;
 };
 
-/* A new root (PLAN.md, "Root"): a chroot directory, or an overlay whose
- * lowest layer is that directory. */
-enum tsj_root_flag {
-	TSJ_RF_OVERLAY = 1u << 0,
-	TSJ_RF_TMPFS_UPPER = 1u << 1,
-	TSJ_RF_ALL = (1u << 2) - 1,
-};
-
-#define TSJ_MAX_LOWERS 32u
-
+/* A new root (PLAN.md, "Root"; root.c): a chroot directory, or an overlay
+ * whose lowest layer is that directory. */
 struct tsj_root {
 	uint32_t flags;
 	char *base;             /* the chroot directory, lowest layer */
@@ -139,20 +49,8 @@ struct tsj_root {
 	char **lowers;          /* more read-only layers, top first */
 	size_t nlowers;
 };
-/* Cgroups and resource limits (tags 0x40-0x4f). */
-#define TSJ_CGROUP_ROOT "/sys/fs/cgroup"
-#define TSJ_MAX_CGROUP_FILES 16u
-#define TSJ_MAX_CPUS 1024u
-#define TSJ_MAX_VALUE ((1ULL << 53) - 1) /* values stay exact in JSON */
-#define TSJ_MIN_MEMORY (1024ULL * 1024)
-#define TSJ_MAX_PIDS 4194304u
-#define TSJ_MAX_TIMEOUT (10000u * 3600 - 1)
 
-enum tsj_rlimit {
-	TSJ_RLIM_AS, TSJ_RLIM_CPU, TSJ_RLIM_FSIZE, TSJ_RLIM_NOFILE, TSJ_RLIM_NPROC,
-	TSJ_RLIM_SIGPENDING, TSJ_RLIM_COUNT,
-};
-
+/* Cgroups and resource limits (tags 0x40-0x4f; rlimit.c, cgroup.c). */
 struct tsj_resources {
 	char *cgroup_files[TSJ_MAX_CGROUP_FILES];
 	size_t ncgroup_files;
@@ -171,24 +69,8 @@ struct tsj_resources {
 /* 1 if the plan asks for a cgroup tsjail creates itself. */
 int tsj_resources_transient(const struct tsj_resources *res);
 
-/* Seccomp and privileges (PLAN.md, tags 0x20-0x2f). Only the BPF program
+/* Seccomp and privileges (tags 0x20-0x2f; seccomp.c). Only the BPF program
  * and the PRIVS bits are acted on; the rest describes the filter. */
-enum tsj_seccomp_flag {
-	TSJ_SF_ALLOWLIST = 1u << 0,
-	TSJ_SF_BLOCK_SECONDARY = 1u << 1,
-	TSJ_SF_ALL = (1u << 2) - 1,
-};
-
-enum tsj_priv {
-	TSJ_PRIV_NOROOT = 1u << 0,  /* run rootless: only the caller mapped */
-	TSJ_PRIV_MDWE = 1u << 1,    /* prctl(PR_SET_MDWE) before execve */
-	TSJ_PRIV_ALL = (1u << 2) - 1,
-};
-
-#define TSJ_MAX_BPF_INSNS 4096u   /* BPF_MAXINSNS */
-#define TSJ_MAX_SECCOMP_SYSCALLS 1024u
-#define TSJ_MAX_SECCOMP_RULES 64u
-
 struct tsj_seccomp {
 	uint8_t *bpf;        /* NULL: no filter */
 	size_t len;          /* bytes, 8 per instruction */
@@ -205,8 +87,9 @@ struct tsj_source {
 	char *path;
 };
 
-/* The network records; all NULL/0 when absent. Addresses stay text (checked
- * with inet_pton, IPv4 ones in canonical form) and are converted where used. */
+/* The network records (tags 0x30-0x3f; net.c); all NULL/0 when absent.
+ * Addresses stay text (checked with inet_pton, IPv4 ones in canonical
+ * form) and are converted where used. */
 struct tsj_plan_net {
 	bool present;        /* any network record was given */
 	char *parent;        /* host interface; NULL: none (lo only, or no net ns) */
@@ -223,6 +106,7 @@ struct tsj_plan_net {
 };
 
 struct tsj_plan {
+	/* core.c */
 	uint32_t namespaces;
 	uint32_t flags;
 	char *hostname;      /* NULL: keep */
@@ -235,18 +119,24 @@ struct tsj_plan {
 	uint64_t caps_keep;
 	struct tsj_source *sources;
 	size_t nsources;
+	/* mount.c */
 	struct tsj_mount *mounts;
 	size_t nmounts;
+	/* root.c */
 	struct tsj_root *root;  /* NULL: stay in the host's root */
+	/* rlimit.c */
 	struct tsj_resources res;
+	/* seccomp.c */
 	struct tsj_seccomp seccomp;
 	uint32_t privs;
+	/* net.c */
 	struct tsj_plan_net net;
 };
 
 /* Decodes and validates buf[0..len). On success fills *plan and returns 0.
  * On failure returns -1 and writes a one-line reason (no trailing newline)
- * into err; *plan is left empty. last_cap is the kernel's last capability. */
+ * into err; *plan is left empty (all zero). last_cap is the kernel's last
+ * capability. */
 int tsj_plan_decode(const uint8_t *buf, size_t len, unsigned last_cap,
 		    struct tsj_plan *plan, char *err, size_t errlen);
 
@@ -257,10 +147,99 @@ void tsj_plan_free(struct tsj_plan *plan);
 int tsj_plan_dump(const struct tsj_plan *plan, FILE *out);
 
 /* 1 if NAME (of length n) is a loader variable that never reaches the
- * program. */
+ * program (core.c). */
 int tsj_env_name_denied(const char *name, size_t n);
 
-/* 1 if s is a name the kernel takes for a network interface. */
+/* 1 if s is a name the kernel takes for a network interface (net.c). */
 int tsj_ifname_ok(const char *s);
+
+/* ---- what the concerns' records descriptors share (plan.c) ---- */
+
+struct tsj_reader {
+	char *err;
+	size_t errlen;
+	unsigned last_cap;
+	uint16_t count[TSJ_TAG_LIMIT]; /* records read so far, by tag */
+};
+
+/* One record's value, counted and checked against its row of plan.def. */
+struct tsj_value {
+	unsigned tag;
+	const uint8_t *p;  /* the bytes, n of them */
+	size_t n;
+	uint32_t u32;      /* U32 */
+	uint64_t u64;      /* U64 */
+	char *s;           /* STR, STR0, PATH: a copy; tsj_take() keeps it */
+};
+
+struct tsj_records {
+	/* Fills pl from one of the concern's records. 0, or tsj_fail(). */
+	int (*decode)(struct tsj_reader *r, struct tsj_plan *pl, struct tsj_value *v);
+	/* After the last record: what only makes sense together (NULL: none). */
+	int (*check)(struct tsj_reader *r, const struct tsj_plan *pl);
+	/* The concern's part of --dump-plan: ,"key":value pairs. */
+	void (*dump)(const struct tsj_plan *pl, FILE *out);
+	/* Frees what decode allocated, also in a plan decoded halfway. */
+	void (*free)(struct tsj_plan *pl);
+};
+
+#define TSJ_RECORDS_DECLARE_(name, ...) extern const struct tsj_records tsj_records_##name;
+TSJ_CONCERNS(TSJ_RECORDS_DECLARE_)
+#undef TSJ_RECORDS_DECLARE_
+
+/* Writes "plan: ..." into r's err, on one line; returns -1. */
+int tsj_fail(struct tsj_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The record's name in plan.def ("unknown" for none). */
+const char *tsj_tag_name(unsigned tag);
+/* Records of tag read so far (the one being decoded included). */
+static inline unsigned tsj_seen(const struct tsj_reader *r, unsigned tag)
+{
+	return tag < TSJ_TAG_LIMIT ? r->count[tag] : 0;
+}
+
+/* Takes v's string: the caller owns it now. */
+static inline char *tsj_take(struct tsj_value *v)
+{
+	char *s = v->s;
+	v->s = NULL;
+	return s;
+}
+
+/* Appends v's string to a NULL-terminated vector sized by the record's
+ * count in plan.def. */
+int tsj_push(struct tsj_reader *r, char ***vec, size_t *count, struct tsj_value *v);
+
+/* For the strings inside structured records (MOUNT, ROOT, SOURCE): a copy
+ * of p[0..n) refusing NUL bytes and, unless allow_empty, "" (named after
+ * tag in messages); and the same for a normalised absolute path. NULL
+ * after tsj_fail(). */
+char *tsj_take_str(struct tsj_reader *r, unsigned tag, const uint8_t *p, size_t n, size_t max,
+		   bool allow_empty);
+char *tsj_take_path(struct tsj_reader *r, unsigned tag, const uint8_t *p, size_t n);
+
+static inline uint16_t tsj_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static inline uint32_t tsj_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+	       ((uint32_t)p[3] << 24);
+}
+
+static inline uint64_t tsj_le64(const uint8_t *p)
+{
+	return (uint64_t)tsj_le32(p) | ((uint64_t)tsj_le32(p + 4) << 32);
+}
+
+/* JSON for --dump-plan. */
+void tsj_json_str(FILE *out, const char *s);
+/* ,"key":["a",...] */
+void tsj_json_list(FILE *out, const char *key, char *const *v, size_t n);
+/* ,"key":"v" or ,"key":null */
+void tsj_json_opt(FILE *out, const char *key, const char *v);
+/* ,"key":true/false for each of the n bits, in order */
+void tsj_json_bits(FILE *out, const struct tsj_bit *bits, size_t n, uint32_t value);
 
 #endif

@@ -1,12 +1,14 @@
-/* root.c - --chroot and overlays: build the new root as a detached mount
- * (a clone of the directory, or an overlay made from file descriptors),
- * mount /proc, /dev, /sys and /tmp inside it, then pivot_root into it. Every
- * path is opened without symlinks and as the caller (path.c), so a path the
- * caller swaps during start-up is refused, never followed (CVE-2021-26910). */
+/* root.c - the ROOT record (decoded, dumped), and --chroot and overlays:
+ * build the new root as a detached mount (a clone of the directory, or an
+ * overlay made from file descriptors), mount /proc, /dev, /sys and /tmp
+ * inside it, then pivot_root into it. Every path is opened without symlinks
+ * and as the caller (path.c), so a path the caller swaps during start-up is
+ * refused, never followed (CVE-2021-26910). */
 #include "sandbox.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -18,6 +20,103 @@
 #include "overlay.h"
 #include "path.h"
 #include "policy.h"
+
+/* ---- the ROOT record (PLAN.md, "Root"): decoded, dumped and freed here
+ * (tsj_records_root); pure, so fuzzed ---- */
+
+/* ROOT: u8 flags, u8 nlowers, then u16-prefixed paths: base, upper and work
+ * (overlay without tmpfs upper only), nlowers lowers. */
+static int decode(struct tsj_reader *r, struct tsj_plan *pl, struct tsj_value *val)
+{
+	const uint8_t *v = val->p;
+	size_t n = val->n;
+	if (n < 2)
+		return tsj_fail(r, "plan: ROOT is too short");
+	unsigned flags = v[0], nl = v[1];
+	if (flags & ~(unsigned)TSJ_RF_ALL)
+		return tsj_fail(r, "plan: ROOT has unknown flags 0x%x", flags);
+	bool overlay = flags & TSJ_RF_OVERLAY;
+	if (!overlay && (flags != 0 || nl != 0))
+		return tsj_fail(r, "plan: ROOT layers without an overlay");
+	if (nl > TSJ_MAX_LOWERS)
+		return tsj_fail(r, "plan: ROOT has more than %u lower layers", TSJ_MAX_LOWERS);
+	struct tsj_root *root = calloc(1, sizeof *root);
+	if (root == NULL || (nl > 0 && (root->lowers = calloc(nl, sizeof(char *))) == NULL)) {
+		free(root);
+		return tsj_fail(r, "plan: out of memory");
+	}
+	pl->root = root;
+	root->flags = flags;
+	bool upper = overlay && !(flags & TSJ_RF_TMPFS_UPPER);
+	size_t np = 1 + (upper ? 2 : 0) + nl;
+	const uint8_t *p = v + 2;
+	size_t left = n - 2;
+	for (size_t i = 0; i < np; i++) {
+		if (left < 2 || (size_t)tsj_le16(p) > left - 2)
+			return tsj_fail(r, "plan: ROOT path %zu overruns the record", i);
+		size_t len = tsj_le16(p);
+		char *path = tsj_take_path(r, TSJ_TAG_ROOT, p + 2, len);
+		if (path == NULL)
+			return -1;
+		if (i == 0)
+			root->base = path;
+		else if (upper && i == 1)
+			root->upper = path;
+		else if (upper && i == 2)
+			root->work = path;
+		else
+			root->lowers[root->nlowers++] = path;
+		p += 2 + len;
+		left -= 2 + len;
+	}
+	if (left != 0)
+		return tsj_fail(r, "plan: ROOT has %zu trailing bytes", left);
+	if (!overlay && strcmp(root->base, "/") == 0)
+		return tsj_fail(r, "plan: a chroot into / changes nothing");
+	return 0;
+}
+
+static void dump(const struct tsj_plan *pl, FILE *out)
+{
+	const struct tsj_root *rt = pl->root;
+	fputs(",\"root\":", out);
+	if (rt == NULL) {
+		fputs("null", out);
+		return;
+	}
+	fputs("{\"base\":", out);
+	tsj_json_str(out, rt->base);
+	if (!(rt->flags & TSJ_RF_OVERLAY))
+		fputs(",\"overlay\":null", out);
+	else if (rt->flags & TSJ_RF_TMPFS_UPPER)
+		fputs(",\"overlay\":\"tmpfs\"", out);
+	else {
+		fputs(",\"overlay\":{\"upper\":", out);
+		tsj_json_str(out, rt->upper);
+		fputs(",\"work\":", out);
+		tsj_json_str(out, rt->work);
+		fputc('}', out);
+	}
+	tsj_json_list(out, "lowers", rt->lowers, rt->nlowers);
+	fputc('}', out);
+}
+
+static void free_root(struct tsj_plan *pl)
+{
+	if (pl->root == NULL)
+		return;
+	free(pl->root->base);
+	free(pl->root->upper);
+	free(pl->root->work);
+	for (size_t i = 0; i < pl->root->nlowers; i++)
+		free(pl->root->lowers[i]);
+	free(pl->root->lowers);
+	free(pl->root);
+}
+
+const struct tsj_records tsj_records_root = { decode, NULL, dump, free_root };
+
+/* ---- the new root ---- */
 
 /* user-chroot in tsjail.conf: "no", "own" (default: directories the caller
  * owns) or "yes" (also root's). */

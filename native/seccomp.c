@@ -1,9 +1,12 @@
-/* seccomp.c - install the seccomp filter the plan carries (compiled by the
- * TypeScript side through libseccomp; the kernel checks the program), set
- * memory-deny-write-execute, and --noroot. */
+/* seccomp.c - the seccomp and privilege records (tags 0x20-0x2f: decoded,
+ * checked, dumped); install the seccomp filter the plan carries (compiled
+ * by the TypeScript side through libseccomp; the kernel checks the
+ * program), set memory-deny-write-execute, and --noroot. */
 #include "seccomp.h"
 
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
@@ -18,6 +21,161 @@
 #ifndef PR_MDWE_REFUSE_EXEC_GAIN
 #define PR_MDWE_REFUSE_EXEC_GAIN 1UL
 #endif
+
+/* ---- the records (PLAN.md, tags 0x20-0x2f): decoded, checked, dumped and
+ * freed here (tsj_records_seccomp); pure, so fuzzed ---- */
+
+/* name or name:ACTION: [a-z_][a-z0-9_]*, then [A-Za-z0-9]+. */
+static bool syscall_ok(const char *s)
+{
+	const char *c = s;
+	if (!((*c >= 'a' && *c <= 'z') || *c == '_'))
+		return false;
+	while ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_')
+		c++;
+	if (*c == '\0')
+		return true;
+	if (*c++ != ':' || *c == '\0')
+		return false;
+	for (; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+			return false;
+	return true;
+}
+
+static bool alnum_ok(const char *s)
+{
+	for (const char *c = s; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+			return false;
+	return true;
+}
+
+static bool printable_ok(const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			return false;
+	return true;
+}
+
+static int decode(struct tsj_reader *r, struct tsj_plan *pl, struct tsj_value *v)
+{
+	struct tsj_seccomp *sc = &pl->seccomp;
+	switch (v->tag) {
+	case TSJ_TAG_SECCOMP_BPF:
+		if (v->n == 0 || v->n % 8 != 0 || v->n / 8 > TSJ_MAX_BPF_INSNS)
+			return tsj_fail(r, "plan: SECCOMP_BPF must be 1 to %u instructions of 8 bytes, not %zu bytes",
+					TSJ_MAX_BPF_INSNS, v->n);
+		if ((sc->bpf = malloc(v->n)) == NULL)
+			return tsj_fail(r, "plan: out of memory");
+		memcpy(sc->bpf, v->p, v->n);
+		sc->len = v->n;
+		return 0;
+	case TSJ_TAG_SECCOMP_FLAGS:
+		sc->flags = v->u32;
+		if (sc->flags & ~(uint32_t)TSJ_SF_ALL)
+			return tsj_fail(r, "plan: unknown SECCOMP_FLAGS bits 0x%x", sc->flags);
+		return 0;
+	case TSJ_TAG_SECCOMP_ACTION:
+		sc->action = tsj_take(v);
+		if (!alnum_ok(sc->action))
+			return tsj_fail(r, "plan: SECCOMP_ACTION '%s' is not valid", sc->action);
+		return 0;
+	case TSJ_TAG_SECCOMP_SYSCALL:
+		if (!syscall_ok(v->s))
+			return tsj_fail(r, "plan: SECCOMP_SYSCALL '%s' is not a syscall name", v->s);
+		return tsj_push(r, &sc->syscalls, &sc->nsyscalls, v);
+	case TSJ_TAG_SECCOMP_RULE:
+		if (!printable_ok(v->s))
+			return tsj_fail(r, "plan: SECCOMP_RULE is not printable text");
+		return tsj_push(r, &sc->rules, &sc->nrules, v);
+	case TSJ_TAG_PRIVS:
+		pl->privs = v->u32;
+		if (pl->privs & ~(uint32_t)TSJ_PRIV_ALL)
+			return tsj_fail(r, "plan: unknown PRIVS bits 0x%x", pl->privs);
+		return 0;
+	default:
+		return tsj_fail(r, "plan: unknown record tag 0x%x", v->tag);
+	}
+}
+
+/* The seccomp records go together, and a filter needs no_new_privs (the
+ * kernel refuses one from a process without it and without CAP_SYS_ADMIN,
+ * which the program no longer has when the filter is installed). */
+static int check(struct tsj_reader *r, const struct tsj_plan *pl)
+{
+	bool bpf = tsj_seen(r, TSJ_TAG_SECCOMP_BPF), flags = tsj_seen(r, TSJ_TAG_SECCOMP_FLAGS),
+	     action = tsj_seen(r, TSJ_TAG_SECCOMP_ACTION);
+	bool any = flags || action || pl->seccomp.nsyscalls > 0 || pl->seccomp.nrules > 0;
+	if (any && !bpf)
+		return tsj_fail(r, "plan: SECCOMP records without SECCOMP_BPF");
+	if (bpf && !(flags && action))
+		return tsj_fail(r, "plan: SECCOMP_BPF needs SECCOMP_FLAGS and SECCOMP_ACTION");
+	if (bpf && !(pl->flags & TSJ_FLAG_NO_NEW_PRIVS))
+		return tsj_fail(r, "plan: a seccomp filter needs no_new_privs");
+	return 0;
+}
+
+static void json_base64(FILE *out, const uint8_t *p, size_t n)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	fputc('"', out);
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		fputc(tab[(v >> 18) & 63], out);
+		fputc(tab[(v >> 12) & 63], out);
+		fputc(i + 1 < n ? tab[(v >> 6) & 63] : '=', out);
+		fputc(i + 2 < n ? tab[v & 63] : '=', out);
+	}
+	fputc('"', out);
+}
+
+/* As the plan's `security` object: the PRIVS bits, then the filter. */
+static void dump(const struct tsj_plan *pl, FILE *out)
+{
+	static const struct tsj_bit privs[] = { TSJ_PRIV_BITS(TSJ_BIT_KEY) };
+	static const struct tsj_bit sf[] = { TSJ_SECCOMP_BITS(TSJ_BIT_KEY) };
+	const struct tsj_seccomp *sc = &pl->seccomp;
+	fputs(",\"security\":{", out);
+	/* The first pair without its comma. */
+	fprintf(out, "\"%s\":%s", privs[0].key, (pl->privs & privs[0].mask) ? "true" : "false");
+	tsj_json_bits(out, privs + 1, sizeof privs / sizeof privs[0] - 1, pl->privs);
+	fputs(",\"seccomp\":", out);
+	if (sc->bpf == NULL) {
+		fputs("null}", out);
+		return;
+	}
+	fputs("{\"action\":", out);
+	tsj_json_str(out, sc->action);
+	tsj_json_bits(out, sf, sizeof sf / sizeof sf[0], sc->flags);
+	tsj_json_list(out, "syscalls", sc->syscalls, sc->nsyscalls);
+	tsj_json_list(out, "rules", sc->rules, sc->nrules);
+	fputs(",\"bpf\":", out);
+	json_base64(out, sc->bpf, sc->len);
+	fputs("}}", out);
+}
+
+static void free_seccomp(struct tsj_plan *pl)
+{
+	struct tsj_seccomp *sc = &pl->seccomp;
+	free(sc->bpf);
+	free(sc->action);
+	for (size_t i = 0; i < sc->nsyscalls; i++)
+		free(sc->syscalls[i]);
+	free(sc->syscalls);
+	for (size_t i = 0; i < sc->nrules; i++)
+		free(sc->rules[i]);
+	free(sc->rules);
+}
+
+const struct tsj_records tsj_records_seccomp = { decode, check, dump, free_seccomp };
+
+/* ---- the acts ---- */
 
 void seccomp_install(const struct tsj_plan *plan)
 {

@@ -6,6 +6,7 @@
  * with an empty environment, as the Node path starts it. The helper checks
  * this plan like any other. */
 #include "front.h"
+#include "../wire.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -60,7 +61,8 @@ static void record(struct buf *b, unsigned tag, const void *v, size_t n)
 	put(b, v, n);
 }
 
-enum { TAG_ARGV = 0x05, TAG_ENV = 0x06, TAG_CWD = 0x07 };
+/* The plan records this writes: plan.def, through wire.h. */
+enum { TAG_ARGV = TSJ_TAG_ARGV, TAG_ENV = TSJ_TAG_ENV, TAG_CWD = TSJ_TAG_CWD };
 
 /* ---- the environment (src/environment.ts buildEnvironment) ---- */
 

@@ -6,8 +6,10 @@
  *     left empty;
  *   - on success, every field obeys the wire format's rules (a decoder that
  *     accepts something it should refuse traps here);
- *   - the plan dumps as JSON without error, and a canonical re-encoding of
- *     the decoded plan decodes again to the same dump;
+ *   - the plan dumps as JSON without error, and the same records framed
+ *     again in plan.def's order (by concern, then by tag) decode to the
+ *     same dump: no record's meaning depends on the records of another
+ *     concern before it;
  *   - tsj_plan_free() leaves the plan empty and may be called twice.
  * ASan and UBSan catch memory and arithmetic errors; libFuzzer's leak check
  * catches anything the decoder forgets to free. A violated invariant calls
@@ -115,18 +117,10 @@ static bool env_ok(const char *s)
 
 static void check_mount(const struct tsj_mount *m)
 {
-	static const uint32_t allowed[] = {
-		[TSJ_MNT_READ_ONLY] = TSJ_MF_OPTIONAL,
-		[TSJ_MNT_READ_WRITE] = TSJ_MF_OPTIONAL,
-		[TSJ_MNT_NOEXEC] = TSJ_MF_OPTIONAL,
-		[TSJ_MNT_TMPFS] = TSJ_MF_OPTIONAL | TSJ_MF_USER_OWNED,
-		[TSJ_MNT_BLACKLIST] = TSJ_MF_OPTIONAL,
-		[TSJ_MNT_BIND] = TSJ_MF_OPTIONAL | TSJ_MF_READ_ONLY,
-		[TSJ_MNT_WHITELIST] = TSJ_MF_OPTIONAL,
-		[TSJ_MNT_MKDIR] = 0,
-		[TSJ_MNT_MKFILE] = 0,
-		[TSJ_MNT_DEV] = TSJ_MF_SOUND | TSJ_MF_DRI,
-	};
+	/* The flags plan.def allows each kind. */
+#define ALLOWED_(name, value, op, min, max, flags, ...) [value] = (flags),
+	static const uint32_t allowed[] = { TSJ_MOUNT_KINDS(ALLOWED_) };
+#undef ALLOWED_
 	CHECK(m->kind >= 1 && m->kind <= TSJ_MNT_KIND_MAX);
 	CHECK((m->flags & ~allowed[m->kind]) == 0);
 	CHECK(m->mode <= 07777);
@@ -261,212 +255,76 @@ static void check_valid(const struct tsj_plan *pl)
 	check_security(pl);
 }
 
+/* Every byte zero, as tsj_plan_free() leaves it (padding too). */
 static bool plan_empty(const struct tsj_plan *pl)
 {
-	return pl->namespaces == 0 && pl->flags == 0 && pl->hostname == NULL &&
-	       pl->program == NULL && pl->argv == NULL && pl->argc == 0 &&
-	       pl->envp == NULL && pl->envc == 0 && pl->cwd == NULL &&
-	       pl->caps_keep == 0 && pl->sources == NULL && pl->nsources == 0 &&
-	       pl->mounts == NULL && pl->nmounts == 0 && pl->root == NULL &&
-	       pl->seccomp.bpf == NULL && pl->seccomp.len == 0 && pl->seccomp.flags == 0 &&
-	       pl->seccomp.action == NULL && pl->seccomp.syscalls == NULL &&
-	       pl->seccomp.nsyscalls == 0 && pl->seccomp.rules == NULL &&
-	       pl->seccomp.nrules == 0 && pl->privs == 0;
+	static const struct tsj_plan zero;
+	return memcmp(pl, &zero, sizeof zero) == 0;
 }
 
-/* ---- canonical re-encoding (same order as src/plan/encode.ts) ---- */
+/* ---- the records framed again, in plan.def's order ---- */
 
-struct buf {
-	uint8_t *p;
-	size_t len, cap;
+/* A record's place in that order: its concern's, then its row's. */
+#define CONCERN_RANK_(name, ...) CONCERN_##name,
+enum { TSJ_CONCERNS(CONCERN_RANK_) };
+#undef CONCERN_RANK_
+#define ROW_RANK_(name, tag, concern, ...) { tag, CONCERN_##concern },
+static const struct { unsigned tag, concern; } rows[] = { TSJ_RECORDS(ROW_RANK_) };
+#undef ROW_RANK_
+
+static unsigned rank(unsigned tag)
+{
+	for (unsigned i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		if (rows[i].tag == tag)
+			return rows[i].concern * 256 + i;
+	CHECK(!"a record plan.def does not have was accepted");
+	return 0;
+}
+
+struct rec {
+	unsigned tag, rank;
+	size_t pos; /* in the input: equal ranks keep their order */
+	const uint8_t *p;
+	size_t len; /* header included */
 };
 
-static void put(struct buf *b, const void *v, size_t n)
+static int rec_cmp(const void *a, const void *b)
 {
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n)
-			cap *= 2;
-		uint8_t *p = realloc(b->p, cap);
-		CHECK(p != NULL);
-		b->p = p;
-		b->cap = cap;
-	}
-	if (n > 0)
-		memcpy(b->p + b->len, v, n);
-	b->len += n;
+	const struct rec *x = a, *y = b;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-static void put_le(struct buf *b, uint64_t v, size_t n)
+/* data is a plan the decoder accepted, so its framing is sound. */
+static uint8_t *reframe(const uint8_t *data, size_t size)
 {
-	uint8_t x[8];
-	for (size_t i = 0; i < n; i++)
-		x[i] = (uint8_t)(v >> (8 * i));
-	put(b, x, n);
-}
-
-static void put_rec(struct buf *b, unsigned tag, const void *v, size_t n)
-{
-	put_le(b, tag, 2);
-	put_le(b, n, 4);
-	put(b, v, n);
-}
-
-static void put_str(struct buf *b, unsigned tag, const char *s)
-{
-	put_rec(b, tag, s, strlen(s));
-}
-
-static void put_prefixed(struct buf *b, const char *s)
-{
-	put_le(b, strlen(s), 2);
-	put(b, s, strlen(s));
-}
-
-static void encode(const struct tsj_plan *pl, struct buf *out)
-{
-	struct buf body = { 0 }, v = { 0 };
-	put_le(&v, pl->namespaces, 4);
-	put_rec(&body, TSJ_TAG_NAMESPACES, v.p, v.len);
-	v.len = 0;
-	put_le(&v, pl->flags, 4);
-	put_rec(&body, TSJ_TAG_FLAGS, v.p, v.len);
-	if (pl->hostname)
-		put_str(&body, TSJ_TAG_HOSTNAME, pl->hostname);
-	put_str(&body, TSJ_TAG_PROGRAM, pl->program);
-	for (size_t i = 0; i < pl->argc; i++)
-		put_str(&body, TSJ_TAG_ARGV, pl->argv[i]);
-	for (size_t i = 0; i < pl->envc; i++)
-		put_str(&body, TSJ_TAG_ENV, pl->envp[i]);
-	if (pl->cwd)
-		put_str(&body, TSJ_TAG_CWD, pl->cwd);
-	if (pl->caps_keep) {
-		v.len = 0;
-		put_le(&v, pl->caps_keep, 8);
-		put_rec(&body, TSJ_TAG_CAPS_KEEP, v.p, v.len);
-	}
-	for (size_t i = 0; i < pl->nsources; i++) {
-		v.len = 0;
-		put_le(&v, pl->sources[i].mtime_ns, 8);
-		put(&v, pl->sources[i].path, strlen(pl->sources[i].path));
-		put_rec(&body, TSJ_TAG_SOURCE, v.p, v.len);
-	}
-	for (size_t i = 0; i < pl->nmounts; i++) {
-		const struct tsj_mount *m = &pl->mounts[i];
-		v.len = 0;
-		put_le(&v, m->kind, 1);
-		put_le(&v, m->flags, 1);
-		put_le(&v, m->mode, 2);
-		put_le(&v, m->npaths, 2);
-		for (size_t j = 0; j < m->npaths; j++)
-			put_prefixed(&v, m->paths[j]);
-		put_rec(&body, TSJ_TAG_MOUNT, v.p, v.len);
-	}
-	if (pl->root) {
-		const struct tsj_root *rt = pl->root;
-		v.len = 0;
-		put_le(&v, rt->flags, 1);
-		put_le(&v, rt->nlowers, 1);
-		put_prefixed(&v, rt->base);
-		if (rt->upper) {
-			put_prefixed(&v, rt->upper);
-			put_prefixed(&v, rt->work);
+	size_t n = 0, cap = 64;
+	struct rec *recs = malloc(cap * sizeof *recs);
+	CHECK(recs != NULL);
+	for (size_t off = TSJ_PLAN_HEADER; off < size; n++) {
+		size_t len = 6 + ((size_t)data[off + 2] | (size_t)data[off + 3] << 8 |
+				  (size_t)data[off + 4] << 16 | (size_t)data[off + 5] << 24);
+		if (n == cap) {
+			recs = realloc(recs, (cap *= 2) * sizeof *recs);
+			CHECK(recs != NULL);
 		}
-		for (size_t j = 0; j < rt->nlowers; j++)
-			put_prefixed(&v, rt->lowers[j]);
-		put_rec(&body, TSJ_TAG_ROOT, v.p, v.len);
+		unsigned tag = data[off] | (unsigned)data[off + 1] << 8;
+		recs[n] = (struct rec){ tag, rank(tag), n, data + off, len };
+		off += len;
 	}
-	if (pl->privs) {
-		v.len = 0;
-		put_le(&v, pl->privs, 4);
-		put_rec(&body, TSJ_TAG_PRIVS, v.p, v.len);
+	qsort(recs, n, sizeof *recs, rec_cmp);
+	uint8_t *out = malloc(size);
+	CHECK(out != NULL);
+	memcpy(out, data, TSJ_PLAN_HEADER);
+	size_t at = TSJ_PLAN_HEADER;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(out + at, recs[i].p, recs[i].len);
+		at += recs[i].len;
 	}
-	if (pl->seccomp.bpf) {
-		const struct tsj_seccomp *sc = &pl->seccomp;
-		put_rec(&body, TSJ_TAG_SECCOMP_BPF, sc->bpf, sc->len);
-		v.len = 0;
-		put_le(&v, sc->flags, 4);
-		put_rec(&body, TSJ_TAG_SECCOMP_FLAGS, v.p, v.len);
-		put_str(&body, TSJ_TAG_SECCOMP_ACTION, sc->action);
-		for (size_t i = 0; i < sc->nsyscalls; i++)
-			put_str(&body, TSJ_TAG_SECCOMP_SYSCALL, sc->syscalls[i]);
-		for (size_t i = 0; i < sc->nrules; i++)
-			put_str(&body, TSJ_TAG_SECCOMP_RULE, sc->rules[i]);
-	}
-	const struct tsj_resources *res = &pl->res;
-	for (size_t i = 0; i < res->ncgroup_files; i++)
-		put_str(&body, TSJ_TAG_CGROUP_FILE, res->cgroup_files[i]);
-	if (res->cpu_quota_us) {
-		v.len = 0;
-		put_le(&v, res->cpu_quota_us, 4);
-		put_le(&v, res->cpu_period_us, 4);
-		put_rec(&body, TSJ_TAG_CPU_QUOTA, v.p, v.len);
-	}
-	if (res->memory_bytes) {
-		v.len = 0;
-		put_le(&v, res->memory_bytes, 8);
-		put_rec(&body, TSJ_TAG_MEMORY, v.p, v.len);
-	}
-	if (res->pids_max) {
-		v.len = 0;
-		put_le(&v, res->pids_max, 4);
-		put_rec(&body, TSJ_TAG_PIDS_MAX, v.p, v.len);
-	}
-	size_t ncpu = sizeof res->cpus;
-	while (ncpu > 0 && res->cpus[ncpu - 1] == 0)
-		ncpu--;
-	if (ncpu > 0)
-		put_rec(&body, TSJ_TAG_CPUS, res->cpus, ncpu);
-	for (unsigned i = 0; i < TSJ_RLIM_COUNT; i++)
-		if ((res->rlimits_set >> i) & 1) {
-			v.len = 0;
-			put_le(&v, i, 4);
-			put_le(&v, res->rlimits[i], 8);
-			put_rec(&body, TSJ_TAG_RLIMIT, v.p, v.len);
-		}
-	if (res->has_nice) {
-		v.len = 0;
-		put_le(&v, (uint32_t)res->nice, 4);
-		put_rec(&body, TSJ_TAG_NICE, v.p, v.len);
-	}
-	if (res->timeout_s) {
-		v.len = 0;
-		put_le(&v, res->timeout_s, 4);
-		put_rec(&body, TSJ_TAG_TIMEOUT, v.p, v.len);
-	}
-	const struct tsj_plan_net *net = &pl->net;
-	if (net->parent) {
-		put_str(&body, TSJ_TAG_NET_PARENT, net->parent);
-		if (net->name)
-			put_str(&body, TSJ_TAG_NET_NAME, net->name);
-		if (net->veth)
-			put_str(&body, TSJ_TAG_NET_VETH, net->veth);
-		if (net->ip)
-			put_str(&body, TSJ_TAG_NET_IP, net->ip);
-		if (net->netmask)
-			put_str(&body, TSJ_TAG_NET_NETMASK, net->netmask);
-		if (net->gateway)
-			put_str(&body, TSJ_TAG_NET_GATEWAY, net->gateway);
-		if (net->mac)
-			put_str(&body, TSJ_TAG_NET_MAC, net->mac);
-		if (net->mtu) {
-			v.len = 0;
-			put_le(&v, net->mtu, 4);
-			put_rec(&body, TSJ_TAG_NET_MTU, v.p, v.len);
-		}
-	}
-	for (size_t i = 0; i < net->ndns; i++)
-		put_str(&body, TSJ_TAG_NET_DNS, net->dns[i]);
-	if (net->hosts)
-		put_rec(&body, TSJ_TAG_NET_HOSTS, net->hosts, strlen(net->hosts));
-	out->len = 0;
-	put(out, "TSJP", 4);
-	put_le(out, TSJ_PLAN_VERSION, 2);
-	put_le(out, 0, 2);
-	put_le(out, body.len, 4);
-	put(out, body.p, body.len);
-	free(body.p);
-	free(v.p);
+	CHECK(at == size);
+	free(recs);
+	return out;
 }
 
 /* The dump as a malloc'd string. */
@@ -513,20 +371,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_valid(&plan);
 	CHECK(tsj_plan_dump(&plan, devnull) == 0);
 
-	/* Round trip: the canonical encoding of what was decoded is accepted
-	 * too, and means the same thing. */
-	struct buf re = { 0 };
-	encode(&plan, &re);
+	/* The same records in plan.def's order are accepted too, and mean the
+	 * same thing. */
+	uint8_t *re = reframe(data, size);
 	struct tsj_plan again;
-	if (tsj_plan_decode(re.p, re.len, LAST_CAP, &again, err, sizeof err) != 0) {
-		fprintf(stderr, "plan_fuzz: re-encoded plan refused: %s\n", err);
+	if (tsj_plan_decode(re, size, LAST_CAP, &again, err, sizeof err) != 0) {
+		fprintf(stderr, "plan_fuzz: the plan reframed is refused: %s\n", err);
 		__builtin_trap();
 	}
 	char *d1 = dump_str(&plan), *d2 = dump_str(&again);
 	CHECK(strcmp(d1, d2) == 0);
 	free(d1);
 	free(d2);
-	free(re.p);
+	free(re);
 	tsj_plan_free(&again);
 
 	tsj_plan_free(&plan);
