@@ -2,24 +2,20 @@
 """Writes the seed corpus for plan_fuzz into corpus/ next to this script.
 
 Each seed is a small plan in the wire format of native/PLAN.md (the same
-encoding as src/plan/encode.ts): a few valid ones that reach every record
-type, and a few near-valid ones that each break exactly one rule.
+encoding as src/plan/encode.ts, with the constants of plan_def.py, which
+scripts/gen-wire.mjs generates from native/plan.def): a few valid ones that
+reach every record type, and a few near-valid ones that each break exactly
+one rule.
 Run again after a format change: python3 native/fuzz/make-corpus.py
 """
 import os
 import struct
+import sys
 
-NAMESPACES, FLAGS, HOSTNAME, PROGRAM, ARGV, ENV, CWD, CAPS_KEEP, SOURCE = range(1, 10)
-MOUNT, ROOT = 0x10, 0x50
-SECCOMP_BPF, SECCOMP_FLAGS, SECCOMP_ACTION, SECCOMP_SYSCALL, SECCOMP_RULE, PRIVS = range(0x20, 0x26)
-
-NS_PID, NS_MOUNT, NS_IPC, NS_UTS, NS_NET, NS_CGROUP = (1 << i for i in range(6))
-FLAG_NO_NEW_PRIVS, FLAG_QUIET, FLAG_DEBUG = 1, 2, 4
-
-# MOUNT kinds and flags (plan.h).
-RO, RW, NOEXEC, TMPFS, BLACKLIST, BIND, WHITELIST, MKDIR, MKFILE, DEV = range(1, 11)
-MF_OPTIONAL, MF_READ_ONLY, MF_USER_OWNED, MF_SOUND, MF_DRI = (1 << i for i in range(5))
-RF_OVERLAY, RF_TMPFS_UPPER = 1, 2
+# The tags, bits and kinds: generated from native/plan.def (gen-wire.mjs).
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from plan_def import *  # noqa: E402,F401,F403
 
 
 def rec(tag, value):
@@ -53,7 +49,7 @@ def source(mtime_ns, path):
     return rec(SOURCE, struct.pack('<Q', mtime_ns) + path.encode())
 
 
-def plan(*records, version=1, reserved=0, length_delta=0):
+def plan(*records, version=PLAN_VERSION, reserved=0, length_delta=0):
     body = b''.join(records)
     return struct.pack('<4sHHI', b'TSJP', version, reserved, len(body) + length_delta) + body
 
@@ -63,9 +59,9 @@ def core(program='/bin/true', argv=('true',), ns=NS_PID | NS_MOUNT, flags=FLAG_N
         [rec(ARGV, a) for a in argv]
 
 
-# 4095 bytes (TSJ_MAX_PATH): "/aaa/aaa/.../aa".
-LONG_PATH = ('/' + '/'.join(['aaa'] * 1024))[:4095]
-assert len(LONG_PATH) == 4095
+# MAX_PATH (4095) bytes: "/aaa/aaa/.../aa".
+LONG_PATH = ('/' + '/'.join(['aaa'] * 1024))[:MAX_PATH]
+assert len(LONG_PATH) == MAX_PATH
 
 SEEDS = {
     # Valid plans.
@@ -78,22 +74,22 @@ SEEDS = {
         rec(ARGV, 'sh'), rec(ARGV, '-c'), rec(ARGV, 'echo "$HOME"'), rec(ARGV, ''),
         rec(ENV, 'PATH=/usr/bin:/bin'), rec(ENV, 'HOME=/home/user'), rec(ENV, 'TERM=xterm'),
         rec(CWD, '/home/user'),
-        u64(CAPS_KEEP, (1 << 10) | (1 << 21)),
+        u64(CAPS_KEEP, (1 << CAPABILITIES.index('net_bind_service')) | (1 << CAPABILITIES.index('sys_admin'))),
         source(1700000000123456789, '/etc/tsjail/default.profile'),
         source(0, '/home/user/.config/tsjail/sh.profile'),
     ),
     'valid-mounts': plan(
         *core(program='/usr/bin/env', argv=('env',), flags=FLAG_QUIET),
-        mount(RO, '/'),
-        mount(RW, '/home/user/work', flags=MF_OPTIONAL),
-        mount(NOEXEC, '/tmp'),
-        mount(TMPFS, '/tmp', flags=MF_USER_OWNED, mode=0o1777),
-        mount(BLACKLIST, '/root', flags=MF_OPTIONAL),
-        mount(BIND, '/srv/data', '/mnt/data', flags=MF_READ_ONLY),
-        mount(WHITELIST, '/home/user', 'Documents', '.config/app', flags=MF_OPTIONAL),
-        mount(MKDIR, '/home/user/.cache'),
-        mount(MKFILE, '/home/user/.bashrc'),
-        mount(DEV, flags=MF_SOUND | MF_DRI),
+        mount(MNT_READ_ONLY, '/'),
+        mount(MNT_READ_WRITE, '/home/user/work', flags=MF_OPTIONAL),
+        mount(MNT_NOEXEC, '/tmp'),
+        mount(MNT_TMPFS, '/tmp', flags=MF_USER_OWNED, mode=0o1777),
+        mount(MNT_BLACKLIST, '/root', flags=MF_OPTIONAL),
+        mount(MNT_BIND, '/srv/data', '/mnt/data', flags=MF_READ_ONLY),
+        mount(MNT_WHITELIST, '/home/user', 'Documents', '.config/app', flags=MF_OPTIONAL),
+        mount(MNT_MKDIR, '/home/user/.cache'),
+        mount(MNT_MKFILE, '/home/user/.bashrc'),
+        mount(MNT_DEV, flags=MOUNT_KIND_FLAGS[MNT_DEV]),
         root('/srv/chroot'),
     ),
     'valid-overlay': plan(
@@ -107,7 +103,7 @@ SEEDS = {
     'valid-limits': plan(
         *core(), rec(CWD, LONG_PATH),
         *(source(i, '/etc/tsjail/%d.profile' % i) for i in range(64)),
-        mount(WHITELIST, '/home', LONG_PATH[1:] + 'x'),
+        mount(MNT_WHITELIST, '/home', LONG_PATH[1:] + 'x'),
         root('/', flags=RF_OVERLAY | RF_TMPFS_UPPER, lowers=['/l%d' % i for i in range(32)]),
     ),
     # A seccomp filter (ld arch; jeq x86_64; ret ALLOW; ret ERRNO(1)) with
@@ -116,11 +112,30 @@ SEEDS = {
         *core(),
         rec(SECCOMP_BPF, struct.pack('<HBBI', 0x20, 0, 0, 4) + struct.pack('<HBBI', 0x15, 0, 1, 0xc000003e) +
             struct.pack('<HBBI', 0x06, 0, 0, 0x7fff0000) + struct.pack('<HBBI', 0x06, 0, 0, 0x00050001)),
-        u32(SECCOMP_FLAGS, 3),
+        u32(SECCOMP_FLAGS, SF_ALL),
         rec(SECCOMP_ACTION, 'EPERM'),
         rec(SECCOMP_SYSCALL, 'mount'), rec(SECCOMP_SYSCALL, 'unlinkat:ENOENT'),
         rec(SECCOMP_RULE, 'ioctl(TIOCSTI, TIOCLINUX): EPERM'),
-        u32(PRIVS, 3),
+        u32(PRIVS, PRIV_ALL),
+    ),
+    # The network records (0x30-0x3f): an interface with every setting,
+    # and name servers and a hosts file on their own.
+    'valid-net': plan(
+        *core(ns=NS_PID | NS_MOUNT | NS_NET),
+        rec(NET_PARENT, 'br0'), rec(NET_NAME, 'eth0'), rec(NET_VETH, 'veth-t'),
+        rec(NET_IP, '10.0.3.7'), rec(NET_NETMASK, '255.255.255.0'), rec(NET_GATEWAY, '10.0.3.1'),
+        rec(NET_MAC, '02:00:5e:10:00:01'), u32(NET_MTU, 1400),
+        rec(NET_DNS, '192.0.2.53'), rec(NET_DNS, '2001:db8::53'), rec(NET_HOSTS, '127.0.0.1 localhost\n'),
+    ),
+    'valid-net-dns': plan(*core(), rec(NET_DNS, '9.9.9.9'), rec(NET_HOSTS, '')),
+    # Cgroups and resource limits (0x40-0x4f), every record.
+    'valid-resources': plan(
+        *core(),
+        rec(CGROUP_FILE, CGROUP_ROOT + '/pids/g1/tasks'), rec(CGROUP_FILE, CGROUP_ROOT + '/unified/g2'),
+        rec(CPU_QUOTA, struct.pack('<II', 150000, 100000)), u64(MEMORY, MIN_MEMORY), u32(PIDS_MAX, MAX_PIDS),
+        rec(CPUS, bytes([0x81, 0, 1])),
+        *(rec(RLIMIT, struct.pack('<IQ', which, 1 << which)) for which in (RLIM_AS, RLIM_NOFILE, RLIM_SIGPENDING)),
+        u32(NICE, struct.unpack('<I', struct.pack('<i', -5))[0]), u32(TIMEOUT, MAX_TIMEOUT),
     ),
     # Near-valid plans, each breaking one rule.
     'bad-seccomp-no-nnp': plan(
@@ -132,6 +147,8 @@ SEEDS = {
     'bad-program-dotdot': plan(*core(program='/usr/../bin/sh')),
     'bad-hostname-no-uts': plan(*core(), rec(HOSTNAME, 'box')),
     'bad-path-too-long': plan(*core(program=LONG_PATH + 'x')),
+    'bad-net-no-netns': plan(*core(), rec(NET_PARENT, 'eth1')),
+    'bad-rlimit-twice': plan(*core(), *(rec(RLIMIT, struct.pack('<IQ', RLIM_CPU, 5)) for _ in range(2))),
 }
 
 
