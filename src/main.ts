@@ -21,7 +21,7 @@ import { execHelper, execProgram, findHelper } from './launch.js';
 import { debug, error, setLogLevel } from './log.js';
 import { normalizeOptions } from './options.js';
 import type { OptionValues } from './options-schema.js';
-import type { RootSpec } from './plan/types.js';
+import type { RootSpec } from './overlay/plan.js';
 import { buildPlan } from './plan/build.js';
 import { encodePlan } from './plan/encode.js';
 import { applyProfile, loadRunProfile, profileCommand, profileContext, profileSources } from './profile/index.js';

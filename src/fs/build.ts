@@ -3,7 +3,7 @@
  * follows DESIGN.md's filesystem policy. */
 import { PlanError, OptionError } from '../errors.js';
 import type { FilesystemOptions } from '../options.js';
-import type { MountOp } from '../plan/types.js';
+import type { MountOp } from './plan.js';
 import { relativeTo, within } from './paths.js';
 import type { FsProbe } from './probe.js';
 

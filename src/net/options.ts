@@ -3,6 +3,7 @@
  * to check; this only turns plain mistakes into one clear line. */
 import { createRequire } from 'node:module';
 import { UsageError } from '../errors.js';
+import { MAX_IFNAME, MTU_MAX, MTU_MIN, RECORDS } from '../wire/plan-def.js';
 
 // node:net costs a few milliseconds to load (its streams and sockets), on
 // every cold launch: loaded only when an address is to be checked.
@@ -14,9 +15,8 @@ function netModule(): typeof import('node:net') {
 const isIPv4 = (s: string): boolean => netModule().isIPv4(s);
 const isIPv6 = (s: string): boolean => netModule().isIPv6(s);
 
-export const MAX_DNS = 4;
-export const MTU_MIN = 68;
-export const MTU_MAX = 65535;
+export const MAX_DNS = RECORDS.NET_DNS.max;
+export { MTU_MAX, MTU_MIN };
 export const DEFAULT_INTERFACE_NAME = 'eth0';
 
 export interface NetworkOptions {
@@ -24,7 +24,9 @@ export interface NetworkOptions {
   readonly namespace: boolean;
   /** --net=IFACE; null for --net=none or no --net. */
   readonly parent: string | null;
+  /** The interface's name inside the sandbox. */
   readonly name: string;
+  /** Host end of the veth pair when parent is a bridge; null: tsjail picks. */
   readonly vethName: string | null;
   /** 'none', an address, or null: tsjail picks a free one. */
   readonly ip: string | null;
@@ -32,6 +34,7 @@ export interface NetworkOptions {
   readonly gateway: string | null;
   readonly mac: string | null;
   readonly mtu: number | null;
+  /** Name servers for the sandbox's own /etc/resolv.conf (at most 4). */
   readonly dns: readonly string[];
   readonly hostsFile: string | null;
 }
@@ -66,12 +69,12 @@ export const DEFAULT_NETWORK: NetworkOptions = Object.freeze({
 /** What the kernel takes as an interface name. */
 export function isInterfaceName(s: string): boolean {
   // eslint-disable-next-line no-control-regex
-  return s.length >= 1 && s.length <= 15 && s !== '.' && s !== '..' && /^[\x21-\x7e]+$/.test(s) && !/[/:]/.test(s);
+  return s.length >= 1 && s.length <= MAX_IFNAME && s !== '.' && s !== '..' && /^[\x21-\x7e]+$/.test(s) && !/[/:]/.test(s);
 }
 
 function ifname(opt: string, s: string): string {
   if (!isInterfaceName(s)) {
-    throw new UsageError(`--${opt}: '${s}' is not an interface name (1-15 characters, no '/', ':' or space)`);
+    throw new UsageError(`--${opt}: '${s}' is not an interface name (1-${MAX_IFNAME} characters, no '/', ':' or space)`);
   }
   return s;
 }

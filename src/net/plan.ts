@@ -3,11 +3,20 @@
  * never privileged), so the helper never opens a path the user named. */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { PlanError } from '../errors.js';
-import type { NetworkPlan } from '../plan/types.js';
 import type { NetworkOptions } from './options.js';
 import { noteStat } from '../cache/deps.js';
+import { RECORDS } from '../wire/plan-def.js';
 
-export const HOSTS_MAX = 64 * 1024;
+/** The plan's network part (native/PLAN.md, tags 0x30-0x3f): the options
+ * (the host interface, the sandbox's interface, the name servers) with the
+ * --hosts-file read. Written by encode.ts. */
+export interface NetworkPlan extends Omit<NetworkOptions, 'namespace' | 'hostsFile'> {
+  /** Contents of the sandbox's /etc/hosts (--hosts-file, read as the caller). */
+  readonly hosts: string | null;
+}
+
+/** NET_HOSTS's bound (native/plan.def). */
+export const HOSTS_MAX = RECORDS.NET_HOSTS.len;
 
 /** A regular file's first HOSTS_MAX bytes: a device (/dev/zero), a FIFO
  * or a file over the limit is refused, never read to its end. O_NONBLOCK:

@@ -1,7 +1,7 @@
 /** The plan's new root, from --chroot, --overlay, --overlay-tmpfs and
  * --overlay-lower. */
 import type { RootOptions } from '../options.js';
-import type { RootSpec } from '../plan/types.js';
+import type { RootSpec } from './plan.js';
 import { ensureOverlay } from './store.js';
 
 export function rootSpec(opts: RootOptions, home: string): RootSpec | null {

@@ -7,7 +7,7 @@ import { TsjailError, UsageError } from '../errors.js';
 import { debug } from '../log.js';
 import type { RawOptions } from '../options.js';
 import { toRawOptions, type OptionValue, type OptionValues } from '../options-schema.js';
-import type { PlanSource } from '../plan/types.js';
+import type { PlanSource } from './model.js';
 import { siteSettings, type SiteSettings } from './conditions.js';
 import { convertToIni } from './convert.js';
 import { loadProfile, type LoadOptions } from './loader.js';

@@ -9,7 +9,7 @@ import { extname } from 'node:path';
 import { OptionError, ProfileError, TsjailError, UsageError } from '../errors.js';
 import { normalizeOptions } from '../options.js';
 import { optionRow, toRawOptions, type OptionRow, type OptionValue, type OptionValues } from '../options-schema.js';
-import type { PlanSource } from '../plan/types.js';
+import type { PlanSource } from './model.js';
 import { evaluateCondition, isCondition, type SiteSettings } from './conditions.js';
 import { parseFirejailProfile } from './firejail-reader.js';
 import { parseIniProfile } from './ini-reader.js';

@@ -3,9 +3,15 @@
  * is the list of directives that survived includes, conditions and ignore,
  * each still knowing its file:line. Directive names are rows of the options
  * table (src/options-schema.ts). */
-import type { PlanSource } from '../plan/types.js';
 
 export type ProfileFormat = 'ini' | 'firejail';
+
+/** A file a plan was built from (the plan's SOURCE records). */
+export interface PlanSource {
+  readonly path: string;
+  /** Nanoseconds since the epoch, as a decimal string (exceeds 2^53). */
+  readonly mtimeNs: string;
+}
 
 /** A value as written: true/false for a flag (false only in INI), a string
  * otherwise. Macros are expanded by the loader, not by the readers. */

@@ -2,8 +2,9 @@
  * --pids-max, --cpus, --rlimit-*, --nice, --timeout. Parsed and checked here
  * (no I/O); the helper re-checks everything against the caller. */
 import { OptionError } from '../errors.js';
+import { CGROUP_ROOT, MAX_CPUS, MAX_PIDS, MAX_TIMEOUT, MAX_VALUE, MIN_MEMORY, RECORDS, RLIMITS } from '../wire/plan-def.js';
 
-export const RLIMITS = ['as', 'cpu', 'fsize', 'nofile', 'nproc', 'sigpending'] as const;
+export { RLIMITS };
 export type RlimitName = (typeof RLIMITS)[number];
 export type Rlimits = { readonly [K in RlimitName]: number | null };
 
@@ -53,15 +54,12 @@ export const NO_RESOURCES: ResourceOptions = Object.freeze({
   timeoutSeconds: null,
 });
 
-/** Values travel as JSON numbers and u64 on the wire: keep them exact. */
-const MAX_VALUE = Number.MAX_SAFE_INTEGER;
-export const CGROUP_ROOT = '/sys/fs/cgroup';
-export const MAX_CGROUP_FILES = 16;
-export const MAX_CPU = 1023;
-export const MIN_MEMORY = 1024 * 1024;
+/** The helper's bounds (native/plan.def). Values travel as JSON numbers and
+ * u64 on the wire: MAX_VALUE keeps them exact. */
+export { CGROUP_ROOT, MAX_PIDS, MAX_TIMEOUT, MIN_MEMORY };
+export const MAX_CGROUP_FILES = RECORDS.CGROUP_FILE.max;
+export const MAX_CPU = MAX_CPUS - 1;
 export const DEFAULT_PERIOD_US = 100_000;
-export const MAX_PIDS = 4_194_304;
-export const MAX_TIMEOUT = 10_000 * 3600 - 1;
 
 const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import koffi from 'koffi';
 import { OptionError, PlanError } from '../errors.js';
 import { warn } from '../log.js';
-import type { SecurityPlan } from '../plan/types.js';
+import type { PrivBits, SeccompBits } from '../wire/plan-def.js';
 import { actionName, ENOSYS, EPERM } from './actions.js';
 import { CAPABILITIES, capabilityNumber } from './caps.js';
 import { compileFilter, type CompiledFilter, type FilterSpec, type ListEntry } from './compile.js';
@@ -14,6 +14,28 @@ import { syscallName } from './libseccomp.js';
 import { mdweGuard, namespaceGuard, protocolGuard, terminalGuard, type GuardSet } from './guards.js';
 import type { ListItem, SecurityOptions } from './options.js';
 import { noteFact } from '../cache/deps.js';
+
+/** The plan's `security` part (native/PLAN.md, tags 0x20-0x2f): the PRIVS
+ * bits (PrivBits, plan.def's: noRoot, memoryDenyWriteExecute, ...) and the
+ * filter. Written by encode.ts. */
+export interface SecurityPlan extends PrivBits {
+  /** null: no filter at all. */
+  readonly seccomp: SeccompPlan | null;
+}
+
+/** The one seccomp filter the helper installs last, just before execve.
+ * Only `bpf` is acted on; the rest says in words what it does (with
+ * SeccompBits, plan.def's: allowlist, blockSecondary). */
+export interface SeccompPlan extends SeccompBits {
+  /** What a blocked call gets: an errno name (EPERM), kill or log. */
+  readonly action: string;
+  /** Sorted; name:ACTION for a call with its own action. */
+  readonly syscalls: readonly string[];
+  /** The argument-inspecting rules, one line each. */
+  readonly rules: readonly string[];
+  /** struct sock_filter[], base64. */
+  readonly bpf: string;
+}
 
 /** What building the security part asks of the machine. */
 export interface SecurityHost {
