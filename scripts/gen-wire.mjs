@@ -4,10 +4,12 @@
 //   native/fuzz/plan_def.py   the same for the fuzz corpus (make-corpus.py)
 //   native/fuzz/plan.dict     the record tags of the fuzz dictionary (between markers)
 //   native/PLAN.md            the tables of records, mount kinds and flags (between markers)
+// and then runs native/fuzz/make-corpus.py (the seeds, from plan_def.py).
 // The C helper reads plan.def itself (native/wire.h).
 //
 //   node scripts/gen-wire.mjs           write them
 //   node scripts/gen-wire.mjs --check   change nothing; list what differs, exit 1 if anything does
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -337,3 +339,10 @@ for (const [file, make] of outputs) {
   }
 }
 if (check && differ > 0) process.exit(1);
+// The fuzz corpus is built from plan_def.py (its seeds reach every bit):
+// refreshed with the rest when python3 is there (--check leaves it).
+if (!check) {
+  const r = spawnSync('python3', [`${root}native/fuzz/make-corpus.py`], { encoding: 'utf8' });
+  if (r.error !== undefined) process.stdout.write('no python3: run python3 native/fuzz/make-corpus.py to refresh the fuzz corpus\n');
+  else process.stdout.write(r.stdout + r.stderr);
+}
