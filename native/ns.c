@@ -17,17 +17,17 @@
 #include "net.h"
 #include "resources.h"
 
+/* The plan's namespaces (pid and mount always: the plan's reader requires
+ * them), by plan.def's NAMESPACES bits and their clone flags. */
 static int clone_flags(const struct tsj_plan *plan, const struct tsj_creds *cr)
 {
+#define NS_CLONE_(name, bit, key, doc, note, flag) { name, flag },
+	static const struct { uint32_t bit; int flag; } map[] = { TSJ_NS_BITS(NS_CLONE_) };
+#undef NS_CLONE_
 	int f = CLONE_NEWPID | CLONE_NEWNS;
-	if (plan->namespaces & TSJ_NS_IPC)
-		f |= CLONE_NEWIPC;
-	if (plan->namespaces & TSJ_NS_UTS)
-		f |= CLONE_NEWUTS;
-	if (plan->namespaces & TSJ_NS_NET)
-		f |= CLONE_NEWNET;
-	if (plan->namespaces & TSJ_NS_CGROUP)
-		f |= CLONE_NEWCGROUP;
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (plan->namespaces & map[i].bit)
+			f |= map[i].flag;
 	if (cr->mode == TSJ_MODE_ROOTLESS)
 		f |= CLONE_NEWUSER;
 	return f;
