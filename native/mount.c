@@ -55,16 +55,15 @@ static bool tmpfs_allowed(const struct tsj_creds *cr, const char *p)
 	return in_list(p, system) || under_home(cr, p) || in_run_user(cr, p);
 }
 
+/* As firejail: any directory in / but /proc and /sys, and /sys/module; in
+ * /home only the caller's own home. A whitelist only hides (a tmpfs with
+ * the directory's owner and mode) and binds back entries opened as the
+ * caller, so it shows nothing the caller could not see anyway. */
 static bool whitelist_allowed(const struct tsj_creds *cr, const char *p)
 {
-	static const char *const roots[] = { "/tmp", "/var", "/etc", "/opt", "/srv", "/media",
-		"/mnt", "/run", "/usr/share", "/dev", NULL };
-	if (strcmp(p, "/home") == 0 || under_home(cr, p) || in_run_user(cr, p))
+	if (strcmp(p, "/home") == 0 || under_home(cr, p) || in_run_user(cr, p) || path_within(p, "/sys/module"))
 		return true;
-	for (const char *const *r = roots; *r; r++)
-		if (path_within(p, *r))
-			return true;
-	return false;
+	return strcmp(p, "/") != 0 && !path_within(p, "/proc") && !path_within(p, "/sys") && !path_within(p, "/home");
 }
 
 void mount_check(const struct tsj_plan *plan, const struct tsj_creds *cr)
@@ -104,15 +103,22 @@ void mount_check(const struct tsj_plan *plan, const struct tsj_creds *cr)
 
 /* ---- building blocks ---- */
 
-/* Opens a plan path as the caller. Returns -1 for a missing optional path;
- * dies otherwise. */
-static int open_target(const struct tsj_creds *cr, const struct tsj_mount *m, const char *p)
+/* Opens a plan path as the caller. follow: symbolic links the caller could
+ * not have planted are followed (path_open_trusted), for operations that
+ * only restrict or hide what is there (read-only, noexec, read-write,
+ * blacklist, the source of a bind); the others act on the very place
+ * named, which mount_check judged by its name. Returns -1 for a missing
+ * optional path, or one the caller cannot reach (EACCES: a directory on
+ * the way the caller may not search, such as one blacklisted before); dies
+ * otherwise. */
+static int open_target(const struct tsj_creds *cr, const struct tsj_mount *m, const char *p, bool follow)
 {
-	int fd = path_open(cr, AT_FDCWD, p, false);
+	int fd = follow ? path_open_trusted(cr, AT_FDCWD, p, true) : path_open(cr, AT_FDCWD, p, false);
 	if (fd >= 0)
 		return fd;
-	if (errno == ENOENT && (m->flags & TSJ_MF_OPTIONAL)) {
-		debug("%s %s: not there, skipped", kind_names[m->kind], p);
+	if ((errno == ENOENT || errno == EACCES) && (m->flags & TSJ_MF_OPTIONAL)) {
+		debug("%s %s: %s, skipped", kind_names[m->kind], p,
+		      errno == ENOENT ? "not there" : "out of your reach");
 		return -1;
 	}
 	if (errno == ELOOP)
@@ -233,15 +239,27 @@ static unsigned long mount_id(int fd, const char *p)
 	return (unsigned long)sx.stx_mnt_id;
 }
 
-/* The mounts of an attached tree, with whether each is writable. */
+/* The mounts of an attached tree: whether each is writable, and what it
+ * is (device, root within the filesystem, mount point). */
 struct member {
 	unsigned long id;
 	bool rw;
+	unsigned major, minor;
+	char *root, *point;
 };
 struct subtree {
 	struct member *m;
 	size_t n, cap;
 };
+
+static void describe(struct member *m, const struct mountinfo_line *l)
+{
+	m->rw = l->rw;
+	m->major = l->major;
+	m->minor = l->minor;
+	if (m->root == NULL && ((m->root = strdup(l->root)) == NULL || (m->point = strdup(l->point)) == NULL))
+		die("out of memory");
+}
 
 static bool collect(const struct mountinfo_line *l, void *arg)
 {
@@ -249,33 +267,110 @@ static bool collect(const struct mountinfo_line *l, void *arg)
 	bool child = false;
 	for (size_t i = 0; i < t->n; i++) {
 		if (t->m[i].id == l->id) {
-			t->m[i].rw = l->rw;
+			describe(&t->m[i], l);
 			return true;
 		}
 		child |= t->m[i].id == l->parent;
 	}
-	if (child)
-		PUSH(t->m, t->n, t->cap, ((struct member){ l->id, l->rw }));
+	if (child) {
+		PUSH(t->m, t->n, t->cap, ((struct member){ l->id, l->rw, 0, 0, NULL, NULL }));
+		describe(&t->m[t->n - 1], l);
+	}
 	return true;
 }
 
-/* Before an attached tree is made read-only: remembers its writable
- * mounts. mountinfo lists a mount after its parent; a second pass catches
- * any that comes before. */
-static void remember_writable(int tree, const char *p)
+/* The attached tree's mounts (the tree's own first). mountinfo lists a
+ * mount after its parent; a second pass catches any that comes before. */
+static void subtree_of(int tree, const char *p, struct subtree *t)
 {
-	struct subtree t = { NULL, 0, 0 };
-	PUSH(t.m, t.n, t.cap, ((struct member){ mount_id(tree, p), false }));
+	*t = (struct subtree){ NULL, 0, 0 };
+	PUSH(t->m, t->n, t->cap, ((struct member){ mount_id(tree, p), false, 0, 0, NULL, NULL }));
 	for (int pass = 0; pass < 2; pass++) {
 		FILE *f = sandbox_mountinfo(p);
-		if (!mountinfo_each(f, collect, &t))
+		if (!mountinfo_each(f, collect, t))
 			die_errno("%s: read the sandbox's mountinfo", p);
 		fclose(f);
 	}
+}
+
+static void subtree_free(struct subtree *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->m[i].root);
+		free(t->m[i].point);
+	}
+	free(t->m);
+}
+
+static bool made_read_only(unsigned long id)
+{
+	for (size_t i = 0; i < made_ro_n; i++)
+		if (made_ro[i] == id)
+			return true;
+	return false;
+}
+
+/* Before an attached tree is made read-only: remembers its writable
+ * mounts. */
+static void remember_writable(int tree, const char *p)
+{
+	struct subtree t;
+	subtree_of(tree, p, &t);
 	for (size_t i = 0; i < t.n; i++)
 		if (t.m[i].rw)
 			PUSH(made_ro, made_ro_n, made_ro_cap, t.m[i].id);
-	free(t.m);
+	subtree_free(&t);
+}
+
+/* The mount m was cloned from: of the others with the same device, root
+ * and mount point, the newest: the last listed (mountinfo lists mounts in
+ * the order they were made, Linux 6.8 on; before, as they were attached).
+ * What was visible at the mount point is newer than what it stacks on or
+ * hides, and a clone newer than its source. */
+struct alike {
+	const struct subtree *clone;
+	const struct member *m;
+	unsigned long source;
+};
+
+static bool match_alike(const struct mountinfo_line *l, void *arg)
+{
+	struct alike *a = arg;
+	if (l->major != a->m->major || l->minor != a->m->minor || strcmp(l->root, a->m->root) != 0 ||
+	    strcmp(l->point, a->m->point) != 0)
+		return true;
+	for (size_t i = 0; i < a->clone->n; i++)
+		if (a->clone->m[i].id == l->id)
+			return true;
+	a->source = l->id;
+	return true;
+}
+
+/* An operation clones the mounts at the path and stacks the clone there:
+ * new mounts (new IDs), copies of those below. What the sandbox had made
+ * read-only stays so in the clone: its top was cloned from src_top (the
+ * mount the path was on), each other mount from the newest one of the
+ * same device, root and mount point (match_alike). */
+static void inherit_read_only(unsigned long src_top, int tree, const char *p)
+{
+	struct subtree t;
+	subtree_of(tree, p, &t);
+	for (size_t i = 0; i < t.n; i++) {
+		bool inherit;
+		if (i == 0) {
+			inherit = made_read_only(src_top);
+		} else {
+			struct alike a = { &t, &t.m[i], 0 };
+			FILE *f = sandbox_mountinfo(p);
+			if (!mountinfo_each(f, match_alike, &a))
+				die_errno("%s: read the sandbox's mountinfo", p);
+			fclose(f);
+			inherit = a.source != 0 && made_read_only(a.source);
+		}
+		if (inherit && !t.m[i].rw && !made_read_only(t.m[i].id))
+			PUSH(made_ro, made_ro_n, made_ro_cap, t.m[i].id);
+	}
+	subtree_free(&t);
 }
 
 static bool host_dev(dev_t dev);
@@ -306,9 +401,8 @@ static void check_read_write(int fd, const char *p)
 	if (!(sv.f_flag & ST_RDONLY))
 		return;
 	unsigned long id = mount_id(fd, p);
-	for (size_t i = 0; i < made_ro_n; i++)
-		if (made_ro[i] == id)
-			return;
+	if (made_read_only(id))
+		return;
 	struct find_mount fm = { id, false, false };
 	FILE *f = sandbox_mountinfo(p);
 	if (!mountinfo_each(f, match_id, &fm))
@@ -337,18 +431,21 @@ int mnt_proc(void)
 static void op_remount(const struct tsj_creds *cr, const struct tsj_mount *m)
 {
 	const char *p = m->paths[0];
-	int fd = open_target(cr, m, p);
+	int fd = open_target(cr, m, p, true);
 	if (fd < 0)
 		return;
 	bool user = cr->mode != TSJ_MODE_ROOT;
 	if (m->kind == TSJ_MNT_READ_WRITE && user)
 		check_read_write(fd, p);
+	unsigned long src_top = user && made_ro_n > 0 ? mount_id(fd, p) : 0;
 	int tree = mnt_clone(fd, p);
 	if (m->kind == TSJ_MNT_NOEXEC)
 		mnt_set_attr(tree, p, MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0, true);
 	else if (m->kind == TSJ_MNT_READ_WRITE) /* only the top mount: submounts keep their state */
 		mnt_set_attr(tree, p, 0, MOUNT_ATTR_RDONLY, false);
 	mnt_attach(tree, fd, "", p);
+	if (src_top != 0)
+		inherit_read_only(src_top, tree, p);
 	if (m->kind == TSJ_MNT_READ_ONLY) {
 		/* Attached first, to see which of its mounts were writable. */
 		if (user)
@@ -363,7 +460,7 @@ static void op_remount(const struct tsj_creds *cr, const struct tsj_mount *m)
 static void op_tmpfs(const struct tsj_creds *cr, const struct tsj_mount *m)
 {
 	const char *p = m->paths[0];
-	int fd = open_target(cr, m, p);
+	int fd = open_target(cr, m, p, false);
 	if (fd < 0)
 		return;
 	bool mine = (m->flags & TSJ_MF_USER_OWNED) != 0;
@@ -532,13 +629,19 @@ static void op_blacklist(const struct tsj_creds *cr, const struct tsj_mount *m)
 {
 	static int stash = -1;
 	const char *p = m->paths[0];
-	int fd = path_open(cr, AT_FDCWD, p, false);
+	int fd = path_open_trusted(cr, AT_FDCWD, p, true);
 	/* A blacklist the user asked for is kept from being created; one
-	 * marked optional (a profile's, a default) is skipped when missing. */
+	 * marked optional (a profile's, a default) is skipped when missing.
+	 * A path the caller cannot reach (a directory on the way it may not
+	 * search, say one blacklisted before) is hidden from it already. */
+	if (fd < 0 && errno == EACCES) {
+		debug("blacklist %s: out of your reach already, skipped", p);
+		return;
+	}
 	if (fd < 0 && errno == ENOENT && !(m->flags & TSJ_MF_OPTIONAL))
 		fd = placeholder(cr, m, p);
 	else if (fd < 0)
-		fd = open_target(cr, m, p);
+		fd = open_target(cr, m, p, true);
 	if (fd < 0)
 		return;
 	struct stat st;
@@ -570,7 +673,7 @@ static void op_blacklist(const struct tsj_creds *cr, const struct tsj_mount *m)
 static void op_bind(const struct tsj_creds *cr, const struct tsj_mount *m)
 {
 	const char *src = m->paths[0], *dst = m->paths[1];
-	int s = open_target(cr, m, src);
+	int s = open_target(cr, m, src, true);
 	if (s < 0)
 		return;
 	if (cr->mode != TSJ_MODE_ROOT) {
@@ -581,7 +684,7 @@ static void op_bind(const struct tsj_creds *cr, const struct tsj_mount *m)
 		if (!S_ISDIR(st.st_mode) || st.st_uid != cr->uid)
 			die("private: %s is not a directory you own", src);
 	}
-	int d = open_target(cr, m, dst);
+	int d = open_target(cr, m, dst, false);
 	if (d < 0) {
 		close(s);
 		return;
@@ -596,70 +699,123 @@ static void op_bind(const struct tsj_creds *cr, const struct tsj_mount *m)
 	debug("bind %s on %s", src, dst);
 }
 
-/* Creates rel's parent directories and the mount point inside the tmpfs
- * root, owned by uid:gid. */
-static void make_mountpoint(int root, const char *rel, bool dir, uid_t uid, gid_t gid)
+/* Creates rel's parent directories inside the tmpfs root, owned by
+ * uid:gid (-1: left as made, for ids a user namespace does not map). */
+static void make_parents(int root, char *buf, long uid, long gid)
 {
-	char buf[4096];
-	snprintf(buf, sizeof buf, "%s", rel);
 	for (char *c = strchr(buf, '/'); c; c = strchr(c + 1, '/')) {
 		*c = '\0';
 		if (mkdirat(root, buf, 0755) == 0) {
-			if (fchownat(root, buf, uid, gid, AT_SYMLINK_NOFOLLOW) != 0)
+			if (uid >= 0 && fchownat(root, buf, (uid_t)uid, (gid_t)gid, AT_SYMLINK_NOFOLLOW) != 0)
 				die_errno("chown %s", buf);
 		} else if (errno != EEXIST) {
 			die_errno("mkdir %s", buf);
 		}
 		*c = '/';
 	}
-	if (dir) {
-		if (mkdirat(root, buf, 0755) != 0 && errno != EEXIST)
-			die_errno("mkdir %s", buf);
-	} else {
-		int fd = openat(root, buf, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (fd < 0)
-			die_errno("create %s", buf);
-		close(fd);
+}
+
+/* The mount point of rel inside the tmpfs root: a directory or an empty
+ * file, made once (a second entry of the same name finds it there). */
+static void make_mountpoint(int root, const char *rel, bool dir, long uid, long gid)
+{
+	char buf[4096];
+	snprintf(buf, sizeof buf, "%s", rel);
+	make_parents(root, buf, uid, gid);
+	int r = dir ? mkdirat(root, buf, 0755) : mknodat(root, buf, S_IFREG | 0644, 0);
+	if (r != 0 && errno != EEXIST)
+		die_errno("%s %s", dir ? "mkdir" : "create", buf);
+}
+
+/* A whitelisted symbolic link: the same link, made again in the tmpfs
+ * (its text is never followed by the helper here: the program resolves
+ * it in the sandbox, with its own rights). */
+static void copy_link(int root, const char *rel, const char *text, const struct stat *ls, bool mapped_owner, long uid,
+		      long gid)
+{
+	char buf[4096];
+	snprintf(buf, sizeof buf, "%s", rel);
+	make_parents(root, buf, uid, gid);
+	if (symlinkat(text, root, buf) != 0) {
+		if (errno == EEXIST)
+			return;
+		die_errno("symlink %s", buf);
 	}
+	if (mapped_owner && fchownat(root, buf, ls->st_uid, ls->st_gid, AT_SYMLINK_NOFOLLOW) != 0)
+		die_errno("chown %s", buf);
 }
 
 /* Makes target an empty tmpfs (src's mode unless force_mode, src's owner)
  * holding only the listed entries of src, each the original bound back in
- * place. Returns the attached tmpfs root. */
+ * place; an entry that is a symbolic link is made again as the same link
+ * (path_open_trusted decides which links on the way to it are followed).
+ * An entry that is missing or out of the caller's reach is skipped.
+ * Returns the attached tmpfs root. */
 static int whitelist_into(const struct tsj_creds *cr, const char *name, int src, const struct stat *st,
 			  int target, char *const *entries, size_t n, uint64_t tmpfs_attrs, unsigned force_mode)
 {
 	int trees[TSJ_MAX_MOUNT_PATHS];
 	bool isdir[TSJ_MAX_MOUNT_PATHS];
+	char *links[TSJ_MAX_MOUNT_PATHS];
+	struct stat lstats[TSJ_MAX_MOUNT_PATHS];
 	for (size_t i = 0; i < n; i++) {
 		trees[i] = -1;
-		int e = path_open(cr, src, entries[i], true);
+		links[i] = NULL;
+		bool again = false;
+		for (size_t j = 0; j < i && !again; j++)
+			again = strcmp(entries[i], entries[j]) == 0;
+		if (again)
+			continue;
+		int e = path_open_trusted(cr, src, entries[i], false);
 		if (e < 0) {
-			if (errno == ENOENT) {
-				debug("whitelist %s/%s: not there, skipped", name, entries[i]);
+			if (errno == ENOENT || errno == EACCES) {
+				debug("whitelist %s/%s: %s, skipped", name, entries[i],
+				      errno == ENOENT ? "not there" : "out of your reach");
 				continue;
 			}
-			if (errno == ELOOP || errno == EXDEV)
-				die("whitelist %s/%s: a symbolic link on the path (refused)", name, entries[i]);
+			if (errno == ELOOP)
+				die("whitelist %s/%s: a symbolic link on the path that you could have made (refused)",
+				    name, entries[i]);
 			die_errno("whitelist %s/%s", name, entries[i]);
 		}
 		struct stat es;
 		if (fstat(e, &es) != 0)
 			die_errno("fstat %s/%s", name, entries[i]);
-		isdir[i] = S_ISDIR(es.st_mode);
-		trees[i] = mnt_clone(e, entries[i]);
+		if (S_ISLNK(es.st_mode)) {
+			char text[4096];
+			ssize_t len = readlinkat(e, "", text, sizeof text);
+			if (len <= 0 || (size_t)len >= sizeof text)
+				die_errno("readlink %s/%s", name, entries[i]);
+			text[len] = '\0';
+			links[i] = strdup(text);
+			if (links[i] == NULL)
+				die("out of memory");
+			lstats[i] = es;
+		} else {
+			isdir[i] = S_ISDIR(es.st_mode);
+			trees[i] = mnt_clone(e, entries[i]);
+		}
 		close(e);
 	}
 	unsigned mode = force_mode ? force_mode : (st->st_mode & 07777);
 	/* In a user namespace only the caller's ids exist: others (root's,
-	 * shown as the overflow ids) cannot own a new tmpfs. */
-	bool mapped = cr->mode != TSJ_MODE_ROOTLESS || (st->st_uid == cr->uid && st->st_gid == cr->gid);
-	int root = mnt_tmpfs(name, mode, mapped ? (long)st->st_uid : -1, mapped ? (long)st->st_gid : -1, tmpfs_attrs);
+	 * shown as the overflow ids) cannot own a new tmpfs, nor anything in
+	 * it. */
+	bool rootless = cr->mode == TSJ_MODE_ROOTLESS;
+	bool mapped = !rootless || (st->st_uid == cr->uid && st->st_gid == cr->gid);
+	long uid = mapped ? (long)st->st_uid : -1, gid = mapped ? (long)st->st_gid : -1;
+	int root = mnt_tmpfs(name, mode, uid, gid, tmpfs_attrs);
 	mnt_attach(root, target, "", name);
 	for (size_t i = 0; i < n; i++) {
+		if (links[i] != NULL) {
+			bool own = !rootless || (lstats[i].st_uid == cr->uid && lstats[i].st_gid == cr->gid);
+			copy_link(root, entries[i], links[i], &lstats[i], own, uid, gid);
+			free(links[i]);
+			continue;
+		}
 		if (trees[i] < 0)
 			continue;
-		make_mountpoint(root, entries[i], isdir[i], st->st_uid, st->st_gid);
+		make_mountpoint(root, entries[i], isdir[i], uid, gid);
 		mnt_attach(trees[i], root, entries[i], entries[i]);
 		close(trees[i]);
 	}
@@ -667,10 +823,13 @@ static int whitelist_into(const struct tsj_creds *cr, const char *name, int src,
 	return root;
 }
 
-static void whitelist(const struct tsj_creds *cr, const struct tsj_mount *m)
+/* keep_cwd (TSJ_MF_KEEP_CWD): the plan's working directory, when below
+ * the directory, is one more entry (what the caller could whitelist by
+ * name anyway). */
+static void whitelist(const struct tsj_plan *plan, const struct tsj_creds *cr, const struct tsj_mount *m)
 {
 	const char *dir = m->paths[0];
-	int fd = open_target(cr, m, dir);
+	int fd = open_target(cr, m, dir, false);
 	if (fd < 0)
 		return;
 	struct stat st;
@@ -678,8 +837,14 @@ static void whitelist(const struct tsj_creds *cr, const struct tsj_mount *m)
 		die_errno("fstat %s", dir);
 	if (!S_ISDIR(st.st_mode))
 		die("whitelist: %s is not a directory", dir);
-	close(whitelist_into(cr, dir, fd, &st, fd, m->paths + 1, m->npaths - 1,
-			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0));
+	char *entries[TSJ_MAX_MOUNT_PATHS + 1];
+	size_t n = m->npaths - 1;
+	memcpy(entries, m->paths + 1, n * sizeof *entries);
+	if ((m->flags & TSJ_MF_KEEP_CWD) && plan->cwd != NULL && path_below(plan->cwd, dir)) {
+		entries[n++] = (char *)plan->cwd + (strcmp(dir, "/") == 0 ? 1 : strlen(dir) + 1);
+		debug("whitelist %s: keeps the working directory %s", dir, plan->cwd);
+	}
+	close(whitelist_into(cr, dir, fd, &st, fd, entries, n, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0));
 	close(fd);
 }
 
@@ -789,7 +954,7 @@ void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int re
 			op_bind(cr, m);
 			break;
 		case TSJ_MNT_WHITELIST:
-			whitelist(cr, m);
+			whitelist(plan, cr, m);
 			break;
 		case TSJ_MNT_MKDIR:
 		case TSJ_MNT_MKFILE:

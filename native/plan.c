@@ -184,7 +184,7 @@ static int mount_record(struct reader *r, struct tsj_plan *pl, const uint8_t *v,
 	static const uint32_t allowed_flags[] = {
 		0, TSJ_MF_OPTIONAL, TSJ_MF_OPTIONAL, TSJ_MF_OPTIONAL,
 		TSJ_MF_OPTIONAL | TSJ_MF_USER_OWNED, TSJ_MF_OPTIONAL,
-		TSJ_MF_OPTIONAL | TSJ_MF_READ_ONLY, TSJ_MF_OPTIONAL, 0, 0,
+		TSJ_MF_OPTIONAL | TSJ_MF_READ_ONLY, TSJ_MF_OPTIONAL | TSJ_MF_KEEP_CWD, 0, 0,
 		TSJ_MF_SOUND | TSJ_MF_DRI,
 	};
 	if (flags & ~allowed_flags[kind])
@@ -1142,6 +1142,8 @@ int tsj_plan_dump(const struct tsj_plan *pl, FILE *out)
 		}
 		if (m->kind == TSJ_MNT_WHITELIST)
 			json_list(out, "entries", m->paths + 1, m->npaths - 1);
+		if (m->flags & TSJ_MF_KEEP_CWD)
+			fputs(",\"keepCwd\":true", out);
 		if (m->kind == TSJ_MNT_TMPFS)
 			fprintf(out, ",\"mode\":%u,\"userOwned\":%s", m->mode,
 				(m->flags & TSJ_MF_USER_OWNED) ? "true" : "false");

@@ -108,7 +108,8 @@ enum tsj_mount_flag {
 	TSJ_MF_USER_OWNED = 1u << 2, /* tmpfs: owned by the caller */
 	TSJ_MF_SOUND = 1u << 3,      /* dev: /dev/snd */
 	TSJ_MF_DRI = 1u << 4,        /* dev: /dev/dri */
-	TSJ_MF_ALL = (1u << 5) - 1,
+	TSJ_MF_KEEP_CWD = 1u << 5,   /* whitelist: the working directory stays too */
+	TSJ_MF_ALL = (1u << 6) - 1,
 };
 
 #define TSJ_MAX_MOUNTS 1024u

@@ -47,6 +47,7 @@ const MF_READ_ONLY = 2;
 const MF_USER_OWNED = 4;
 const MF_SOUND = 8;
 const MF_DRI = 16;
+const MF_KEEP_CWD = 32;
 
 /** u16-length-prefixed strings. */
 function prefixed(paths: readonly string[]): Buffer[] {
@@ -90,7 +91,7 @@ function mountRecord(m: MountOp): Buffer {
       paths = [m.path];
       break;
     case 'whitelist':
-      flags = m.optional ? MF_OPTIONAL : 0;
+      flags = (m.optional ? MF_OPTIONAL : 0) | (m.keepCwd === true ? MF_KEEP_CWD : 0);
       paths = [m.path, ...m.entries];
       break;
     default:

@@ -25,7 +25,12 @@ export type MountOp =
   | { readonly op: 'read-only' | 'read-write' | 'noexec' | 'blacklist'; readonly path: string; readonly optional: boolean }
   | { readonly op: 'tmpfs'; readonly path: string; readonly mode: number; readonly userOwned: boolean; readonly optional: boolean }
   | { readonly op: 'bind'; readonly src: string; readonly dst: string; readonly readOnly: boolean; readonly optional: boolean }
-  | { readonly op: 'whitelist'; readonly path: string; readonly entries: readonly string[]; readonly optional: boolean }
+  | {
+      readonly op: 'whitelist'; readonly path: string; readonly entries: readonly string[]; readonly optional: boolean;
+      /** The working directory, when below path, stays visible too (tsjail's
+       * default /tmp: a profile that did not decide /tmp keeps the cwd). */
+      readonly keepCwd?: boolean;
+    }
   | { readonly op: 'mkdir' | 'mkfile'; readonly path: string }
   | { readonly op: 'dev'; readonly sound: boolean; readonly dri: boolean };
 
