@@ -923,6 +923,16 @@ void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int re
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
 		die_errno("mount(/, MS_REC|MS_SLAVE)");
 	debug("mount propagation of / is now slave");
+	/* No setuid bit and no file capability counts in the sandbox: every
+	 * mount is nosuid (what is mounted later is too, or a clone of one of
+	 * these). Under no_new_privs and with an empty bounding set they gave
+	 * nothing anyway, but a program that carries a file capability with
+	 * the effective bit (ping: cap_net_raw=ep) could not even start
+	 * (EPERM: the bounding set lacks it); on nosuid it starts without it,
+	 * and ping uses an ICMP socket (ping_group_range, net.c). */
+	struct mount_attr nosuid = { .attr_set = MOUNT_ATTR_NOSUID };
+	if (mount_setattr(AT_FDCWD, "/", AT_RECURSIVE, &nosuid, sizeof nosuid) != 0)
+		die_errno("mount_setattr(/, MOUNT_ATTR_NOSUID, recursive)");
 	if (plan->root != NULL) {
 		root_switch(plan, cr);
 	} else {
