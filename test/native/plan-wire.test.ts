@@ -64,6 +64,7 @@ describe('round trip', () => {
         { op: 'mkfile', path: '/home/u/new/f' },
         { op: 'whitelist', path: '/home/u', entries: ['Downloads', '.config/app'], optional: false },
         { op: 'whitelist', path: '/home', entries: [], optional: true },
+        { op: 'whitelist', path: '/tmp', entries: ['.X11-unix'], optional: false, keepCwd: true },
         { op: 'read-only', path: '/', optional: false },
         { op: 'read-write', path: '/home/u', optional: true },
         { op: 'noexec', path: '/tmp', optional: false },
@@ -136,6 +137,7 @@ describe('malformed plans are refused before any namespace is created', () => {
     ['tmpfs on /', encodePlan({ ...base, mounts: [{ op: 'tmpfs', path: '/', mode: 0o755, userOwned: false, optional: false }] }), /tmpfs of \/ is not allowed/],
     ['chroot into /', encodePlan({ ...base, root: { base: '/', overlay: null, lowers: [] } }), /a chroot into \/ changes nothing/],
     ['relative layer', encodePlan({ ...base, root: { base: '/srv', overlay: 'tmpfs', lowers: ['l1'] } }), /ROOT is not a normalised absolute path/],
+    ['keep-cwd on a tmpfs', patch(encodePlan({ ...base, mounts: [{ op: 'tmpfs', path: '/tmp/x', mode: 0o755, userOwned: false, optional: false }] }), (b) => { b[b.length - 13] = 32; }), /tmpfs has unknown flags 0x20/],
     ['unknown mount kind', patch(encodePlan({ ...base, mounts: [{ op: 'mkdir', path: '/tmp/x' }] }), (b) => { b[b.length - 14] = 99; }), /unknown mount operation 99/],
     ...netCases(),
   ];
