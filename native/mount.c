@@ -187,7 +187,11 @@ int mnt_tmpfs(const char *what, unsigned mode, long uid, long gid, uint64_t attr
  * mount of a filesystem the sandbox made itself (a tmpfs, the caller's
  * overlay: no filesystem the host had mounted). Everything is decided on
  * the mounts themselves, by mount ID, at the moment the operation acts. */
-static unsigned long *made_ro;
+struct made {
+	unsigned long id;
+	char *point; /* where it is mounted, in the sandbox */
+};
+static struct made *made_ro;
 static size_t made_ro_n, made_ro_cap;
 /* The filesystems (device numbers) the host had mounted. */
 static dev_t *host_devs;
@@ -305,7 +309,27 @@ static void subtree_free(struct subtree *t)
 static bool made_read_only(unsigned long id)
 {
 	for (size_t i = 0; i < made_ro_n; i++)
-		if (made_ro[i] == id)
+		if (made_ro[i].id == id)
+			return true;
+	return false;
+}
+
+static void note_made_read_only(const struct member *m)
+{
+	char *point = strdup(m->point != NULL ? m->point : "");
+	if (point == NULL)
+		die("out of memory");
+	PUSH(made_ro, made_ro_n, made_ro_cap, ((struct made){ m->id, point }));
+}
+
+/* Whether a clone of what is at p may hold a mount the sandbox made
+ * read-only: the mount p is on (src_top), or one mounted at or below p. */
+static bool may_hold_made_read_only(unsigned long src_top, const char *p)
+{
+	if (made_read_only(src_top))
+		return true;
+	for (size_t i = 0; i < made_ro_n; i++)
+		if (path_within(made_ro[i].point, p))
 			return true;
 	return false;
 }
@@ -318,31 +342,34 @@ static void remember_writable(int tree, const char *p)
 	subtree_of(tree, p, &t);
 	for (size_t i = 0; i < t.n; i++)
 		if (t.m[i].rw)
-			PUSH(made_ro, made_ro_n, made_ro_cap, t.m[i].id);
+			note_made_read_only(&t.m[i]);
 	subtree_free(&t);
 }
 
-/* The mount m was cloned from: of the others with the same device, root
- * and mount point, the newest: the last listed (mountinfo lists mounts in
- * the order they were made, Linux 6.8 on; before, as they were attached).
- * What was visible at the mount point is newer than what it stacks on or
- * hides, and a clone newer than its source. */
+/* The mounts the clone's were cloned from: for each, of the other mounts
+ * with the same device, root and mount point, the newest: the last listed
+ * (mountinfo lists mounts in the order they were made, Linux 6.8 on;
+ * before, as they were attached). What was visible at a mount point is
+ * newer than what it stacks on or hides, and a clone newer than its
+ * source. One pass over mountinfo for the whole clone. */
 struct alike {
 	const struct subtree *clone;
-	const struct member *m;
-	unsigned long source;
+	unsigned long *source; /* per clone member; 0: none found */
 };
 
 static bool match_alike(const struct mountinfo_line *l, void *arg)
 {
 	struct alike *a = arg;
-	if (l->major != a->m->major || l->minor != a->m->minor || strcmp(l->root, a->m->root) != 0 ||
-	    strcmp(l->point, a->m->point) != 0)
-		return true;
-	for (size_t i = 0; i < a->clone->n; i++)
-		if (a->clone->m[i].id == l->id)
+	const struct subtree *t = a->clone;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->m[i].id == l->id)
 			return true;
-	a->source = l->id;
+	for (size_t i = 1; i < t->n; i++) {
+		const struct member *m = &t->m[i];
+		if (l->major == m->major && l->minor == m->minor && strcmp(l->root, m->root) == 0 &&
+		    strcmp(l->point, m->point) == 0)
+			a->source[i] = l->id;
+	}
 	return true;
 }
 
@@ -355,21 +382,20 @@ static void inherit_read_only(unsigned long src_top, int tree, const char *p)
 {
 	struct subtree t;
 	subtree_of(tree, p, &t);
-	for (size_t i = 0; i < t.n; i++) {
-		bool inherit;
-		if (i == 0) {
-			inherit = made_read_only(src_top);
-		} else {
-			struct alike a = { &t, &t.m[i], 0 };
-			FILE *f = sandbox_mountinfo(p);
-			if (!mountinfo_each(f, match_alike, &a))
-				die_errno("%s: read the sandbox's mountinfo", p);
-			fclose(f);
-			inherit = a.source != 0 && made_read_only(a.source);
-		}
-		if (inherit && !t.m[i].rw && !made_read_only(t.m[i].id))
-			PUSH(made_ro, made_ro_n, made_ro_cap, t.m[i].id);
+	struct alike a = { &t, calloc(t.n, sizeof *a.source) };
+	if (a.source == NULL)
+		die("out of memory");
+	a.source[0] = src_top;
+	if (t.n > 1) {
+		FILE *f = sandbox_mountinfo(p);
+		if (!mountinfo_each(f, match_alike, &a))
+			die_errno("%s: read the sandbox's mountinfo", p);
+		fclose(f);
 	}
+	for (size_t i = 0; i < t.n; i++)
+		if (a.source[i] != 0 && made_read_only(a.source[i]) && !t.m[i].rw && !made_read_only(t.m[i].id))
+			note_made_read_only(&t.m[i]);
+	free(a.source);
 	subtree_free(&t);
 }
 
@@ -438,6 +464,8 @@ static void op_remount(const struct tsj_creds *cr, const struct tsj_mount *m)
 	if (m->kind == TSJ_MNT_READ_WRITE && user)
 		check_read_write(fd, p);
 	unsigned long src_top = user && made_ro_n > 0 ? mount_id(fd, p) : 0;
+	if (src_top != 0 && !may_hold_made_read_only(src_top, p))
+		src_top = 0;
 	int tree = mnt_clone(fd, p);
 	if (m->kind == TSJ_MNT_NOEXEC)
 		mnt_set_attr(tree, p, MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0, true);
