@@ -17,11 +17,15 @@ static _Noreturn void exec_program(const struct tsj_plan *plan, const struct tsj
 	signals_reset();
 	resources_exec(plan, cr);
 	creds_drop(plan, cr);
-	/* chdir as the user, so the user's own permissions decide. */
+	/* chdir as the user, so the user's own permissions decide. A working
+	 * directory the sandbox hides gives way to the home, as in firejail,
+	 * then to /. */
 	const char *cwd = plan->cwd ? plan->cwd : "/";
 	if (chdir(cwd) != 0) {
-		warn_msg("cannot enter %s (%s), starting in /", cwd, strerror(errno));
-		if (chdir("/") != 0)
+		int err = errno;
+		const char *to = cr->home != NULL && chdir(cr->home) == 0 ? cr->home : "/";
+		warn_msg("cannot enter %s (%s), starting in %s", cwd, strerror(err), to);
+		if (strcmp(to, "/") == 0 && chdir("/") != 0)
 			die_errno("chdir(/)");
 	}
 	/* Last: from here the program's own filter applies. */

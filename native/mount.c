@@ -173,16 +173,15 @@ static bool tmpfs_allowed(const struct tsj_creds *cr, const char *p)
 	return in_list(p, system) || under_home(cr, p) || in_run_user(cr, p);
 }
 
+/* As firejail: any directory in / but /proc and /sys, and /sys/module; in
+ * /home only the caller's own home. A whitelist only hides (a tmpfs with
+ * the directory's owner and mode) and binds back entries opened as the
+ * caller, so it shows nothing the caller could not see anyway. */
 static bool whitelist_allowed(const struct tsj_creds *cr, const char *p)
 {
-	static const char *const roots[] = { "/tmp", "/var", "/etc", "/opt", "/srv", "/media",
-		"/mnt", "/run", "/usr/share", "/dev", NULL };
-	if (strcmp(p, "/home") == 0 || under_home(cr, p) || in_run_user(cr, p))
+	if (strcmp(p, "/home") == 0 || under_home(cr, p) || in_run_user(cr, p) || path_within(p, "/sys/module"))
 		return true;
-	for (const char *const *r = roots; *r; r++)
-		if (path_within(p, *r))
-			return true;
-	return false;
+	return strcmp(p, "/") != 0 && !path_within(p, "/proc") && !path_within(p, "/sys") && !path_within(p, "/home");
 }
 
 void mount_check(const struct tsj_plan *plan, const struct tsj_creds *cr)
@@ -222,15 +221,22 @@ void mount_check(const struct tsj_plan *plan, const struct tsj_creds *cr)
 
 /* ---- building blocks ---- */
 
-/* Opens a plan path as the caller. Returns -1 for a missing optional path;
- * dies otherwise. */
-static int open_target(const struct tsj_creds *cr, const struct tsj_mount *m, const char *p)
+/* Opens a plan path as the caller. follow: symbolic links the caller could
+ * not have planted are followed (path_open_trusted), for operations that
+ * only restrict or hide what is there (read-only, noexec, read-write,
+ * blacklist, the source of a bind); the others act on the very place
+ * named, which mount_check judged by its name. Returns -1 for a missing
+ * optional path, or one the caller cannot reach (EACCES: a directory on
+ * the way the caller may not search, such as one blacklisted before); dies
+ * otherwise. */
+static int open_target(const struct tsj_creds *cr, const struct tsj_mount *m, const char *p, bool follow)
 {
-	int fd = path_open(cr, AT_FDCWD, p, false);
+	int fd = follow ? path_open_trusted(cr, AT_FDCWD, p, true) : path_open(cr, AT_FDCWD, p, false);
 	if (fd >= 0)
 		return fd;
-	if (errno == ENOENT && (m->flags & TSJ_MF_OPTIONAL)) {
-		debug("%s %s: not there, skipped", kinds[m->kind].name, p);
+	if ((errno == ENOENT || errno == EACCES) && (m->flags & TSJ_MF_OPTIONAL)) {
+		debug("%s %s: %s, skipped", kinds[m->kind].name, p,
+		      errno == ENOENT ? "not there" : "out of your reach");
 		return -1;
 	}
 	if (errno == ELOOP)
@@ -247,7 +253,11 @@ static int open_target(const struct tsj_creds *cr, const struct tsj_mount *m, co
  * mount of a filesystem the sandbox made itself (a tmpfs, the caller's
  * overlay: no filesystem the host had mounted). Everything is decided on
  * the mounts themselves, by mount ID, at the moment the operation acts. */
-static unsigned long *made_ro;
+struct made {
+	unsigned long id;
+	char *point; /* where it is mounted, in the sandbox */
+};
+static struct made *made_ro;
 static size_t made_ro_n, made_ro_cap;
 /* The filesystems (device numbers) the host had mounted. */
 static dev_t *host_devs;
@@ -299,15 +309,27 @@ static unsigned long mount_id(int fd, const char *p)
 	return (unsigned long)sx.stx_mnt_id;
 }
 
-/* The mounts of an attached tree, with whether each is writable. */
+/* The mounts of an attached tree: whether each is writable, and what it
+ * is (device, root within the filesystem, mount point). */
 struct member {
 	unsigned long id;
 	bool rw;
+	unsigned major, minor;
+	char *root, *point;
 };
 struct subtree {
 	struct member *m;
 	size_t n, cap;
 };
+
+static void describe(struct member *m, const struct mountinfo_line *l)
+{
+	m->rw = l->rw;
+	m->major = l->major;
+	m->minor = l->minor;
+	if (m->root == NULL && ((m->root = strdup(l->root)) == NULL || (m->point = strdup(l->point)) == NULL))
+		die("out of memory");
+}
 
 static bool collect(const struct mountinfo_line *l, void *arg)
 {
@@ -315,33 +337,132 @@ static bool collect(const struct mountinfo_line *l, void *arg)
 	bool child = false;
 	for (size_t i = 0; i < t->n; i++) {
 		if (t->m[i].id == l->id) {
-			t->m[i].rw = l->rw;
+			describe(&t->m[i], l);
 			return true;
 		}
 		child |= t->m[i].id == l->parent;
 	}
-	if (child)
-		PUSH(t->m, t->n, t->cap, ((struct member){ l->id, l->rw }));
+	if (child) {
+		PUSH(t->m, t->n, t->cap, ((struct member){ l->id, l->rw, 0, 0, NULL, NULL }));
+		describe(&t->m[t->n - 1], l);
+	}
 	return true;
 }
 
-/* Before an attached tree is made read-only: remembers its writable
- * mounts. mountinfo lists a mount after its parent; a second pass catches
- * any that comes before. */
-static void remember_writable(int tree, const char *p)
+/* The attached tree's mounts (the tree's own first). mountinfo lists a
+ * mount after its parent; a second pass catches any that comes before. */
+static void subtree_of(int tree, const char *p, struct subtree *t)
 {
-	struct subtree t = { NULL, 0, 0 };
-	PUSH(t.m, t.n, t.cap, ((struct member){ mount_id(tree, p), false }));
+	*t = (struct subtree){ NULL, 0, 0 };
+	PUSH(t->m, t->n, t->cap, ((struct member){ mount_id(tree, p), false, 0, 0, NULL, NULL }));
 	for (int pass = 0; pass < 2; pass++) {
 		FILE *f = sandbox_mountinfo(p);
-		if (!mountinfo_each(f, collect, &t))
+		if (!mountinfo_each(f, collect, t))
+			die_errno("%s: read the sandbox's mountinfo", p);
+		fclose(f);
+	}
+}
+
+static void subtree_free(struct subtree *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->m[i].root);
+		free(t->m[i].point);
+	}
+	free(t->m);
+}
+
+static bool made_read_only(unsigned long id)
+{
+	for (size_t i = 0; i < made_ro_n; i++)
+		if (made_ro[i].id == id)
+			return true;
+	return false;
+}
+
+static void note_made_read_only(const struct member *m)
+{
+	char *point = strdup(m->point != NULL ? m->point : "");
+	if (point == NULL)
+		die("out of memory");
+	PUSH(made_ro, made_ro_n, made_ro_cap, ((struct made){ m->id, point }));
+}
+
+/* Whether a clone of what is at p may hold a mount the sandbox made
+ * read-only: the mount p is on (src_top), or one mounted at or below p. */
+static bool may_hold_made_read_only(unsigned long src_top, const char *p)
+{
+	if (made_read_only(src_top))
+		return true;
+	for (size_t i = 0; i < made_ro_n; i++)
+		if (path_within(made_ro[i].point, p))
+			return true;
+	return false;
+}
+
+/* Before an attached tree is made read-only: remembers its writable
+ * mounts. */
+static void remember_writable(int tree, const char *p)
+{
+	struct subtree t;
+	subtree_of(tree, p, &t);
+	for (size_t i = 0; i < t.n; i++)
+		if (t.m[i].rw)
+			note_made_read_only(&t.m[i]);
+	subtree_free(&t);
+}
+
+/* The mounts the clone's were cloned from: for each, of the other mounts
+ * with the same device, root and mount point, the newest: the last listed
+ * (mountinfo lists mounts in the order they were made, Linux 6.8 on;
+ * before, as they were attached). What was visible at a mount point is
+ * newer than what it stacks on or hides, and a clone newer than its
+ * source. One pass over mountinfo for the whole clone. */
+struct alike {
+	const struct subtree *clone;
+	unsigned long *source; /* per clone member; 0: none found */
+};
+
+static bool match_alike(const struct mountinfo_line *l, void *arg)
+{
+	struct alike *a = arg;
+	const struct subtree *t = a->clone;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->m[i].id == l->id)
+			return true;
+	for (size_t i = 1; i < t->n; i++) {
+		const struct member *m = &t->m[i];
+		if (l->major == m->major && l->minor == m->minor && strcmp(l->root, m->root) == 0 &&
+		    strcmp(l->point, m->point) == 0)
+			a->source[i] = l->id;
+	}
+	return true;
+}
+
+/* An operation clones the mounts at the path and stacks the clone there:
+ * new mounts (new IDs), copies of those below. What the sandbox had made
+ * read-only stays so in the clone: its top was cloned from src_top (the
+ * mount the path was on), each other mount from the newest one of the
+ * same device, root and mount point (match_alike). */
+static void inherit_read_only(unsigned long src_top, int tree, const char *p)
+{
+	struct subtree t;
+	subtree_of(tree, p, &t);
+	struct alike a = { &t, calloc(t.n, sizeof *a.source) };
+	if (a.source == NULL)
+		die("out of memory");
+	a.source[0] = src_top;
+	if (t.n > 1) {
+		FILE *f = sandbox_mountinfo(p);
+		if (!mountinfo_each(f, match_alike, &a))
 			die_errno("%s: read the sandbox's mountinfo", p);
 		fclose(f);
 	}
 	for (size_t i = 0; i < t.n; i++)
-		if (t.m[i].rw)
-			PUSH(made_ro, made_ro_n, made_ro_cap, t.m[i].id);
-	free(t.m);
+		if (a.source[i] != 0 && made_read_only(a.source[i]) && !t.m[i].rw && !made_read_only(t.m[i].id))
+			note_made_read_only(&t.m[i]);
+	free(a.source);
+	subtree_free(&t);
 }
 
 static bool host_dev(dev_t dev);
@@ -372,9 +493,8 @@ static void check_read_write(int fd, const char *p)
 	if (!(sv.f_flag & ST_RDONLY))
 		return;
 	unsigned long id = mount_id(fd, p);
-	for (size_t i = 0; i < made_ro_n; i++)
-		if (made_ro[i] == id)
-			return;
+	if (made_read_only(id))
+		return;
 	struct find_mount fm = { id, false, false };
 	FILE *f = sandbox_mountinfo(p);
 	if (!mountinfo_each(f, match_id, &fm))
@@ -391,18 +511,23 @@ static void check_read_write(int fd, const char *p)
 static void op_remount(const struct tsj_creds *cr, const struct tsj_mount *m)
 {
 	const char *p = m->paths[0];
-	int fd = open_target(cr, m, p);
+	int fd = open_target(cr, m, p, true);
 	if (fd < 0)
 		return;
 	bool user = cr->mode != TSJ_MODE_ROOT;
 	if (m->kind == TSJ_MNT_READ_WRITE && user)
 		check_read_write(fd, p);
+	unsigned long src_top = user && made_ro_n > 0 ? mount_id(fd, p) : 0;
+	if (src_top != 0 && !may_hold_made_read_only(src_top, p))
+		src_top = 0;
 	int tree = mnt_clone(fd, p);
 	if (m->kind == TSJ_MNT_NOEXEC)
 		mnt_set_attr(tree, p, MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0, true);
 	else if (m->kind == TSJ_MNT_READ_WRITE) /* only the top mount: submounts keep their state */
 		mnt_set_attr(tree, p, 0, MOUNT_ATTR_RDONLY, false);
 	mnt_attach(tree, fd, "", p);
+	if (src_top != 0)
+		inherit_read_only(src_top, tree, p);
 	if (m->kind == TSJ_MNT_READ_ONLY) {
 		/* Attached first, to see which of its mounts were writable. */
 		if (user)
@@ -417,7 +542,7 @@ static void op_remount(const struct tsj_creds *cr, const struct tsj_mount *m)
 static void op_tmpfs(const struct tsj_creds *cr, const struct tsj_mount *m)
 {
 	const char *p = m->paths[0];
-	int fd = open_target(cr, m, p);
+	int fd = open_target(cr, m, p, false);
 	if (fd < 0)
 		return;
 	bool mine = (m->flags & TSJ_MF_USER_OWNED) != 0;
@@ -586,13 +711,19 @@ static void op_blacklist(const struct tsj_creds *cr, const struct tsj_mount *m)
 {
 	static int stash = -1;
 	const char *p = m->paths[0];
-	int fd = path_open(cr, AT_FDCWD, p, false);
+	int fd = path_open_trusted(cr, AT_FDCWD, p, true);
 	/* A blacklist the user asked for is kept from being created; one
-	 * marked optional (a profile's, a default) is skipped when missing. */
+	 * marked optional (a profile's, a default) is skipped when missing.
+	 * A path the caller cannot reach (a directory on the way it may not
+	 * search, say one blacklisted before) is hidden from it already. */
+	if (fd < 0 && errno == EACCES) {
+		debug("blacklist %s: out of your reach already, skipped", p);
+		return;
+	}
 	if (fd < 0 && errno == ENOENT && !(m->flags & TSJ_MF_OPTIONAL))
 		fd = placeholder(cr, m, p);
 	else if (fd < 0)
-		fd = open_target(cr, m, p);
+		fd = open_target(cr, m, p, true);
 	if (fd < 0)
 		return;
 	struct stat st;
@@ -624,7 +755,7 @@ static void op_blacklist(const struct tsj_creds *cr, const struct tsj_mount *m)
 static void op_bind(const struct tsj_creds *cr, const struct tsj_mount *m)
 {
 	const char *src = m->paths[0], *dst = m->paths[1];
-	int s = open_target(cr, m, src);
+	int s = open_target(cr, m, src, true);
 	if (s < 0)
 		return;
 	if (cr->mode != TSJ_MODE_ROOT) {
@@ -635,7 +766,7 @@ static void op_bind(const struct tsj_creds *cr, const struct tsj_mount *m)
 		if (!S_ISDIR(st.st_mode) || st.st_uid != cr->uid)
 			die("private: %s is not a directory you own", src);
 	}
-	int d = open_target(cr, m, dst);
+	int d = open_target(cr, m, dst, false);
 	if (d < 0) {
 		close(s);
 		return;
@@ -650,10 +781,13 @@ static void op_bind(const struct tsj_creds *cr, const struct tsj_mount *m)
 	debug("bind %s on %s", src, dst);
 }
 
-static void whitelist(const struct tsj_creds *cr, const struct tsj_mount *m)
+/* keep_cwd (TSJ_MF_KEEP_CWD): the plan's working directory, when below
+ * the directory, is one more entry (what the caller could whitelist by
+ * name anyway). */
+static void whitelist(const struct tsj_plan *plan, const struct tsj_creds *cr, const struct tsj_mount *m)
 {
 	const char *dir = m->paths[0];
-	int fd = open_target(cr, m, dir);
+	int fd = open_target(cr, m, dir, false);
 	if (fd < 0)
 		return;
 	struct stat st;
@@ -661,8 +795,14 @@ static void whitelist(const struct tsj_creds *cr, const struct tsj_mount *m)
 		die_errno("fstat %s", dir);
 	if (!S_ISDIR(st.st_mode))
 		die("whitelist: %s is not a directory", dir);
-	close(mnt_whitelist_into(cr, dir, fd, &st, fd, m->paths + 1, m->npaths - 1,
-				 MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0));
+	char *entries[TSJ_MAX_MOUNT_PATHS + 1];
+	size_t n = m->npaths - 1;
+	memcpy(entries, m->paths + 1, n * sizeof *entries);
+	if ((m->flags & TSJ_MF_KEEP_CWD) && plan->cwd != NULL && path_below(plan->cwd, dir)) {
+		entries[n++] = (char *)plan->cwd + (strcmp(dir, "/") == 0 ? 1 : strlen(dir) + 1);
+		debug("whitelist %s: keeps the working directory %s", dir, plan->cwd);
+	}
+	close(mnt_whitelist_into(cr, dir, fd, &st, fd, entries, n, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0));
 	close(fd);
 }
 
@@ -688,6 +828,16 @@ void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int re
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
 		die_errno("mount(/, MS_REC|MS_SLAVE)");
 	debug("mount propagation of / is now slave");
+	/* No setuid bit and no file capability counts in the sandbox: every
+	 * mount is nosuid (what is mounted later is too, or a clone of one of
+	 * these). Under no_new_privs and with an empty bounding set they gave
+	 * nothing anyway, but a program that carries a file capability with
+	 * the effective bit (ping: cap_net_raw=ep) could not even start
+	 * (EPERM: the bounding set lacks it); on nosuid it starts without it,
+	 * and ping uses an ICMP socket (ping_group_range, net.c). */
+	struct mount_attr nosuid = { .attr_set = MOUNT_ATTR_NOSUID };
+	if (mount_setattr(AT_FDCWD, "/", AT_RECURSIVE, &nosuid, sizeof nosuid) != 0)
+		die_errno("mount_setattr(/, MOUNT_ATTR_NOSUID, recursive)");
 	if (plan->root != NULL) {
 		root_switch(plan, cr);
 	} else {
@@ -719,7 +869,7 @@ void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int re
 			op_bind(cr, m);
 			break;
 		case TSJ_MNT_WHITELIST:
-			whitelist(cr, m);
+			whitelist(plan, cr, m);
 			break;
 		case TSJ_MNT_MKDIR:
 		case TSJ_MNT_MKFILE:

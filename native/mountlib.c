@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -79,70 +80,123 @@ int mnt_proc(void)
 	return m;
 }
 
-/* Creates rel's parent directories and the mount point inside the tmpfs
- * root, owned by uid:gid. */
-static void make_mountpoint(int root, const char *rel, bool dir, uid_t uid, gid_t gid)
+/* Creates rel's parent directories inside the tmpfs root, owned by
+ * uid:gid (-1: left as made, for ids a user namespace does not map). */
+static void make_parents(int root, char *buf, long uid, long gid)
 {
-	char buf[4096];
-	snprintf(buf, sizeof buf, "%s", rel);
 	for (char *c = strchr(buf, '/'); c; c = strchr(c + 1, '/')) {
 		*c = '\0';
 		if (mkdirat(root, buf, 0755) == 0) {
-			if (fchownat(root, buf, uid, gid, AT_SYMLINK_NOFOLLOW) != 0)
+			if (uid >= 0 && fchownat(root, buf, (uid_t)uid, (gid_t)gid, AT_SYMLINK_NOFOLLOW) != 0)
 				die_errno("chown %s", buf);
 		} else if (errno != EEXIST) {
 			die_errno("mkdir %s", buf);
 		}
 		*c = '/';
 	}
-	if (dir) {
-		if (mkdirat(root, buf, 0755) != 0 && errno != EEXIST)
-			die_errno("mkdir %s", buf);
-	} else {
-		int fd = openat(root, buf, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (fd < 0)
-			die_errno("create %s", buf);
-		close(fd);
+}
+
+/* The mount point of rel inside the tmpfs root: a directory or an empty
+ * file, made once (a second entry of the same name finds it there). */
+static void make_mountpoint(int root, const char *rel, bool dir, long uid, long gid)
+{
+	char buf[4096];
+	snprintf(buf, sizeof buf, "%s", rel);
+	make_parents(root, buf, uid, gid);
+	int r = dir ? mkdirat(root, buf, 0755) : mknodat(root, buf, S_IFREG | 0644, 0);
+	if (r != 0 && errno != EEXIST)
+		die_errno("%s %s", dir ? "mkdir" : "create", buf);
+}
+
+/* A whitelisted symbolic link: the same link, made again in the tmpfs
+ * (its text is never followed by the helper here: the program resolves
+ * it in the sandbox, with its own rights). */
+static void copy_link(int root, const char *rel, const char *text, const struct stat *ls, bool mapped_owner, long uid,
+		      long gid)
+{
+	char buf[4096];
+	snprintf(buf, sizeof buf, "%s", rel);
+	make_parents(root, buf, uid, gid);
+	if (symlinkat(text, root, buf) != 0) {
+		if (errno == EEXIST)
+			return;
+		die_errno("symlink %s", buf);
 	}
+	if (mapped_owner && fchownat(root, buf, ls->st_uid, ls->st_gid, AT_SYMLINK_NOFOLLOW) != 0)
+		die_errno("chown %s", buf);
 }
 
 /* Makes target an empty tmpfs (src's mode unless force_mode, src's owner)
  * holding only the listed entries of src, each the original bound back in
- * place. Returns the attached tmpfs root. */
+ * place; an entry that is a symbolic link is made again as the same link
+ * (path_open_trusted decides which links on the way to it are followed).
+ * An entry that is missing or out of the caller's reach is skipped.
+ * Returns the attached tmpfs root. */
 int mnt_whitelist_into(const struct tsj_creds *cr, const char *name, int src, const struct stat *st,
-		       int target, char *const *entries, size_t n, uint64_t tmpfs_attrs, unsigned force_mode)
+			  int target, char *const *entries, size_t n, uint64_t tmpfs_attrs, unsigned force_mode)
 {
 	int trees[TSJ_MAX_MOUNT_PATHS];
 	bool isdir[TSJ_MAX_MOUNT_PATHS];
+	char *links[TSJ_MAX_MOUNT_PATHS];
+	struct stat lstats[TSJ_MAX_MOUNT_PATHS];
 	for (size_t i = 0; i < n; i++) {
 		trees[i] = -1;
-		int e = path_open(cr, src, entries[i], true);
+		links[i] = NULL;
+		bool again = false;
+		for (size_t j = 0; j < i && !again; j++)
+			again = strcmp(entries[i], entries[j]) == 0;
+		if (again)
+			continue;
+		int e = path_open_trusted(cr, src, entries[i], false);
 		if (e < 0) {
-			if (errno == ENOENT) {
-				debug("whitelist %s/%s: not there, skipped", name, entries[i]);
+			if (errno == ENOENT || errno == EACCES) {
+				debug("whitelist %s/%s: %s, skipped", name, entries[i],
+				      errno == ENOENT ? "not there" : "out of your reach");
 				continue;
 			}
-			if (errno == ELOOP || errno == EXDEV)
-				die("whitelist %s/%s: a symbolic link on the path (refused)", name, entries[i]);
+			if (errno == ELOOP)
+				die("whitelist %s/%s: a symbolic link on the path that you could have made (refused)",
+				    name, entries[i]);
 			die_errno("whitelist %s/%s", name, entries[i]);
 		}
 		struct stat es;
 		if (fstat(e, &es) != 0)
 			die_errno("fstat %s/%s", name, entries[i]);
-		isdir[i] = S_ISDIR(es.st_mode);
-		trees[i] = mnt_clone(e, entries[i]);
+		if (S_ISLNK(es.st_mode)) {
+			char text[4096];
+			ssize_t len = readlinkat(e, "", text, sizeof text);
+			if (len <= 0 || (size_t)len >= sizeof text)
+				die_errno("readlink %s/%s", name, entries[i]);
+			text[len] = '\0';
+			links[i] = strdup(text);
+			if (links[i] == NULL)
+				die("out of memory");
+			lstats[i] = es;
+		} else {
+			isdir[i] = S_ISDIR(es.st_mode);
+			trees[i] = mnt_clone(e, entries[i]);
+		}
 		close(e);
 	}
 	unsigned mode = force_mode ? force_mode : (st->st_mode & 07777);
 	/* In a user namespace only the caller's ids exist: others (root's,
-	 * shown as the overflow ids) cannot own a new tmpfs. */
-	bool mapped = cr->mode != TSJ_MODE_ROOTLESS || (st->st_uid == cr->uid && st->st_gid == cr->gid);
-	int root = mnt_tmpfs(name, mode, mapped ? (long)st->st_uid : -1, mapped ? (long)st->st_gid : -1, tmpfs_attrs);
+	 * shown as the overflow ids) cannot own a new tmpfs, nor anything in
+	 * it. */
+	bool rootless = cr->mode == TSJ_MODE_ROOTLESS;
+	bool mapped = !rootless || (st->st_uid == cr->uid && st->st_gid == cr->gid);
+	long uid = mapped ? (long)st->st_uid : -1, gid = mapped ? (long)st->st_gid : -1;
+	int root = mnt_tmpfs(name, mode, uid, gid, tmpfs_attrs);
 	mnt_attach(root, target, "", name);
 	for (size_t i = 0; i < n; i++) {
+		if (links[i] != NULL) {
+			bool own = !rootless || (lstats[i].st_uid == cr->uid && lstats[i].st_gid == cr->gid);
+			copy_link(root, entries[i], links[i], &lstats[i], own, uid, gid);
+			free(links[i]);
+			continue;
+		}
 		if (trees[i] < 0)
 			continue;
-		make_mountpoint(root, entries[i], isdir[i], st->st_uid, st->st_gid);
+		make_mountpoint(root, entries[i], isdir[i], uid, gid);
 		mnt_attach(trees[i], root, entries[i], entries[i]);
 		close(trees[i]);
 	}

@@ -6,8 +6,10 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/fsuid.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -69,6 +71,131 @@ int path_open(const struct tsj_creds *cr, int dirfd, const char *path, bool bene
 			return -1;
 		}
 	}
+	errno = err;
+	return fd;
+}
+
+bool path_link_trusted(const struct tsj_creds *cr, int dirfd, const struct stat *dir, const struct stat *link)
+{
+	if (!S_ISDIR(dir->st_mode) || !S_ISLNK(link->st_mode) || (dir->st_mode & (S_IWGRP | S_IWOTH)))
+		return false;
+	struct statfs fs;
+	if (fstatfs(dirfd, &fs) != 0 || fs.f_type == PROC_SUPER_MAGIC)
+		return false;
+	if (cr->mode == TSJ_MODE_ROOTLESS)
+		return link->st_uid != cr->uid && dir->st_uid != cr->uid;
+	return link->st_uid == 0 && dir->st_uid == 0;
+}
+
+/* The next component of *rest (skipping slashes), NUL-terminated in place;
+ * NULL at the end. */
+static char *next_component(char **rest)
+{
+	char *c = *rest;
+	while (*c == '/')
+		c++;
+	if (*c == '\0')
+		return NULL;
+	char *end = strchr(c, '/');
+	if (end != NULL) {
+		*end = '\0';
+		*rest = end + 1;
+	} else {
+		*rest = c + strlen(c);
+	}
+	return c;
+}
+
+static bool more_components(const char *rest)
+{
+	while (*rest == '/')
+		rest++;
+	return *rest != '\0';
+}
+
+/* The walk itself, already as the caller. Returns an fd or -1 with errno. */
+static int walk_trusted(const struct tsj_creds *cr, int dirfd, const char *path, bool follow_last)
+{
+	/* The components still to resolve: a link's text is put before what
+	 * was left of the path (two buffers, swapped). */
+	static char bufs[2][2 * 4096];
+	int which = 0;
+	if (strlen(path) >= sizeof bufs[0]) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(bufs[which], path);
+	char *rest = bufs[which];
+	int cur = openat(path[0] == '/' ? AT_FDCWD : dirfd, path[0] == '/' ? "/" : ".",
+			 O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cur < 0)
+		return -1;
+	int links = 0;
+	char *c;
+	while ((c = next_component(&rest)) != NULL) {
+		bool last = !more_components(rest);
+		int next = openat(cur, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		struct stat ns, ds;
+		if (next < 0 || fstat(next, &ns) != 0)
+			goto fail;
+		if (!S_ISLNK(ns.st_mode)) {
+			if (!last && !S_ISDIR(ns.st_mode)) {
+				close(next);
+				errno = ENOTDIR;
+				goto fail;
+			}
+			close(cur);
+			cur = next;
+			continue;
+		}
+		if (last && !follow_last) {
+			close(cur);
+			return next;
+		}
+		if (fstat(cur, &ds) != 0 || !path_link_trusted(cr, cur, &ds, &ns) || ++links > TSJ_MAX_LINKS) {
+			close(next);
+			errno = ELOOP;
+			goto fail;
+		}
+		char target[4096];
+		ssize_t n = readlinkat(next, "", target, sizeof target);
+		close(next);
+		if (n <= 0 || (size_t)n >= sizeof target) {
+			errno = n < 0 ? errno : ENAMETOOLONG;
+			goto fail;
+		}
+		target[n] = '\0';
+		char *other = bufs[1 - which];
+		if ((size_t)snprintf(other, sizeof bufs[0], "%s/%s", target, rest) >= sizeof bufs[0]) {
+			errno = ENAMETOOLONG;
+			goto fail;
+		}
+		which = 1 - which;
+		rest = other;
+		if (target[0] == '/') {
+			close(cur);
+			cur = openat(AT_FDCWD, "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (cur < 0)
+				return -1;
+		}
+	}
+	return cur;
+fail:;
+	int err = errno;
+	close(cur);
+	errno = err;
+	return -1;
+}
+
+int path_open_trusted(const struct tsj_creds *cr, int dirfd, const char *path, bool follow_last)
+{
+	int fd = path_open(cr, dirfd, path, false);
+	if (fd >= 0 || errno != ELOOP)
+		return fd;
+	path_as_user(cr);
+	fd = walk_trusted(cr, dirfd, path, follow_last);
+	int err = errno;
+	path_as_root(cr);
 	errno = err;
 	return fd;
 }

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <sys/stat.h>
+
 #include "creds.h"
 
 /* Switches the filesystem uid/gid to the caller's (setuid mode only; a
@@ -26,6 +28,26 @@ int path_openat2(int dirfd, const char *path, uint64_t flags, bool beneath);
  * the caller. Returns an fd, or -1 with errno set (ELOOP for a symlink on the
  * way). */
 int path_open(const struct tsj_creds *cr, int dirfd, const char *path, bool beneath);
+
+/* Like path_open, but a symbolic link on the way is followed when the
+ * caller could not have planted it (path_link_trusted), up to
+ * TSJ_MAX_LINKS links; any other link still fails with ELOOP. Each
+ * component is opened as the caller with O_PATH|O_NOFOLLOW, the link is
+ * judged by fstat of that very inode and of the directory fd it was found
+ * in, and its text is read from the same fd (readlinkat), so nothing is
+ * resolved twice. follow_last = false: a link as the last component is not
+ * followed but returned (an O_PATH fd of the link itself). An absolute link
+ * restarts at /: the result may lie outside dirfd. */
+#define TSJ_MAX_LINKS 40
+int path_open_trusted(const struct tsj_creds *cr, int dirfd, const char *path, bool follow_last);
+
+/* A link (link: its fstat) found in a directory (dir: its fstat) is trusted
+ * when the caller could not have put it there: root owns both, and no one
+ * but root may write the directory (no group or other write bit; sticky or
+ * not). In a user namespace (the rootless helper, --noroot) only the
+ * caller is mapped, root shows as the overflow id: there, neither may be
+ * the caller's. A link on /proc (magic links) is never trusted. */
+bool path_link_trusted(const struct tsj_creds *cr, int dirfd, const struct stat *dir, const struct stat *link);
 
 /* mkdir -p of path as the caller, refusing symlinks; the last component is a
  * directory (mkfile = false) or an empty regular file. Existing entries of

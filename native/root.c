@@ -166,12 +166,13 @@ static void mount_proc(int target)
 	close(m);
 }
 
-/* The host's resolv.conf and hosts, read-only, where the new root has them. */
+/* The host's resolv.conf and hosts, read-only, where the new root has them
+ * (through root's links: resolv.conf often is one). */
 static void bind_etc(const struct tsj_creds *cr, int root, const char *name)
 {
 	char host[64];
 	snprintf(host, sizeof host, "/etc/%s", name);
-	int src = path_open(cr, AT_FDCWD, host, false);
+	int src = path_open_trusted(cr, AT_FDCWD, host, true);
 	char rel[64];
 	snprintf(rel, sizeof rel, "etc/%s", name);
 	int dst = path_open(cr, root, rel, true);

@@ -290,6 +290,49 @@ export function commandLineRows(): OptionRow[] {
   return OPTION_TABLE.filter((r) => r.field !== undefined || r.cli === true);
 }
 
+/** Edit distance (insertions, deletions, substitutions, swaps of
+ * neighbours) between two names. */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    const row = d[i] as number[];
+    const up = d[i - 1] as number[];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min((up[j] as number) + 1, (row[j - 1] as number) + 1, (up[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, ((d[i - 2] as number[])[j - 2] as number) + 1);
+      row[j] = v;
+    }
+  }
+  return (d[a.length] as number[])[b.length] as number;
+}
+
+/** The candidate closest to name, when it is close enough to be what was
+ * meant (a typo: at most a third of the name, at least 1, at most 3 edits;
+ * or name is the start of exactly one candidate); else null. */
+export function closestName(name: string, candidates: Iterable<string>): string | null {
+  let best: string | null = null;
+  let bestD = Infinity;
+  const starts: string[] = [];
+  for (const c of candidates) {
+    if (c.startsWith(name)) starts.push(c);
+    const dd = distance(name, c);
+    if (dd < bestD || (dd === bestD && best !== null && c < best)) {
+      best = c;
+      bestD = dd;
+    }
+  }
+  if (best !== null && bestD <= Math.min(3, Math.max(1, Math.floor(name.length / 3)))) return best;
+  return name.length >= 3 && starts.length === 1 ? (starts[0] as string) : null;
+}
+
+/** A profile line's unknown directive, with the closest known one. */
+export function unknownDirective(name: string): string {
+  const near = closestName(name, ['include', 'ignore', ...directiveRows().map((r) => r.name), ...FIREJAIL_ALIASES.keys()]);
+  return `unknown directive '${name}'${near === null ? '' : ` (did you mean '${near}'?)`}`;
+}
+
 export type Enforcement = 'option' | 'always' | 'not-enforced';
 
 export function enforcement(row: OptionRow): Enforcement {

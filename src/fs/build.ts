@@ -1,7 +1,9 @@
 /** FilesystemOptions -> the plan's ordered mount operations. Pure: the host
  * is seen only through an FsProbe. The default sandbox (unless --noprofile)
  * follows DESIGN.md's filesystem policy. */
+import { basename, dirname, join } from 'node:path';
 import { PlanError, OptionError } from '../errors.js';
+import { debug } from '../log.js';
 import type { FilesystemOptions } from '../options.js';
 import type { MountOp } from './plan.js';
 import { relativeTo, within } from './paths.js';
@@ -29,12 +31,24 @@ const SENSITIVE = [
 ];
 const MNT_DIRS = ['/mnt', '/media', '/run/media', '/run/mount'];
 
-/** Directories a whitelist may name entries of; the first that holds a path
- * is the one made into a tmpfs. */
-function whitelistRoots(caller: Caller): string[] {
-  return [caller.home, `/run/user/${caller.uid}`, '/tmp', '/media', '/mnt', '/run/media', '/opt', '/srv',
-    '/usr/share', '/var', '/etc', '/dev', '/run'];
+/** The directory a whitelisted path's own directory becomes a tmpfs of (as
+ * firejail: the home, /run/user/UID, any directory in / but /proc and /sys,
+ * a directory in /usr, /sys/module, and a few nested ones), or null when
+ * the path may not be whitelisted. A path that is such a directory itself
+ * is kept whole: its own top. */
+export function whitelistTop(p: string, caller: Caller): string | null {
+  const nested = [caller.home, `/run/user/${caller.uid}`, '/run/media', '/sys/module'];
+  const inside = nested.find((r) => within(p, r));
+  if (inside !== undefined) return inside;
+  const parts = p.split('/').filter((c) => c !== '');
+  const first = parts[0];
+  if (first === undefined || first === 'proc' || first === 'sys' || first === 'home') return null;
+  if (first === 'usr' && parts.length > 1) return `/usr/${parts[1]}`;
+  return first === 'usr' ? null : `/${first}`;
 }
+
+/** What --whitelist may name, for its error message. */
+const WHITELIST_PLACES = 'below your home, /run/user/UID, a directory in / (not /proc, /sys, /home), a directory in /usr, or /sys/module';
 
 class Ops {
   readonly list: MountOp[] = [];
@@ -66,6 +80,8 @@ export function filesystemOps(
   const root = caller.uid === 0;
   const ops = new Ops(probe);
   const canon = (p: string) => probe.canonical(p);
+  /** Only the directory resolved: a link as the last component is kept. */
+  const canonLast = (p: string) => (p === '/' ? p : join(canon(dirname(p)), basename(p)));
 
   if (!root && fs.tmpfs.length > 0) throw new OptionError('--tmpfs is for root only');
   if (!root && fs.bind.length > 0) throw new OptionError('--bind is for root only');
@@ -93,23 +109,45 @@ export function filesystemOps(
   for (const p of fs.mkdir) ops.add({ op: 'mkdir', path: made('--mkdir', p) });
   for (const p of fs.mkfile) ops.add({ op: 'mkfile', path: made('--mkfile', p) });
 
-  // 2. Whitelists, grouped by the directory that becomes a tmpfs.
+  // 2. Whitelists, grouped by the directory that becomes a tmpfs. A
+  // whitelisted symbolic link stays a link (the helper makes it again), so
+  // only its directory is resolved here; what it points to is whitelisted
+  // too when that lies in a directory the sandbox reduces (as firejail).
   const groups = new Map<string, string[]>();
+  const addEntry = (base: string, p: string) => {
+    const list = groups.get(base) ?? [];
+    const rel = relativeTo(p, base);
+    if (!list.includes(rel)) list.push(rel);
+    groups.set(base, list);
+  };
   const nowhite = new Set(fs.nowhitelist.map(canon));
+  const linkTargets: string[] = [];
   for (const raw of fs.whitelist) {
-    const p = canon(raw);
-    if (nowhite.has(p) || nowhite.has(raw)) continue;
+    const p = canonLast(raw);
+    if (nowhite.has(p) || nowhite.has(raw) || nowhite.has(canon(raw))) continue;
+    const base = whitelistTop(p, caller);
+    if (base === null) throw new OptionError(`--whitelist: '${raw}' is not ${WHITELIST_PLACES}`);
+    if (probe.kind(p) === 'link') linkTargets.push(canon(p));
     // A whitelist of a whole top directory keeps all of it: nothing to do.
-    if (whitelistRoots(caller).includes(p)) continue;
-    const base = whitelistRoots(caller).find((r) => within(p, r) && p !== r);
-    if (base === undefined) {
-      throw new OptionError(`--whitelist: '${raw}' is not below your home, /tmp, /media, /mnt, /opt, /srv, /usr/share, /var, /etc, /dev or /run`);
-    }
-    groups.set(base, [...(groups.get(base) ?? []), relativeTo(p, base)]);
+    if (base === p) continue;
+    addEntry(base, p);
+  }
+  for (const e of fs.privateEtc ?? []) {
+    if (probe.kind(`/etc/${e}`) === 'link') linkTargets.push(canon(`/etc/${e}`));
   }
   if (fs.privateTmp) groups.delete('/tmp');
+  // /tmp is reduced by tsjail's own default (a tmpfs) unless private-tmp.
+  // A profile that decided nothing about /tmp (no private-tmp, no
+  // whitelist in it) keeps the working directory there visible: firejail's
+  // default shares /tmp whole.
+  const tmpReduced = defaults && !fs.privateTmp;
+  const keepCwd = tmpReduced && !groups.has('/tmp');
+  for (const t of linkTargets) {
+    const base = whitelistTop(t, caller);
+    if (base !== null && base !== t && (groups.has(base) || (base === '/tmp' && tmpReduced))) addEntry(base, t);
+  }
   const x11 = '.X11-unix';
-  if (defaults && !fs.privateTmp && probe.kind(`/tmp/${x11}`) === 'dir') {
+  if (tmpReduced && probe.kind(`/tmp/${x11}`) === 'dir') {
     groups.set('/tmp', [...new Set([x11, ...(groups.get('/tmp') ?? [])])]);
   }
 
@@ -118,17 +156,20 @@ export function filesystemOps(
     const home = canon(caller.home);
     const inHome = within(home, '/home') && home !== '/home';
     if (probe.kind('/home') === 'dir') {
-      ops.add({ op: 'whitelist', path: '/home', entries: inHome ? [relativeTo(home, '/home')] : [], optional: true });
+      ops.add({ op: 'whitelist', path: '/home', entries: inHome ? [relativeTo(home, '/home')] : [], optional: true, keepCwd: false });
     }
     if (!root) ops.system('blacklist', '/root');
   }
   if (fs.private === true) {
     ops.add({ op: 'tmpfs', path: canon(caller.home), mode: 0o700, userOwned: !root, optional: false });
   } else if (typeof fs.private === 'string') {
-    const dir = ops.existing(fs.private);
+    // A directory the same profile makes (mkdir, applied first) need not
+    // exist yet; the helper checks it is the caller's when it binds it.
+    const making = fs.mkdir.map(canon).includes(canon(fs.private));
+    const dir = making ? canon(fs.private) : ops.existing(fs.private);
     if (dir === null) throw new PlanError(`--private: '${fs.private}' does not exist`);
-    if (probe.kind(dir) !== 'dir') throw new PlanError(`--private: '${fs.private}' is not a directory`);
-    const owner = probe.owner?.(dir) ?? null;
+    if (!making && probe.kind(dir) !== 'dir') throw new PlanError(`--private: '${fs.private}' is not a directory`);
+    const owner = making ? null : probe.owner?.(dir) ?? null;
     // As firejail: a user's private home is a directory the user owns.
     if (!root && owner !== null && owner !== caller.uid) {
       throw new PlanError(`--private: '${fs.private}' is not yours (owned by uid ${owner})`);
@@ -137,13 +178,13 @@ export function filesystemOps(
   }
   const homeEntries = groups.get(caller.home);
   if (homeEntries && fs.private === null) {
-    ops.add({ op: 'whitelist', path: canon(caller.home), entries: homeEntries, optional: false });
+    ops.add({ op: 'whitelist', path: canon(caller.home), entries: homeEntries, optional: false, keepCwd: false });
   }
   groups.delete(caller.home);
 
   // 4. /etc reduced to a list, then the other whitelisted directories.
   if (fs.privateEtc !== null) {
-    ops.add({ op: 'whitelist', path: '/etc', entries: [...fs.privateEtc, ...(groups.get('/etc') ?? [])], optional: false });
+    ops.add({ op: 'whitelist', path: '/etc', entries: [...new Set([...fs.privateEtc, ...(groups.get('/etc') ?? [])])], optional: false, keepCwd: false });
     groups.delete('/etc');
   }
   const tmpGroup = groups.get('/tmp');
@@ -153,18 +194,19 @@ export function filesystemOps(
   const runGroup = groups.get('/run');
   if (runGroup) {
     const inner = [`/run/user/${caller.uid}`, '/run/media'].filter((d) => groups.has(d)).map((d) => relativeTo(d, '/run'));
-    ops.add({ op: 'whitelist', path: '/run', entries: [...new Set([...runGroup, ...inner])], optional: true });
+    ops.add({ op: 'whitelist', path: '/run', entries: [...new Set([...runGroup, ...inner])], optional: true, keepCwd: false });
     groups.delete('/run');
   }
   for (const [dir, entries] of groups) {
     if (dir === '/dev') continue;
-    ops.add({ op: 'whitelist', path: dir, entries, optional: true });
+    ops.add({ op: 'whitelist', path: dir, entries, optional: true, keepCwd: false });
   }
 
   // 5. The system read-only; private tmpfs over the places programs write.
   if (defaults) for (const p of SYSTEM_READ_ONLY) ops.system('read-only', p);
-  if (tmpGroup) ops.add({ op: 'whitelist', path: '/tmp', entries: tmpGroup, optional: false });
-  else if (defaults || fs.privateTmp) ops.add({ op: 'tmpfs', path: '/tmp', mode: 0o1777, userOwned: false, optional: false });
+  if (tmpGroup || keepCwd) {
+    ops.add({ op: 'whitelist', path: '/tmp', entries: tmpGroup ?? [], optional: false, keepCwd });
+  } else if (defaults || fs.privateTmp) ops.add({ op: 'tmpfs', path: '/tmp', mode: 0o1777, userOwned: false, optional: false });
   if (defaults) {
     for (const [p, mode] of SYSTEM_TMPFS) {
       if (probe.kind(p) === 'dir') ops.add({ op: 'tmpfs', path: p, mode, userOwned: false, optional: true });
@@ -177,21 +219,34 @@ export function filesystemOps(
     for (const p of PROC_HIDDEN) ops.add({ op: 'blacklist', path: p, optional: true });
     for (const p of PROC_READ_ONLY) ops.add({ op: 'read-only', path: p, optional: true });
     ops.system('read-only', '/sys');
-    for (const p of SYS_HIDDEN) ops.system('blacklist', p);
+    // A whitelist in /sys/module has hidden the rest of it already.
+    for (const p of SYS_HIDDEN) if (!(p === '/sys/module' && groups.has(p))) ops.system('blacklist', p);
   }
 
   // 7. The user's own read-only, read-write, noexec, tmpfs and bind. As in
-  // firejail, a path that does not exist is skipped (profiles name many).
-  for (const p of fs.readOnly) ops.add({ op: 'read-only', path: canon(p), optional: true });
-  for (const p of fs.noexec) ops.add({ op: 'noexec', path: canon(p), optional: true });
-  for (const p of fs.readWrite) ops.add({ op: 'read-write', path: canon(p), optional: true });
+  // firejail, a path that does not exist is skipped (profiles name many):
+  // here already, unless the plan makes it (mkdir, mkfile), and the helper
+  // skips one that is gone by then.
+  const planMade = [...fs.mkdir, ...fs.mkfile].map(canon);
+  const there = (p: string) => probe.kind(p) !== null || planMade.some((m) => within(p, m));
+  const unlessMissing = (op: 'read-only' | 'noexec' | 'read-write', list: readonly string[]) => {
+    for (const p of list) {
+      if (there(p)) ops.add({ op, path: canon(p), optional: true });
+      else debug(`${op} ${p}: not there, skipped`);
+    }
+  };
+  unlessMissing('read-only', fs.readOnly);
+  unlessMissing('noexec', fs.noexec);
+  unlessMissing('read-write', fs.readWrite);
   for (const p of fs.tmpfs) ops.add({ op: 'tmpfs', path: canon(p), mode: 0o755, userOwned: false, optional: true });
   for (const [src, dst] of fs.bind) ops.add({ op: 'bind', src: canon(src), dst: canon(dst), readOnly: false, optional: false });
 
   // 8. Blacklists last, so nothing above uncovers them. Those given on the
   // command line are not optional: the helper keeps a missing one from being
   // created. The defaults' and profiles' are skipped when missing.
-  const keep = new Set(fs.noblacklist.map(canon));
+  // (A path that is not there is compared as written: resolving it would
+  // find nothing to compare either.)
+  const keep = new Set(fs.noblacklist.map((p) => (there(p) ? canon(p) : p)));
   const explicit = new Set(fs.blacklistExplicit.map(canon));
   const black: string[] = [];
   if (defaults) {
@@ -205,6 +260,7 @@ export function filesystemOps(
   }
   if (fs.disableMnt) for (const p of MNT_DIRS) if (probe.kind(p) === 'dir') black.push(p);
   for (const p of fs.blacklist) {
+    if (!there(p) && !explicit.has(p) && !fs.blacklistExplicit.includes(p)) continue;
     const c = canon(p);
     if (explicit.has(c) || probe.kind(c) !== null) black.push(c);
   }

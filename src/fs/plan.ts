@@ -9,7 +9,7 @@ export type MountOp =
   | ({ readonly op: 'read-only' | 'read-write' | 'noexec' | 'blacklist'; readonly path: string } & Pick<MountFlags, 'optional'>)
   | ({ readonly op: 'tmpfs'; readonly path: string; readonly mode: number } & Pick<MountFlags, 'userOwned' | 'optional'>)
   | ({ readonly op: 'bind'; readonly src: string; readonly dst: string } & Pick<MountFlags, 'readOnly' | 'optional'>)
-  | ({ readonly op: 'whitelist'; readonly path: string; readonly entries: readonly string[] } & Pick<MountFlags, 'optional'>)
+  | ({ readonly op: 'whitelist'; readonly path: string; readonly entries: readonly string[] } & Pick<MountFlags, 'optional' | 'keepCwd'>)
   | { readonly op: 'mkdir' | 'mkfile'; readonly path: string }
   | ({ readonly op: 'dev' } & Pick<MountFlags, 'sound' | 'dri'>);
 

@@ -3,7 +3,7 @@
  * "?CONDITION: line". Syntax only: includes, macros and conditions are the
  * loader's. Directive names map onto the options table. */
 import { ProfileError } from '../errors.js';
-import { FIREJAIL_ALIASES, optionRow } from '../options-schema.js';
+import { FIREJAIL_ALIASES, optionRow, unknownDirective } from '../options-schema.js';
 import { CONDITIONS, isCondition } from './conditions.js';
 import type { ProfileLine } from './model.js';
 
@@ -60,7 +60,7 @@ export function parseFirejailProfile(file: string, text: string): ProfileLine[] 
     }
 
     const row = optionRow(name);
-    if (row === undefined || row.section === null) fail(`unknown directive '${name}'`);
+    if (row === undefined || row.section === null) fail(unknownDirective(name));
     switch (row?.kind) {
       case 'flag':
         if (value !== null) fail(`'${name}' takes no value`);

@@ -91,7 +91,9 @@ export function loadRunProfile(cli: OptionValues, command: readonly string[], ct
 
 /** Profile and command line merged: the RawOptions to normalise. */
 export function applyProfile(p: LoadedProfile | null, cli: OptionValues, command: readonly string[]): RawOptions {
-  return toRawOptions(mergeValues(p, cli), command);
+  const raw = toRawOptions(mergeValues(p, cli), command);
+  // The command line's caps.keep is a demand; a profile's a wish (seccomp/plan.ts).
+  return raw.capsKeep !== undefined && !cli.has('caps.keep') ? { ...raw, capsKeepFromProfile: true } : raw;
 }
 
 /** The most SOURCE records a plan may hold (TSJ_MAX_SOURCES, native/plan.h). */

@@ -15,7 +15,7 @@
  */
 import { safe, unsafe } from 'ini';
 import { ProfileError } from '../errors.js';
-import { optionRow, SECTIONS, type Section } from '../options-schema.js';
+import { optionRow, SECTIONS, type Section, unknownDirective } from '../options-schema.js';
 import { CONDITIONS, isCondition } from './conditions.js';
 import type { ProfileLine } from './model.js';
 
@@ -78,7 +78,7 @@ export function parseIniProfile(file: string, text: string): ProfileLine[] {
     }
 
     const row = optionRow(key);
-    if (row === undefined || row.section === null) fail(`unknown directive '${key}'`);
+    if (row === undefined || row.section === null) fail(unknownDirective(key));
     if (section === null) fail(`'${key}' must be in a section: [${row?.section}]`);
     if (row?.section !== section) fail(`'${key}' belongs in [${row?.section}], not [${section}]`);
     switch (row?.kind) {

@@ -21,6 +21,8 @@ export interface RawSecurityOptions {
   restrictNamespaces?: boolean | string | undefined;
   capsDrop?: string | undefined;
   capsKeep?: string | undefined;
+  /** caps.keep came from a profile, not the command line. */
+  capsKeepFromProfile?: boolean;
   nonewprivs?: boolean;
   noroot?: boolean;
 }
@@ -51,6 +53,10 @@ export interface SecurityOptions {
   readonly capsDrop: 'all' | readonly string[];
   /** cap_NAMEs a root caller keeps, every other dropped; null: not given. */
   readonly capsKeep: readonly string[] | null;
+  /** capsKeep is a profile's: for a user it is moot (nothing to keep), and
+   * for root a capability this machine withholds is left out with a
+   * warning, rather than refused as on the command line. */
+  readonly capsKeepFromProfile: boolean;
   /** Always set in the plan; the option is accepted for firejail's sake. */
   readonly noNewPrivs: boolean;
   readonly noRoot: boolean;
@@ -144,6 +150,7 @@ export function normalizeSecurity(raw: RawSecurityOptions): SecurityOptions {
     restrictNamespaces: restrictNamespaces && Object.freeze(restrictNamespaces),
     capsDrop: capsDrop === 'all' ? 'all' : Object.freeze(capsDrop),
     capsKeep: capsKeep && Object.freeze(capsKeep),
+    capsKeepFromProfile: capsKeep !== null && (raw.capsKeepFromProfile ?? false),
     noNewPrivs: true,
     noRoot: raw.noroot ?? false,
   });

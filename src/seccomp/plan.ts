@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import koffi from 'koffi';
 import { OptionError, PlanError } from '../errors.js';
-import { warn } from '../log.js';
+import { debug, warn } from '../log.js';
 import type { PrivBits, SeccompBits } from '../wire/plan-def.js';
 import { actionName, ENOSYS, EPERM } from './actions.js';
 import { CAPABILITIES, capabilityNumber } from './caps.js';
@@ -168,6 +168,10 @@ export function securityPlan(
 
 function capsKept(o: SecurityOptions, root: boolean, host: SecurityHost): string[] {
   if (!root) {
+    if (o.capsKeep !== null && o.capsKeepFromProfile) {
+      debug('profile: caps.keep is moot for a user, who has no capabilities in a sandbox');
+      return [];
+    }
     if (o.capsKeep !== null) throw new PlanError('--caps.keep: only root can keep capabilities; other users have none in a sandbox');
     return [];
   }
@@ -177,9 +181,12 @@ function capsKept(o: SecurityOptions, root: boolean, host: SecurityHost): string
   const byNumber = (a: string, b: string) => capabilityNumber(a) - capabilityNumber(b);
   if (o.capsKeep !== null) {
     for (const c of o.capsKeep) {
-      if (!have(c)) throw new PlanError(`--caps.keep: ${c} is not in the bounding set here (the kernel or the machine withholds it)`);
+      if (have(c)) continue;
+      const why = `${c} is not in the bounding set here (the kernel or the machine withholds it)`;
+      if (!o.capsKeepFromProfile) throw new PlanError(`--caps.keep: ${why}`);
+      warn(`caps.keep (profile): ${why}; not kept`);
     }
-    return [...new Set(o.capsKeep)].sort(byNumber);
+    return [...new Set(o.capsKeep.filter(have))].sort(byNumber);
   }
   // All the caller has, less the list.
   const drop = new Set(o.capsDrop === 'all' ? [] : o.capsDrop);

@@ -173,6 +173,8 @@ export interface MountFlags {
   readonly sound: boolean;
   /** `/dev/dri` */
   readonly dri: boolean;
+  /** keep-cwd: whitelist: the working directory, when below the directory, stays visible too */
+  readonly keepCwd: boolean;
 }
 export const MOUNT_FLAGS: { readonly [K in keyof MountFlags]: number } = {
   optional: 0x1,
@@ -180,9 +182,10 @@ export const MOUNT_FLAGS: { readonly [K in keyof MountFlags]: number } = {
   userOwned: 0x4,
   sound: 0x8,
   dri: 0x10,
+  keepCwd: 0x20,
 };
 /** In bit order. */
-export const MOUNT_FLAGS_KEYS = ['optional', 'readOnly', 'userOwned', 'sound', 'dri'] as const;
+export const MOUNT_FLAGS_KEYS = ['optional', 'readOnly', 'userOwned', 'sound', 'dri', 'keepCwd'] as const;
 
 /** ROOT_FLAGS: the bits as the plan's booleans. */
 export interface RootFlags {
@@ -205,7 +208,7 @@ export const MOUNT_KINDS = {
   'tmpfs': { kind: 4, min: 1, max: 1, flags: 0x5, mode: true, slash: 0x0 },
   'blacklist': { kind: 5, min: 1, max: 1, flags: 0x1, mode: false, slash: 0x0 },
   'bind': { kind: 6, min: 2, max: 2, flags: 0x3, mode: false, slash: 0x1 },
-  'whitelist': { kind: 7, min: 1, max: 256, flags: 0x1, mode: false, slash: 0x0 },
+  'whitelist': { kind: 7, min: 1, max: 256, flags: 0x21, mode: false, slash: 0x0 },
   'mkdir': { kind: 8, min: 1, max: 1, flags: 0x0, mode: false, slash: 0x0 },
   'mkfile': { kind: 9, min: 1, max: 1, flags: 0x0, mode: false, slash: 0x0 },
   'dev': { kind: 10, min: 0, max: 0, flags: 0x18, mode: false, slash: 0x0 },

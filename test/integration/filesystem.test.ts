@@ -234,7 +234,7 @@ describe('bad filesystem input', () => {
   });
 
   it.each([
-    [['--whitelist=/usr/lib'], /--whitelist: '\/usr\/lib' is not below your home/],
+    [['--whitelist=/sys/fs'], /--whitelist: '\/sys\/fs' is not below your home, \/run\/user\/UID, a directory in \/ \(not \/proc, \/sys, \/home\)/],
     [['--blacklist=/a/../etc'], /--blacklist: '\/a\/..\/etc' has a '.' or '..' component/],
     [['--read-only=~nobody/x'], /--read-only: '~nobody\/x' is not an absolute path/],
     [['--whitelist=/tmp/a\nb'], /^tsjail: --whitelist: '\/tmp\/a\\nb' has a control character/],

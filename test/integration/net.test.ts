@@ -10,7 +10,7 @@ import { closeSync, openSync } from 'node:fs';
 import { normalizeOptions } from '../../src/options.js';
 import { buildPlan } from '../../src/plan/build.js';
 import { encodePlan } from '../../src/plan/encode.js';
-import { HELPER, nsId, processesWith, ROOT, startTsjail, tsjail as run, waitFor, type RunOptions } from '../helpers.js';
+import { HELPER, nsId, processesWith, requireInstalled, ROOT, startTsjail, tsjail as run, waitFor, type RunOptions } from '../helpers.js';
 
 /** The network options themselves: the built-in defaults, no profile adding
  * to them (profiles have their own tests). */
@@ -74,6 +74,20 @@ describe('--net=PARENT (macvlan)', () => {
     expect(r.stderr).toMatch(/^Interface\s+MAC\s+IP\s+Mask\s+Status$/m);
     expect(r.stderr).toMatch(new RegExp(`^lo\\s+127\\.0\\.0\\.1\\s+255\\.0\\.0\\.0\\s+UP$`, 'm'));
     expect(r.stderr).toMatch(new RegExp(`^eth0\\s+([0-9a-f]{2}:){5}[0-9a-f]{2}\\s+${a.replace(/\./g, '\\.')}\\s+255\\.255\\.255\\.248\\s+UP$`, 'm'));
+  });
+
+  it('the real ping (a file capability, cap_net_raw=ep) starts with no capability and reaches the peer', () => {
+    requireInstalled('/usr/bin/ping', 'iputils-ping');
+    const hostRange = readFileSync('/proc/sys/net/ipv4/ping_group_range', 'utf8');
+    const r = tsjail([`--net=${fx.parent}`, `--ip=${fx.host(4)}`, '--', 'sh', '-c',
+      `/usr/bin/ping -c1 -W2 ${fx.peer} | grep received; cat /proc/sys/net/ipv4/ping_group_range; grep -E '^Cap(Eff|Bnd)' /proc/self/status`]);
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/1 received/);
+    // ICMP sockets for the caller's group, in the sandbox's namespace only.
+    expect(r.stdout).toMatch(/^0\s+0$/m);
+    expect(r.stdout).toMatch(/^CapEff:\s+0+$/m);
+    expect(r.stdout).toMatch(/^CapBnd:\s+0+$/m);
+    expect(readFileSync('/proc/sys/net/ipv4/ping_group_range', 'utf8')).toBe(hostRange);
   });
 
   it('the same --ip can be used again at once (the address goes with the sandbox)', () => {

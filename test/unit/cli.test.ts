@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../src/cli.js';
-import { UsageError } from '../../src/errors.js';
+import { OptionError, UsageError } from '../../src/errors.js';
 
 function run(args: string[]) {
   const r = parseCommandLine(args);
@@ -29,7 +29,8 @@ describe('parseCommandLine', () => {
   });
 
   it('refuses unknown options and options without their value', () => {
-    expect(() => parseCommandLine(['--bogus', 'true'])).toThrow(UsageError);
+    expect(() => parseCommandLine(['--bogus', 'true'])).toThrow(OptionError);
+    expect(() => parseCommandLine(['--hostnme=x', 'true'])).toThrow('unknown option --hostnme (did you mean --hostname?)');
     expect(() => parseCommandLine(['--hostname'])).toThrow(/Not enough arguments/);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../src/cli.js';
 import {
-  commandLineRows, directiveRows, enforcement, FIREJAIL_ALIASES, OPTION_TABLE, optionRow, SECTIONS, toRawOptions,
+  closestName, commandLineRows, directiveRows, enforcement, FIREJAIL_ALIASES, OPTION_TABLE, optionRow, SECTIONS, toRawOptions,
+  unknownDirective,
 } from '../../src/options-schema.js';
 
 describe('the options table', () => {
@@ -40,5 +41,20 @@ describe('the options table', () => {
     if (r.kind !== 'run') throw new Error('expected run');
     expect(Object.fromEntries(r.values)).toEqual({ profile: 'firefox', ignore: ['net', 'seccomp'], hostname: 'x' });
     expect(r.command).toEqual(['ls']);
+  });
+});
+
+describe('closestName and unknownDirective: a typo gets the name meant', () => {
+  it.each([
+    ['privat', 'private'], ['seccmp', 'seccomp'], ['nonewpriv', 'nonewprivs'], ['hostnmae', 'hostname'],
+    ['print-pln', 'print-plan'], ['xyz', null], ['no-such-option', null],
+  ])('%s -> %s', (typed, meant) => {
+    expect(closestName(typed, commandLineRows().map((r) => r.name))).toBe(meant);
+  });
+
+  it('names the closest directive, and none when nothing is close', () => {
+    expect(unknownDirective('privat-tmp')).toBe("unknown directive 'privat-tmp' (did you mean 'private-tmp'?)");
+    expect(unknownDirective('whitelst')).toBe("unknown directive 'whitelst' (did you mean 'whitelist'?)");
+    expect(unknownDirective('no-such-thing')).toBe("unknown directive 'no-such-thing'");
   });
 });

@@ -2,12 +2,12 @@
  * user may not do is refused, rm -rf / inside harms nothing, and symlinks
  * planted on the way never make the helper act outside the user's reach. */
 import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { encodePlan } from '../../src/plan/encode.js';
 import type { MountOp } from '../../src/plan/types.js';
-import { asUser, keepHostMountsUnchanged, MINIMAL_PLAN, setuidHelper, TSJAIL, tsjailAsUser } from '../helpers.js';
+import { asUser, HELPER, keepHostMountsUnchanged, MINIMAL_PLAN, setuidHelper, TSJAIL, tsjailAsUser } from '../helpers.js';
 
 const user = inject('testUser');
 const home = user.home;
@@ -79,9 +79,23 @@ describe('unprivileged filesystem', () => {
   });
 
   it('a whitelist outside the allowed places is refused', () => {
-    const r = run(['--whitelist=/usr/bin'], 'true');
+    const r = run(['--whitelist=/proc/sys'], 'true');
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/--whitelist: '\/usr\/bin' is not below your home/);
+    expect(r.stderr).toMatch(/--whitelist: '\/proc\/sys' is not below your home/);
+    // A plan written by hand: the helper refuses it too.
+    for (const path of ['/proc', '/sys/fs', '/', '/home/nobody-else']) {
+      const h = asUser(user, [suid.path, '--plan-fd=0'],
+        { input: encodePlan({ ...MINIMAL_PLAN, mounts: [{ op: 'whitelist', path, entries: ['x'], optional: false, keepCwd: false }] }) });
+      expect(h.status, path).toBe(1);
+      expect(h.stderr, path).toMatch(/is outside the directories a user may whitelist|whitelist of \/ is not allowed/);
+    }
+  });
+
+  it('as firejail, any directory in / or in /usr (and /sys/module) may be whitelisted: the rest is hidden', () => {
+    const r = run(['--whitelist=/usr/libexec/tjtest-missing', '--whitelist=/usr/sbin/nologin'],
+      'ls /usr/libexec | wc -l; ls /usr/sbin; ls /usr/bin/true');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual(['0', 'nologin', '/usr/bin/true']);
   });
 
   it('--read-write cannot make a host read-only mount writable', () => {
@@ -130,7 +144,6 @@ describe('symlink attacks', () => {
       [[`--mkdir=${l.etc}/tjtest-made`], /is not in your home/],
       // Refused by the planner now (the helper refuses it too: see below).
       [[`--private=${l.etc}`], /not a directory you own|'[^']+' is not yours \(owned by uid 0\)/],
-      [[`--whitelist=${l.root}`], /(Permission denied|is not below your home)/],
       [[`--read-only=${l.passwd}`], null],
       [[`--blacklist=${l.passwd}`], null],
     ];
@@ -154,8 +167,8 @@ describe('symlink attacks', () => {
       { op: 'mkfile', path: `${l.etc}/tjtest-made` },
       { op: 'read-only', path: l.passwd, optional: false },
       { op: 'blacklist', path: l.passwd, optional: false },
-      { op: 'whitelist', path: home, entries: ['links/root'], optional: false },
-      { op: 'whitelist', path: `${home}/links`, entries: ['etc/passwd'], optional: false },
+      { op: 'whitelist', path: `${home}/links`, entries: ['etc/passwd'], optional: false, keepCwd: false },
+      { op: 'whitelist', path: home, entries: ['links/etc/passwd'], optional: false, keepCwd: false },
       { op: 'tmpfs', path: l.etc, mode: 0o755, userOwned: true, optional: false },
       { op: 'bind', src: l.etc, dst: home, readOnly: false, optional: false },
     ];
@@ -164,6 +177,77 @@ describe('symlink attacks', () => {
       expect(r.status, JSON.stringify(op)).toBe(1);
       expect(r.stderr, JSON.stringify(op)).toMatch(/symbolic link|not in your home|for root only|not a directory you own|only your home/);
     }
+  });
+
+  it('a whitelisted link stays a link: the helper makes it again and never follows it', () => {
+    const l = links();
+    // Through the CLI (as firejail) and in a hand-written plan alike.
+    const r = run([`--whitelist=${l.root}`, `--whitelist=${l.passwd}`],
+      `readlink ${l.root} ${l.passwd}; ls ${l.root}/ 2>&1; ls ${home}/links; true`);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^\/root\n\/etc\/passwd\n.*Permission denied\npasswd\nroot\n$/);
+    const h = asUser(user, [suid.path, '--plan-fd=0'], {
+      input: encodePlan({
+        ...MINIMAL_PLAN, program: '/bin/sh', argv: ['sh', '-c', `readlink ${l.root}; ls ${l.root}/ 2>&1; true`],
+        mounts: [{ op: 'whitelist', path: home, entries: ['links/root'], optional: false, keepCwd: false }],
+      }),
+    });
+    expect(h.status, h.stderr).toBe(0);
+    expect(h.stdout).toMatch(/^\/root\n.*Permission denied\n$/);
+  });
+
+  /** The path_open_trusted rule (SECURITY.md): a link is followed only when
+   * root owns it and the directory it is in, and no one else may write that
+   * directory. Each plan blacklists /etc/hostname through a link and shows
+   * what the sandbox then reads there. */
+  describe('links the caller could not have planted are followed, the others refused', () => {
+    let rootDir: string;
+    let sticky: string;
+    beforeAll(() => {
+      // Root's directory, root's link: like /etc/localtime or /bin.
+      rootDir = mkdtempSync('/srv/tjtest-rootlinks-');
+      chmodSync(rootDir, 0o755);
+      symlinkSync('/etc', join(rootDir, 'etc'));
+      // Root's link in a sticky directory anyone may write, and in the
+      // user's own directory: either could have been put there by the user
+      // (renamed in from a directory the user may write).
+      sticky = mkdtempSync('/tmp/tjtest-sticky-');
+      chmodSync(sticky, 0o1777);
+      symlinkSync('/etc', join(sticky, 'etc'));
+      const mine = own(join(home, 'rootlinks'));
+      rmSync(join(mine, 'etc'), { force: true });
+      symlinkSync('/etc', join(mine, 'etc'));
+      lchownSync(join(mine, 'etc'), 0, 0);
+    });
+    afterAll(() => {
+      rmSync(rootDir, { recursive: true, force: true });
+      rmSync(sticky, { recursive: true, force: true });
+    });
+    const hide = (path: string, who: 'user' | 'root') => {
+      const plan = encodePlan({
+        ...MINIMAL_PLAN, program: '/bin/sh', argv: ['sh', '-c', 'cat /etc/hostname 2>&1; true'],
+        mounts: [{ op: 'blacklist', path, optional: false }],
+      });
+      return who === 'user' ? asUser(user, [suid.path, '--plan-fd=0'], { input: plan })
+        : spawnSync(HELPER, ['--plan-fd=0'], { input: plan, encoding: 'utf8', cwd: '/' });
+    };
+
+    it.each(['user', 'root'] as const)('root\'s link in root\'s directory is followed (as %s)', (who) => {
+      const r = hide(join(rootDir, 'etc', 'hostname'), who);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/Permission denied|^$/);
+      expect(r.stdout).not.toBe(readFileSync('/etc/hostname', 'utf8'));
+    });
+
+    it.each(['user', 'root'] as const)('a link the user could have planted is refused (as %s)', (who) => {
+      for (const path of [join(sticky, 'etc', 'hostname'), join(home, 'rootlinks', 'etc', 'hostname'),
+        join(home, 'links', 'etc', 'hostname')]) {
+        links();
+        const r = hide(path, who);
+        expect(r.status, path).toBe(1);
+        expect(r.stderr, path).toBe(`tsjail: blacklist ${path}: a symbolic link on the path (refused)\n`);
+      }
+    });
   });
 
   it('a link swapped in a loop during start-up never redirects the helper', async () => {

@@ -7,7 +7,7 @@ import { chmodSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fieldOf, HELPER, ROOT, TEST_UID, tsjailAsUser as runAsUser } from '../helpers.js';
+import { fieldOf, HELPER, requireInstalled, ROOT, TEST_GID, TEST_UID, tsjailAsUser as runAsUser } from '../helpers.js';
 
 /** The network options themselves: the built-in defaults, no profile. */
 const tsjailAsUser = (args: readonly string[], opts?: Parameters<typeof runAsUser>[1]) =>
@@ -85,6 +85,19 @@ describe('setuid helper, non-root caller', () => {
     expect(fieldOf(r.stdout, 'CapBnd')).toBe('0000000000000000');
   });
 
+  it('the real ping (a file capability, cap_net_raw=ep) starts with no capability and reaches the peer', () => {
+    requireInstalled('/usr/bin/ping', 'iputils-ping');
+    policy(`net-allow = ${fx.parent}\n`);
+    const r = asUser([`--net=${fx.parent}`, `--ip=${fx.host(10)}`, '--', 'sh', '-c',
+      `/usr/bin/ping -c1 -W2 ${fx.peer} | grep received; cat /proc/sys/net/ipv4/ping_group_range; grep -E '^Cap(Eff|Bnd)' /proc/self/status`]);
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/1 received/);
+    // ICMP sockets for the caller's group, in the sandbox's namespace only.
+    expect(r.stdout).toMatch(new RegExp(`^${TEST_GID}\\s+${TEST_GID}$`, 'm'));
+    expect(r.stdout).toMatch(/^CapEff:\s+0+$/m);
+    expect(r.stdout).toMatch(/^CapBnd:\s+0+$/m);
+  });
+
   it('refuses a policy file others may write', () => {
     policy(`net-allow = ${fx.parent}\n`, 0o666);
     const r = asUser([`--net=${fx.parent}`, '--', 'true']);
@@ -126,6 +139,12 @@ describe('rootless helper, non-root caller', () => {
     const r = rootless(['--net=none', '--', 'sh', '-c', `ip -o link; ${ping.path} -c1 -W1 127.0.0.1 | grep received`]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^1: lo: <LOOPBACK,UP,LOWER_UP>/);
+    expect(r.stdout).toMatch(/1 received/);
+  });
+
+  it('the real ping (cap_net_raw=ep) starts there too, and pings over lo', () => {
+    const r = rootless(['--net=none', '--', '/usr/bin/ping', '-c1', '-W1', '127.0.0.1']);
+    expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/1 received/);
   });
 

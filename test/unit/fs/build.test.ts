@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OptionError, PlanError } from '../../../src/errors.js';
-import { filesystemOps } from '../../../src/fs/build.js';
+import { filesystemOps, whitelistTop } from '../../../src/fs/build.js';
 import type { FsProbe } from '../../../src/fs/probe.js';
 import { normalizeOptions, type RawOptions } from '../../../src/options.js';
 
@@ -58,5 +58,39 @@ describe('filesystemOps: refused before anything is made', () => {
     const files: FsProbe = { ...host, kind: (p) => (p === '/home/u/f' ? 'file' : 'dir') };
     expect(() => filesystemOps(normalizeOptions({ private: '/home/u/f' }).filesystem, false, user, files))
       .toThrow("--private: '/home/u/f' is not a directory");
+  });
+});
+
+describe('whitelists as firejail has them', () => {
+  it.each([
+    ['/home/u/x', '/home/u'], ['/run/user/1000/bus', '/run/user/1000'], ['/usr/libexec/file-roller', '/usr/libexec'],
+    ['/usr/share/zoneinfo', '/usr/share'], ['/etc/localtime', '/etc'], ['/boot/x', '/boot'], ['/sys/module/amdgpu', '/sys/module'],
+    ['/srv', '/srv'], ['/proc/sys', null], ['/sys/fs/cgroup', null], ['/home/other', null], ['/usr', null], ['/', null],
+  ] as const)('%s: its top directory is %s', (p, top) => {
+    expect(whitelistTop(p, user)).toBe(top);
+  });
+
+  /** /etc/localtime -> /usr/share/zoneinfo/Etc/UTC, /etc/os-release -> ../usr/lib/os-release. */
+  const links: FsProbe = {
+    ...host,
+    kind: (p) => (p === '/etc/localtime' || p === '/etc/os-release' || p === '/home/u/l' ? 'link' : 'dir'),
+    canonical: (p) => ({
+      '/etc/localtime': '/usr/share/zoneinfo/Etc/UTC', '/etc/os-release': '/usr/lib/os-release', '/home/u/l': '/home/u/d/f',
+    } as Record<string, string>)[p] ?? p,
+  };
+  const lists = (raw: RawOptions) => filesystemOps(normalizeOptions(raw).filesystem, false, user, links)
+    .flatMap((o) => (o.op === 'whitelist' ? [`${o.path}: ${o.entries.join(' ')}`] : []));
+
+  it('a whitelisted link stays an entry as named; its target joins only a directory the sandbox reduces', () => {
+    expect(lists({ whitelist: ['/etc/localtime', '/usr/share/fonts'] }))
+      .toEqual(['/etc: localtime', '/usr/share: fonts zoneinfo/Etc/UTC']);
+    expect(lists({ whitelist: ['/etc/localtime'] })).toEqual(['/etc: localtime']);
+    expect(lists({ privateEtc: ['os-release'], whitelist: ['/usr/lib/x'] })).toEqual(['/etc: os-release', '/usr/lib: x os-release']);
+    // In the home, as firejail: the link and what it points to.
+    expect(lists({ whitelist: ['/home/u/l'] })).toEqual(['/home/u: l d/f']);
+  });
+
+  it('repeated entries are given once', () => {
+    expect(lists({ privateEtc: ['group', 'passwd', 'group'], whitelist: ['/etc/passwd'] })).toEqual(['/etc: group passwd']);
   });
 });

@@ -33,7 +33,8 @@ describe('buildPlan', () => {
       capsKeep: [],
       sources: [],
       mounts: [
-        { op: 'tmpfs', path: '/tmp', mode: 0o1777, userOwned: false, optional: false },
+        // tsjail's own private /tmp, keeping the working directory when it is there.
+        { op: 'whitelist', path: '/tmp', entries: [], optional: false, keepCwd: true },
         { op: 'dev', sound: false, dri: false },
         ...['/proc/sysrq-trigger', '/proc/kcore', '/proc/kallsyms', '/proc/kmsg', '/proc/timer_list',
           '/proc/sched_debug', '/proc/sys/fs/binfmt_misc', '/proc/sys/kernel/core_pattern']

@@ -15,7 +15,7 @@ describe('security options', () => {
     expect(normalizeOptions({}).security).toEqual({
       seccomp: null, seccompDrop: null, seccompKeep: null, errorAction: { kind: 'errno', errno: 1 },
       blockSecondary: false, memoryDenyWriteExecute: false, protocols: null, restrictNamespaces: null,
-      capsDrop: 'all', capsKeep: null, noNewPrivs: true, noRoot: false,
+      capsDrop: 'all', capsKeep: null, capsKeepFromProfile: false, noNewPrivs: true, noRoot: false,
     });
   });
 
