@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "policy.h"
 
 static unsigned read_last_cap(void)
 {
@@ -52,6 +53,7 @@ void creds_init(struct tsj_creds *cr)
 		die_errno("getgroups");
 	cr->last_cap = read_last_cap();
 	cr->home = NULL;
+	cr->nogroups = false;
 	struct passwd *pw = getpwuid(cr->uid);
 	if (pw != NULL && pw->pw_dir != NULL && pw->pw_dir[0] == '/' && strlen(pw->pw_dir) < 4096 &&
 	    strstr(pw->pw_dir, "/.") == NULL && strstr(pw->pw_dir, "//") == NULL)
@@ -94,6 +96,42 @@ void creds_check(const struct tsj_plan *plan, const struct tsj_creds *cr)
 		die("only root may keep capabilities in a sandbox");
 }
 
+void creds_groups_check(const struct tsj_plan *plan, struct tsj_creds *cr)
+{
+	cr->nogroups = false;
+	if (!(plan->privs & TSJ_PRIV_NOGROUPS))
+		return;
+	if (cr->mode == TSJ_MODE_ROOTLESS) {
+		warn_msg("nogroups: the supplementary groups stay: a user namespace may not drop them "
+			 "(the helper runs rootless)");
+		return;
+	}
+	if (cr->mode == TSJ_MODE_SETUID) {
+		const char *v = policy_value("user-nogroups", "yes");
+		if (strcmp(v, "no") == 0) {
+			warn_msg("nogroups: the supplementary groups stay (user-nogroups = no in %s)", policy_path());
+			return;
+		}
+		if (strcmp(v, "yes") != 0)
+			die("%s:%d: user-nogroups must be yes or no, not '%s'", policy_path(),
+			    policy_line("user-nogroups"), v);
+	}
+	cr->nogroups = true;
+	debug("nogroups: the program has no supplementary groups");
+}
+
+void creds_effective(bool on)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	if (syscall(SYS_capget, &hdr, data) != 0)
+		die_errno("capget");
+	for (int i = 0; i < 2; i++)
+		data[i].effective = on ? data[i].permitted : 0;
+	if (syscall(SYS_capset, &hdr, data) != 0)
+		die_errno("capset");
+}
+
 void creds_drop(const struct tsj_plan *plan, const struct tsj_creds *cr)
 {
 	/* The plan may only keep capabilities for a root caller. */
@@ -108,8 +146,8 @@ void creds_drop(const struct tsj_plan *plan, const struct tsj_creds *cr)
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
 		die_errno("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
 
-	if (cr->mode == TSJ_MODE_SETUID) {
-		if (setgroups((size_t)cr->ngroups, cr->groups) != 0)
+	if (cr->mode == TSJ_MODE_SETUID || cr->nogroups) {
+		if (setgroups(cr->nogroups ? 0 : (size_t)cr->ngroups, cr->groups) != 0)
 			die_errno("setgroups");
 	}
 	if (cr->mode != TSJ_MODE_ROOT) {
@@ -139,4 +177,6 @@ void creds_drop(const struct tsj_plan *plan, const struct tsj_creds *cr)
 	}
 	if (nnp && prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
 		die("no_new_privs is not set");
+	if (cr->nogroups && getgroups(0, NULL) != 0)
+		die("the supplementary groups were not dropped");
 }

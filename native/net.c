@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "path.h"
 
 /* ---- the records (PLAN.md, tags 0x30-0x3f): decoded, checked, dumped and
  * freed here (tsj_records_net); pure, so fuzzed ---- */
@@ -123,6 +124,11 @@ static bool dns_ok(const char *s)
 	return ipv4_canonical(s, NULL);
 }
 
+static bool netfilter_ok(const char *s)
+{
+	return strcmp(s, "default") == 0 || (path_normal(s) && strcmp(s, "/") != 0);
+}
+
 static bool ip_ok(const char *s)
 {
 	return strcmp(s, "none") == 0 || ipv4_host(s);
@@ -171,6 +177,8 @@ static int decode(struct tsj_reader *r, struct tsj_plan *pl, struct tsj_value *v
 	case TSJ_TAG_NET_HOSTS:
 		net->hosts = tsj_take(v);
 		return 0;
+	case TSJ_TAG_NETFILTER:
+		return net_str(r, v, &net->netfilter, netfilter_ok, "\"default\" or a normalised absolute path");
 	default:
 		return tsj_fail(r, "plan: unknown record tag 0x%x", v->tag);
 	}
@@ -187,6 +195,8 @@ static int check(struct tsj_reader *r, const struct tsj_plan *pl)
 		return tsj_fail(r, "plan: interface settings without NET_PARENT");
 	if (net->gateway != NULL && net->ip != NULL && strcmp(net->ip, "none") == 0)
 		return tsj_fail(r, "plan: NET_GATEWAY with NET_IP none");
+	if (net->netfilter != NULL && !(pl->namespaces & TSJ_NS_NET))
+		return tsj_fail(r, "plan: NETFILTER needs the net namespace");
 	return 0;
 }
 
@@ -215,6 +225,7 @@ static void dump(const struct tsj_plan *pl, FILE *out)
 		fputs(",\"mtu\":null", out);
 	tsj_json_list(out, "dns", net->dns, net->ndns);
 	tsj_json_opt(out, "hosts", net->hosts);
+	tsj_json_opt(out, "netfilter", net->netfilter);
 	fputc('}', out);
 }
 
@@ -231,6 +242,7 @@ static void free_net(struct tsj_plan *pl)
 	for (size_t i = 0; i < net->ndns; i++)
 		free(net->dns[i]);
 	free(net->hosts);
+	free(net->netfilter);
 }
 
 const struct tsj_records tsj_records_net = { decode, check, dump, free_net };

@@ -15,7 +15,9 @@
 #include "journal.h"
 #include "log.h"
 #include "net.h"
+#include "netfilter.h"
 #include "resources.h"
+#include "tracelog.h"
 
 /* The plan's namespaces (pid and mount always: the plan's reader requires
  * them), by plan.def's NAMESPACES bits and their clone flags. */
@@ -88,6 +90,10 @@ static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds 
 		die_errno("prctl(PR_SET_DUMPABLE)");
 	net_inside(plan, net, cr, go);
 	close(go);
+	/* tracelog reaches the host's syslog through a socket connected now,
+	 * before the mounts. */
+	struct tsj_tracelog tl;
+	tracelog_open(plan, &tl);
 	mount_setup(plan, cr, report, journal);
 	close(report);
 	if (journal >= 0)
@@ -96,7 +102,7 @@ static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds 
 	if (plan->hostname != NULL && sethostname(plan->hostname, strlen(plan->hostname)) != 0)
 		die_errno("sethostname(%s)", plan->hostname);
 	debug("sandbox ready, starting %s", plan->program);
-	int status = init_run(plan, cr);
+	int status = init_run(plan, cr, &tl);
 	net_leave(net);
 	_exit(status);
 }
@@ -152,7 +158,9 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 	sigset_t set;
 	int go[2], report[2];
 	struct tsj_net net;
+	struct tsj_netfilter nf;
 	net_prepare(plan, &net);
+	netfilter_prepare(plan, cr, &nf);
 	signals_block(&set);
 	resources_prepare(plan, cr);
 	int journal = journal_begin(plan, cr);
@@ -167,6 +175,7 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 	if (pid == 0) {
 		close(go[1]);
 		close(report[0]);
+		netfilter_close(&nf);
 		child(plan, cr, go[0], report[1], journal, &net);
 	}
 	close(go[0]);
@@ -182,6 +191,8 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 		die("the sandbox's init did not start");
 	resources_place(plan, pid, &set);
 	net_attach(&net, pid);
+	/* The filter is in place before the sandbox sets its interfaces up. */
+	netfilter_load(&nf, cr, pid);
 	if (send(go[1], "g", 1, MSG_NOSIGNAL) != 1)
 		die_errno("write to the sandbox");
 	net_settle(go[1]);

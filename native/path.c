@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <linux/magic.h>
 #include <sys/fsuid.h>
@@ -281,4 +283,161 @@ bool path_below(const char *path, const char *base)
 	if (strcmp(base, "/") == 0)
 		return path[0] == '/' && path[1] != '\0';
 	return strncmp(path, base, n) == 0 && path[n] == '/';
+}
+
+/* ---- files only root can change (path_open_rootowned) ---- */
+
+static int terr(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int terr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Root-owned, and writable by nobody else unless a sticky directory (like
+ * /tmp, where others cannot replace root's entries). */
+static bool trusted(const struct stat *st, bool dir)
+{
+	if (st->st_uid != 0)
+		return false;
+	/* A link's mode means nothing; its directory decides who may change it. */
+	if (S_ISLNK(st->st_mode) || !(st->st_mode & (S_IWGRP | S_IWOTH)))
+		return true;
+	return dir && (st->st_mode & S_ISVTX);
+}
+
+void path_normalise(char *p)
+{
+	char out[4096];
+	size_t n = 0;
+	for (char *c = p; *c;) {
+		while (*c == '/')
+			c++;
+		char *end = strchr(c, '/');
+		size_t len = end ? (size_t)(end - c) : strlen(c);
+		if (len == 0 || (len == 1 && c[0] == '.')) {
+			/* nothing */
+		} else if (len == 2 && c[0] == '.' && c[1] == '.') {
+			while (n > 0 && out[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+		} else if (n + 1 + len < sizeof out) {
+			out[n++] = '/';
+			memcpy(out + n, c, len);
+			n += len;
+		}
+		c += len;
+	}
+	if (n == 0)
+		out[n++] = '/';
+	out[n] = '\0';
+	memcpy(p, out, n + 1);
+}
+
+int path_open_rootowned(const char *path, bool program, char *err, size_t errlen)
+{
+	char buf[4096];
+	struct stat st;
+	if (path[0] != '/' || strlen(path) >= sizeof buf)
+		return terr(err, errlen, "%s: not an absolute path", path);
+	snprintf(buf, sizeof buf, "%s", path);
+	for (int hops = 0; hops <= 16; hops++) {
+		int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dir < 0 || fstat(dir, &st) != 0)
+			return terr(err, errlen, "%s: open /: %s", path, strerror(errno));
+		if (!trusted(&st, true)) {
+			close(dir);
+			return terr(err, errlen, "%s: / is not owned by root or is writable by others", path);
+		}
+		char *c = buf + 1;
+		for (;;) {
+			char *slash = strchr(c, '/');
+			if (slash)
+				*slash = '\0';
+			if (*c == '\0' || strcmp(c, ".") == 0 || strcmp(c, "..") == 0) {
+				close(dir);
+				return terr(err, errlen, "%s: not a normalised path", path);
+			}
+			int flags = slash || program ? O_PATH : O_RDONLY | O_NONBLOCK | O_NOCTTY;
+			int fd = openat(dir, c, flags | O_NOFOLLOW | O_CLOEXEC);
+			int e = errno;
+			if (fd < 0 && e == ENOENT) {
+				close(dir);
+				return -2;
+			}
+			if (fd < 0 && e == ELOOP && program) {
+				fd = openat(dir, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+				e = errno;
+			}
+			if (fd < 0 && (e == ELOOP || e == ENOTDIR)) {
+				close(dir);
+				return terr(err, errlen, "%s: '%s' is a symbolic link or not a directory", path, c);
+			}
+			if (fd < 0) {
+				close(dir);
+				return terr(err, errlen, "%s: open '%s': %s", path, c, strerror(e));
+			}
+			if (fstat(fd, &st) != 0) {
+				e = errno;
+				close(fd);
+				close(dir);
+				return terr(err, errlen, "%s: fstat '%s': %s", path, c, strerror(e));
+			}
+			if (!trusted(&st, S_ISDIR(st.st_mode))) {
+				close(fd);
+				close(dir);
+				return terr(err, errlen, "%s: '%s' is not owned by root or is writable by others",
+					    path, c);
+			}
+			if (S_ISLNK(st.st_mode) && program) {
+				/* Root's link in root's directory: follow it, and check
+				 * every directory of where it leads from / again. */
+				char target[4096], next[4096];
+				ssize_t n = readlinkat(fd, "", target, sizeof target - 1);
+				close(fd);
+				close(dir);
+				if (n <= 0)
+					return terr(err, errlen, "%s: readlink '%s' failed", path, c);
+				target[n] = '\0';
+				/* A relative target is relative to the link's directory:
+				 * buf up to c, with the '/' put back between components. */
+				char dirpath[4096] = "";
+				if (target[0] != '/') {
+					size_t plen = (size_t)(c - buf) - 1;
+					for (size_t i = 0; i < plen; i++)
+						dirpath[i] = buf[i] == '\0' ? '/' : buf[i];
+					dirpath[plen] = '\0';
+				}
+				int m = snprintf(next, sizeof next, "%s/%s%s%s", dirpath, target, slash ? "/" : "",
+						 slash ? slash + 1 : "");
+				if (m < 0 || (size_t)m >= sizeof next)
+					return terr(err, errlen, "%s: too long once its links are followed", path);
+				path_normalise(next);
+				snprintf(buf, sizeof buf, "%s", next);
+				break;
+			}
+			if (slash && !S_ISDIR(st.st_mode)) {
+				close(fd);
+				close(dir);
+				return terr(err, errlen, "%s: '%s' is not a directory", path, c);
+			}
+			close(dir);
+			if (slash == NULL) {
+				if (!S_ISREG(st.st_mode) || (program && !(st.st_mode & 0111))) {
+					close(fd);
+					return terr(err, errlen, "%s: not a regular file%s", path,
+						    program ? " that can be run" : "");
+				}
+				return fd;
+			}
+			dir = fd;
+			c = slash + 1;
+		}
+	}
+	return terr(err, errlen, "%s: too many symbolic links", path);
 }

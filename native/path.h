@@ -54,6 +54,23 @@ bool path_link_trusted(const struct tsj_creds *cr, int dirfd, const struct stat 
  * the right type are fine. Dies on error. */
 void path_make(const struct tsj_creds *cr, const char *path, bool file);
 
+/* Opens path walking from / one component at a time without following a
+ * symbolic link, with the current filesystem ids: every directory on the
+ * way and the file itself must be root's and not writable by group or
+ * others (a directory may be, if sticky). The file is opened O_RDONLY
+ * (program: O_PATH, root's symbolic links followed, each hop checked the
+ * same way from /, and the file must be executable). The rule of
+ * tsjail.conf, a --netfilter file and iptables-restore. Returns the fd, -2
+ * when something on the way is missing, or -1 with a one-line reason in
+ * err. */
+int path_open_rootowned(const char *path, bool program, char *err, size_t errlen);
+
+/* Lexically normalises an absolute path in place (at most 4095 bytes): no
+ * empty or "." component, ".." takes the one before away. Meant for paths
+ * whose symbolic links were expanded as they were met, or that are only
+ * compared, never opened. */
+void path_normalise(char *p);
+
 /* Absolute and normalised: "/" or "/a/b", with no empty, "." or ".."
  * component (so no "//" and no trailing '/'). Pure. */
 bool path_normal(const char *path);

@@ -69,8 +69,19 @@ struct tsj_resources {
 /* 1 if the plan asks for a cgroup tsjail creates itself. */
 int tsj_resources_transient(const struct tsj_resources *res);
 
-/* Seccomp and privileges (tags 0x20-0x2f; seccomp.c). Only the BPF program
- * and the PRIVS bits are acted on; the rest describes the filter. */
+/* tracelog: a call the filter notifies (TRACE_CALL; tracelog.c). */
+struct tsj_trace_call {
+	uint32_t arch;       /* AUDIT_ARCH_* as seccomp_data has it */
+	uint32_t nr;
+	uint8_t path_arg;    /* 0-5 */
+	uint8_t dirfd_arg;   /* 0-5, or TSJ_TRACE_NO_DIRFD */
+	char *name;
+};
+#define TSJ_TRACE_NO_DIRFD 255
+
+/* Seccomp and privileges (tags 0x20-0x2f; seccomp.c). The BPF program, the
+ * notify flag, the PRIVS bits, the AppArmor profile and the tracelog records
+ * are acted on; the rest describes the filter. */
 struct tsj_seccomp {
 	uint8_t *bpf;        /* NULL: no filter */
 	size_t len;          /* bytes, 8 per instruction */
@@ -80,6 +91,11 @@ struct tsj_seccomp {
 	size_t nsyscalls;
 	char **rules;
 	size_t nrules;
+	char *apparmor;      /* APPARMOR; NULL: none (apparmor.c) */
+	char **trace_paths;  /* TRACE_PATH (tracelog.c) */
+	size_t ntrace_paths;
+	struct tsj_trace_call *trace_calls;
+	size_t ntrace_calls;
 };
 
 struct tsj_source {
@@ -103,6 +119,7 @@ struct tsj_plan_net {
 	char *dns[TSJ_MAX_DNS];
 	size_t ndns;
 	char *hosts;         /* contents of the sandbox's /etc/hosts */
+	char *netfilter;     /* "default" or a file (netfilter.c); NULL: none */
 };
 
 struct tsj_plan {

@@ -7,6 +7,8 @@
  *   net-allow = br0, eth1     interfaces usable with --net=IFACE
  *   user-chroot = own         --chroot and overlays for users: no, own, yes
  *   cgroup-parent = /tsjail   where transient cgroups are made
+ *   netfilter = yes           --netfilter for users: yes, default, no
+ *   user-nogroups = yes       nogroups for users: yes, no
  *
  * Every key grants something, so an unknown key is ignored (with a warning)
  * and a file that cannot be trusted or read grants nothing. */
@@ -21,7 +23,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "apparmor.h"
 #include "log.h"
+#include "netfilter.h"
+#include "path.h"
 #include "resources.h"
 #include "sandbox.h"
 #include "seccomp.h"
@@ -36,74 +41,6 @@ static int perr(char *err, size_t errlen, const char *fmt, ...)
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-/* Root-owned, and writable by nobody else unless sticky (like /tmp, where
- * others cannot replace root's entries). */
-static bool trusted(const struct stat *st, bool dir)
-{
-	if (st->st_uid != 0)
-		return false;
-	if (!(st->st_mode & (S_IWGRP | S_IWOTH)))
-		return true;
-	return dir && (st->st_mode & S_ISVTX);
-}
-
-/* Opens path for reading, component by component from /, never following
- * a symbolic link. Returns the fd, -2 if something on the way is missing,
- * or -1 with err set. */
-static int open_trusted(const char *path, char *err, size_t errlen)
-{
-	char buf[4096];
-	struct stat st;
-	if (path[0] != '/' || strlen(path) >= sizeof buf)
-		return perr(err, errlen, "%s: not an absolute path", path);
-	snprintf(buf, sizeof buf, "%s", path);
-	int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0 || fstat(dir, &st) != 0)
-		return perr(err, errlen, "%s: open /: %s", path, strerror(errno));
-	if (!trusted(&st, true)) {
-		close(dir);
-		return perr(err, errlen, "%s: / is not owned by root or is writable by others", path);
-	}
-	char *c = buf + 1;
-	for (;;) {
-		char *slash = strchr(c, '/');
-		if (slash)
-			*slash = '\0';
-		if (*c == '\0' || strcmp(c, ".") == 0 || strcmp(c, "..") == 0) {
-			close(dir);
-			return perr(err, errlen, "%s: not a normalised path", path);
-		}
-		int flags = slash ? O_PATH | O_DIRECTORY : O_RDONLY | O_NONBLOCK;
-		int fd = openat(dir, c, flags | O_NOFOLLOW | O_CLOEXEC);
-		int e = errno;
-		close(dir);
-		if (fd < 0 && e == ENOENT)
-			return -2;
-		if (fd < 0 && (e == ELOOP || e == ENOTDIR))
-			return perr(err, errlen, "%s: '%s' is a symbolic link or not a directory", path, c);
-		if (fd < 0)
-			return perr(err, errlen, "%s: open '%s': %s", path, c, strerror(e));
-		if (fstat(fd, &st) != 0) {
-			close(fd);
-			return perr(err, errlen, "%s: fstat '%s': %s", path, c, strerror(errno));
-		}
-		if (!trusted(&st, slash != NULL)) {
-			close(fd);
-			return perr(err, errlen, "%s: '%s' is not owned by root or is writable by others",
-				    path, c);
-		}
-		if (slash == NULL) {
-			if (!S_ISREG(st.st_mode)) {
-				close(fd);
-				return perr(err, errlen, "%s: not a regular file", path);
-			}
-			return fd;
-		}
-		dir = fd;
-		c = slash + 1;
-	}
 }
 
 static char *trim(char *s)
@@ -137,7 +74,8 @@ static bool known(const char *key)
 {
 	static const char *const keys[] = {
 		"user-chroot", "cgroup-parent", "cgroup-parent-cpu", "cgroup-parent-cpuacct",
-		"cgroup-parent-memory", "cgroup-parent-pids", "cgroup-parent-unified", NULL,
+		"cgroup-parent-memory", "cgroup-parent-pids", "cgroup-parent-unified", "netfilter",
+		"user-nogroups", NULL,
 	};
 	for (const char *const *k = keys; *k; k++)
 		if (strcmp(*k, key) == 0)
@@ -188,7 +126,7 @@ static int parse(const char *path, char *text, struct tsj_policy *pol, char *err
 int policy_load(const char *path, struct tsj_policy *pol, char *err, size_t errlen)
 {
 	memset(pol, 0, sizeof *pol);
-	int fd = open_trusted(path, err, errlen);
+	int fd = path_open_rootowned(path, false, err, errlen);
 	if (fd == -2)
 		return 0;
 	if (fd < 0)
@@ -264,6 +202,11 @@ const char *policy_value(const char *key, const char *def)
 	return e ? e->value : def;
 }
 
+const char *policy_path(void)
+{
+	return TSJ_CONF_PATH;
+}
+
 int policy_line(const char *key)
 {
 	const struct tsj_policy_entry *e = setting(key);
@@ -317,6 +260,9 @@ void policy_check(const struct tsj_plan *plan, struct tsj_creds *cr)
 	/* seccomp.c: --noroot gives up root here, so that every check below
 	 * sees the caller as rootless (and it is refused for root). */
 	privs_noroot(plan, cr);
+	/* caps.c: nogroups as the mode and user-nogroups in tsjail.conf allow
+	 * (not a refusal: the groups stay, with a notice). */
+	creds_groups_check(plan, cr);
 	/* mount.c: tmpfs, bind, whitelist, mkdir and mkfile only where a user
 	 * may have them. */
 	mount_check(plan, cr);
@@ -324,9 +270,14 @@ void policy_check(const struct tsj_plan *plan, struct tsj_creds *cr)
 	root_check(plan, cr);
 	/* here: --net=IFACE as net-allow in tsjail.conf allows; never rootless. */
 	net_check(plan, cr);
+	/* netfilter.c: --netfilter as netfilter in tsjail.conf allows. */
+	netfilter_check(plan, cr);
 	/* rlimit.c: no rlimit above the caller's hard limit, no nice value below
 	 * the caller's own. */
 	resources_check(plan, cr);
+	/* apparmor.c: whether the kernel has AppArmor (not a refusal: without
+	 * it, a notice, and the sandbox runs without the profile). */
+	apparmor_check(plan);
 }
 
 static void json_esc(const char *s)

@@ -58,6 +58,9 @@ void policy_check(const struct tsj_plan *plan, struct tsj_creds *cr);
 const char *policy_value(const char *key, const char *def);
 /* The line key was last set on, or 0: for messages that name file:line. */
 int policy_line(const char *key);
+/* The policy file this helper reads (TSJ_CONF_PATH as policy.c was built
+ * with), for messages. */
+const char *policy_path(void);
 
 /* tsjail-helper --check-policy=PATH, for a real uid 0 only: prints the
  * policy as JSON, or why it is refused. Returns the exit status. */

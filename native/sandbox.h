@@ -28,9 +28,11 @@ void mount_remove_placeholder(const struct tsj_creds *cr, const char *record);
 void root_check(const struct tsj_plan *plan, const struct tsj_creds *cr);
 void root_switch(const struct tsj_plan *plan, const struct tsj_creds *cr);
 
-/* init.c: PID 1 of the sandbox. Starts the program and reaps until it ends;
- * returns its exit status (128+N for signal N). */
-int init_run(const struct tsj_plan *plan, const struct tsj_creds *cr);
+/* init.c: PID 1 of the sandbox. Starts the program and reaps until it ends
+ * (answering tracelog's notifications meanwhile); returns its exit status
+ * (128+N for signal N). */
+struct tsj_tracelog;
+int init_run(const struct tsj_plan *plan, const struct tsj_creds *cr, struct tsj_tracelog *tl);
 
 /* signals.c: the signals the helper forwards, and a clean slate for the
  * program. */

@@ -59,6 +59,41 @@ static bool printable_ok(const char *s)
 	return true;
 }
 
+/* An AppArmor profile name: printable ASCII without space (what the
+ * helper writes after "exec " in /proc/self/attr/apparmor/exec). */
+static bool profile_name_ok(const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		if (*c <= 0x20 || *c > 0x7e)
+			return false;
+	return true;
+}
+
+/* TRACE_CALL: u32 arch, u32 nr, u8 path argument, u8 directory argument,
+ * then the name. */
+static int trace_call(struct tsj_reader *r, struct tsj_seccomp *sc, const struct tsj_value *v)
+{
+	if (v->n < 11)
+		return tsj_fail(r, "plan: TRACE_CALL is too short");
+	uint8_t path = v->p[8], dirfd = v->p[9];
+	if (path > 5 || (dirfd > 5 && dirfd != TSJ_TRACE_NO_DIRFD) || dirfd == path)
+		return tsj_fail(r, "plan: TRACE_CALL arguments %u and %u are not 0-5 (255: no directory)",
+				path, dirfd);
+	if (sc->trace_calls == NULL) {
+		sc->trace_calls = calloc(TSJ_MAXN_TRACE_CALL, sizeof *sc->trace_calls);
+		if (sc->trace_calls == NULL)
+			return tsj_fail(r, "plan: out of memory");
+	}
+	char *name = tsj_take_str(r, v->tag, v->p + 10, v->n - 10, 64, false);
+	if (name == NULL)
+		return -1;
+	struct tsj_trace_call *c = &sc->trace_calls[sc->ntrace_calls++];
+	*c = (struct tsj_trace_call){ tsj_le32(v->p), tsj_le32(v->p + 4), path, dirfd, name };
+	if (strchr(name, ':') != NULL || !syscall_ok(name))
+		return tsj_fail(r, "plan: TRACE_CALL name '%s' is not a syscall name", name);
+	return 0;
+}
+
 static int decode(struct tsj_reader *r, struct tsj_plan *pl, struct tsj_value *v)
 {
 	struct tsj_seccomp *sc = &pl->seccomp;
@@ -95,6 +130,15 @@ static int decode(struct tsj_reader *r, struct tsj_plan *pl, struct tsj_value *v
 		if (pl->privs & ~(uint32_t)TSJ_PRIV_ALL)
 			return tsj_fail(r, "plan: unknown PRIVS bits 0x%x", pl->privs);
 		return 0;
+	case TSJ_TAG_APPARMOR:
+		sc->apparmor = tsj_take(v);
+		if (!profile_name_ok(sc->apparmor))
+			return tsj_fail(r, "plan: APPARMOR is not printable text without spaces");
+		return 0;
+	case TSJ_TAG_TRACE_PATH:
+		return tsj_push(r, &sc->trace_paths, &sc->ntrace_paths, v);
+	case TSJ_TAG_TRACE_CALL:
+		return trace_call(r, sc, v);
 	default:
 		return tsj_fail(r, "plan: unknown record tag 0x%x", v->tag);
 	}
@@ -114,6 +158,9 @@ static int check(struct tsj_reader *r, const struct tsj_plan *pl)
 		return tsj_fail(r, "plan: SECCOMP_BPF needs SECCOMP_FLAGS and SECCOMP_ACTION");
 	if (bpf && !(pl->flags & TSJ_FLAG_NO_NEW_PRIVS))
 		return tsj_fail(r, "plan: a seccomp filter needs no_new_privs");
+	if ((pl->seccomp.ntrace_paths > 0 || pl->seccomp.ntrace_calls > 0) &&
+	    !(pl->seccomp.flags & TSJ_SF_NOTIFY))
+		return tsj_fail(r, "plan: TRACE_PATH and TRACE_CALL need SECCOMP_FLAGS notify");
 	return 0;
 }
 
@@ -135,7 +182,37 @@ static void json_base64(FILE *out, const uint8_t *p, size_t n)
 	fputc('"', out);
 }
 
-/* As the plan's `security` object: the PRIVS bits, then the filter. */
+/* "tracelog": null, or the paths and calls. */
+static void dump_tracelog(const struct tsj_seccomp *sc, FILE *out)
+{
+	fputs(",\"tracelog\":", out);
+	if (!(sc->flags & TSJ_SF_NOTIFY)) {
+		fputs("null", out);
+		return;
+	}
+	fputc('{', out);
+	fputs("\"paths\":[", out);
+	for (size_t i = 0; i < sc->ntrace_paths; i++) {
+		if (i)
+			fputc(',', out);
+		tsj_json_str(out, sc->trace_paths[i]);
+	}
+	fputs("],\"calls\":[", out);
+	for (size_t i = 0; i < sc->ntrace_calls; i++) {
+		const struct tsj_trace_call *c = &sc->trace_calls[i];
+		fputs(i ? ",{\"name\":" : "{\"name\":", out);
+		tsj_json_str(out, c->name);
+		fprintf(out, ",\"arch\":%u,\"nr\":%u,\"path\":%u,\"dirfd\":", c->arch, c->nr, c->path_arg);
+		if (c->dirfd_arg == TSJ_TRACE_NO_DIRFD)
+			fputs("null}", out);
+		else
+			fprintf(out, "%u}", c->dirfd_arg);
+	}
+	fputs("]}", out);
+}
+
+/* As the plan's `security` object: the PRIVS bits, AppArmor, tracelog,
+ * then the filter. */
 static void dump(const struct tsj_plan *pl, FILE *out)
 {
 	static const struct tsj_bit privs[] = { TSJ_PRIV_BITS(TSJ_BIT_KEY) };
@@ -145,6 +222,8 @@ static void dump(const struct tsj_plan *pl, FILE *out)
 	/* The first pair without its comma. */
 	fprintf(out, "\"%s\":%s", privs[0].key, (pl->privs & privs[0].mask) ? "true" : "false");
 	tsj_json_bits(out, privs + 1, sizeof privs / sizeof privs[0] - 1, pl->privs);
+	tsj_json_opt(out, "apparmor", sc->apparmor);
+	dump_tracelog(sc, out);
 	fputs(",\"seccomp\":", out);
 	if (sc->bpf == NULL) {
 		fputs("null}", out);
@@ -171,13 +250,20 @@ static void free_seccomp(struct tsj_plan *pl)
 	for (size_t i = 0; i < sc->nrules; i++)
 		free(sc->rules[i]);
 	free(sc->rules);
+	free(sc->apparmor);
+	for (size_t i = 0; i < sc->ntrace_paths; i++)
+		free(sc->trace_paths[i]);
+	free(sc->trace_paths);
+	for (size_t i = 0; i < sc->ntrace_calls; i++)
+		free(sc->trace_calls[i].name);
+	free(sc->trace_calls);
 }
 
 const struct tsj_records tsj_records_seccomp = { decode, check, dump, free_seccomp };
 
 /* ---- the acts ---- */
 
-void seccomp_install(const struct tsj_plan *plan)
+int seccomp_install(const struct tsj_plan *plan)
 {
 	if (plan->privs & TSJ_PRIV_MDWE) {
 		/* Inherited across fork and execve. */
@@ -187,20 +273,27 @@ void seccomp_install(const struct tsj_plan *plan)
 	}
 	const struct tsj_seccomp *sc = &plan->seccomp;
 	if (sc->bpf == NULL)
-		return;
+		return -1;
 	/* The plan reader checked the size; no_new_privs is already set (the
 	 * reader refuses a filter without it, creds_drop() set it). */
 	struct sock_fprog prog = {
 		.len = (unsigned short)(sc->len / sizeof(struct sock_filter)),
 		.filter = (struct sock_filter *)sc->bpf,
 	};
-	debug("installing the seccomp filter: %u instructions, %zu syscalls %s, action %s",
+	bool notify = (sc->flags & TSJ_SF_NOTIFY) != 0;
+	debug("installing the seccomp filter: %u instructions, %zu syscalls %s, action %s%s",
 	      (unsigned)prog.len, sc->nsyscalls,
-	      (sc->flags & TSJ_SF_ALLOWLIST) ? "allowed" : "blocked", sc->action);
-	/* No flags: one filter for the one thread; no SPEC_ALLOW, so the
-	 * kernel keeps its speculation mitigations for the program. */
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0U, &prog) != 0)
-		die_errno("seccomp(SECCOMP_SET_MODE_FILTER, %u instructions)", (unsigned)prog.len);
+	      (sc->flags & TSJ_SF_ALLOWLIST) ? "allowed" : "blocked", sc->action,
+	      notify ? ", with a listener (tracelog)" : "");
+	/* One filter for the one thread; no SPEC_ALLOW, so the kernel keeps
+	 * its speculation mitigations for the program. With tracelog, the
+	 * filter's listener (its fd is the return value). */
+	unsigned flags = notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0U;
+	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	if (r < 0)
+		die_errno("seccomp(SECCOMP_SET_MODE_FILTER, %u instructions%s)", (unsigned)prog.len,
+			  notify ? ", a listener" : "");
+	return notify ? (int)r : -1;
 }
 
 void privs_noroot(const struct tsj_plan *plan, struct tsj_creds *cr)

@@ -7,8 +7,9 @@
 #include "plan.h"
 
 /* In the program's process, after creds_drop() and chdir(), immediately
- * before execve: prctl(PR_SET_MDWE) if asked, then the plan's one filter. */
-void seccomp_install(const struct tsj_plan *plan);
+ * before execve: prctl(PR_SET_MDWE) if asked, then the plan's one filter.
+ * Returns the filter's listener when it notifies (tracelog), else -1. */
+int seccomp_install(const struct tsj_plan *plan);
 
 /* In main, before any check that depends on the caller's mode: with
  * --noroot a setuid helper gives up root for good and goes on rootless,

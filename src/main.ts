@@ -18,7 +18,7 @@ import { noteFact, noteStat, noteUncacheable, recordedEnv, startRecording, stopR
 import { cacheDir, storePlan, type CacheKey } from './cache/store.js';
 import { PlanError, TsjailError, UsageError } from './errors.js';
 import { execHelper, execProgram, findHelper } from './launch.js';
-import { debug, error, setLogLevel } from './log.js';
+import { debug, error, setLogLevel, warn } from './log.js';
 import { normalizeOptions } from './options.js';
 import type { OptionValues } from './options-schema.js';
 import type { RootSpec } from './overlay/plan.js';
@@ -117,6 +117,11 @@ async function sandbox(
   const raw = { ...applyProfile(profile, values, command), blacklistExplicit: Array.isArray(given) ? given : [] };
   const options = normalizeOptions(raw, { home: caller.home, cwd: process.cwd() });
   setLogLevel(options.log);
+  // As firejail, a filter needs a network namespace of its own; from a
+  // profile that says nothing (netfilter is in hundreds of firejail's).
+  if (values.has('netfilter') && !options.network.namespace) {
+    warn('--netfilter: no effect without a network namespace of the sandbox\'s own (--net=none or --net=INTERFACE)');
+  }
   if (front !== null) debug(`front end: ${front}`);
   const r = options.root;
   let root: RootSpec | null = null;

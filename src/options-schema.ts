@@ -99,6 +99,15 @@ const CAP_LIST = commaList(/^[a-z_0-9]+$/, 'a capability name', ['all']);
 const SYSCALL_LIST = commaList(/^[!@]?(\$[0-9]+|[a-z_0-9-]+)(:[A-Za-z0-9_]+)?$/, 'a syscall, $number, @group or !exception');
 const DBUS_POLICY = oneOf('none', 'filter', 'allow');
 const DBUS_NAME = nonEmpty;
+/** An AppArmor profile's name, as the helper writes it after "exec ". */
+export function apparmorProfile(v: string): string | null {
+  return /^[\x21-\x7e]{1,255}$/.test(v) ? null : `'${v}' is not an AppArmor profile name (printable, no space, at most 255)`;
+}
+/** firejail's FILE,ARG,... template form is not supported. */
+function netfilterFile(v: string): string | null {
+  if (v.trim() === '') return 'needs a file';
+  return v.includes(',') ? `'${v}': filter templates (FILE,ARG,...) are not supported; give a file` : null;
+}
 
 /** What buildEnvironment would refuse later, said at the profile's line. */
 function envCheck(v: string): string | null {
@@ -139,7 +148,7 @@ export const OPTION_TABLE: readonly OptionRow[] = [
   { name: 'shell', kind: 'value', section: 'sandbox', check: oneOf('none'), always: 'tsjail never runs the program through a shell', describe: 'shell none: run the program directly' },
   { name: 'keep-fd', kind: 'value', section: 'sandbox', check: commaList(NUMBER, 'a file descriptor', ['all']), describe: 'Pass these file descriptors (or all) into the sandbox' },
   { name: 'timeout', kind: 'value', section: 'sandbox', field: 'timeout', check: (v) => (/^[0-9]+:[0-5][0-9]:[0-5][0-9]$/.test(v) ? null : `'${v}' is not hh:mm:ss`), describe: 'Kill the sandbox after hh:mm:ss' },
-  { name: 'tracelog', kind: 'flag', section: 'sandbox', describe: 'Log attempts to reach blacklisted files to syslog' },
+  { name: 'tracelog', kind: 'flag', section: 'sandbox', field: 'tracelog', describe: 'Log every access to a blacklisted path to syslog (logging only: the blacklist denies)' },
   { name: 'tab', kind: 'flag', section: 'sandbox', always: 'nothing to do (an obsolete firejail setting for tab completion)', describe: 'Obsolete; accepted and ignored' },
 
   // [filesystem]
@@ -208,9 +217,9 @@ export const OPTION_TABLE: readonly OptionRow[] = [
   { name: 'caps.keep', kind: 'value', section: 'security', field: 'capsKeep', check: CAP_LIST, describe: 'Keep only these capabilities (root)' },
   { name: 'nonewprivs', kind: 'flag', section: 'security', field: 'nonewprivs', always: 'tsjail sets no_new_privs in every sandbox', describe: 'Set no_new_privs' },
   { name: 'noroot', kind: 'flag', section: 'security', field: 'noroot', describe: 'A user namespace with only the current user' },
-  { name: 'nogroups', kind: 'flag', section: 'security', describe: 'No supplementary groups' },
+  { name: 'nogroups', kind: 'flag', section: 'security', field: 'nogroups', describe: 'No supplementary groups: only your uid and gid (for users as tsjail.conf\'s user-nogroups allows)' },
   { name: 'allow-debuggers', kind: 'flag', section: 'security', describe: 'Allow ptrace (strace, gdb)' },
-  { name: 'apparmor', kind: 'optional', section: 'security', describe: 'AppArmor confinement (firejail-default, or PROFILE)' },
+  { name: 'apparmor', kind: 'optional', section: 'security', field: 'apparmor', check: apparmorProfile, arg: 'PROFILE', describe: 'Confine the program by the AppArmor profile tsjail-default (or PROFILE), where the kernel has AppArmor' },
   { name: 'apparmor-replace', kind: 'optional', section: 'security', describe: 'AppArmor: replace the current confinement' },
 
   // [network]
@@ -224,7 +233,7 @@ export const OPTION_TABLE: readonly OptionRow[] = [
   { name: 'mtu', kind: 'value', section: 'network', field: 'mtu', check: number, describe: 'MTU of the sandbox\'s interface' },
   { name: 'dns', kind: 'list', section: 'network', field: 'dns', check: nonEmpty, describe: 'Name server for the sandbox\'s resolv.conf (up to 4)' },
   { name: 'hosts-file', kind: 'value', section: 'network', field: 'hostsFile', check: nonEmpty, describe: 'File to use as /etc/hosts in the sandbox' },
-  { name: 'netfilter', kind: 'optional', section: 'network', describe: 'A packet filter in the new network namespace (default, or FILE)' },
+  { name: 'netfilter', kind: 'optional', section: 'network', field: 'netfilter', check: netfilterFile, arg: 'FILE', describe: 'With --net: tsjail\'s client filter (no incoming connections), or FILE (iptables-restore format), in the sandbox\'s network namespace' },
   { name: 'netfilter6', kind: 'value', section: 'network', check: nonEmpty, describe: 'An IPv6 packet filter from FILE' },
   { name: 'netns', kind: 'value', section: 'network', check: nonEmpty, describe: 'Join a named network namespace' },
   { name: 'netlock', kind: 'flag', section: 'network', describe: 'Learn and lock a network filter' },

@@ -274,6 +274,6 @@ export function normalizeOptions(raw: RawOptions, ctx: OptionContext = { home: '
       timeout: raw.timeout,
     }),
     security: normalizeSecurity(raw),
-    network: normalizeNetwork(raw),
+    network: normalizeNetwork(raw, ctx.home, ctx.cwd ?? null),
   });
 }

@@ -212,7 +212,7 @@ export const MINIMAL_PLAN: SandboxPlan = {
   mounts: [],
   root: null,
   resources: NO_RESOURCE_PLAN,
-  security: { noRoot: false, memoryDenyWriteExecute: false, seccomp: null },
+  security: { noRoot: false, memoryDenyWriteExecute: false, noGroups: false, apparmor: null, tracelog: null, seccomp: null },
   network: null,
 };
 

@@ -117,6 +117,10 @@ SEEDS = {
         rec(SECCOMP_SYSCALL, 'mount'), rec(SECCOMP_SYSCALL, 'unlinkat:ENOENT'),
         rec(SECCOMP_RULE, 'ioctl(TIOCSTI, TIOCLINUX): EPERM'),
         u32(PRIVS, PRIV_ALL),
+        rec(APPARMOR, 'tsjail-default'),
+        rec(TRACE_PATH, '/etc/shadow'), rec(TRACE_PATH, '/boot'),
+        rec(TRACE_CALL, struct.pack('<IIBB', 0xc000003e, 257, 1, 0) + b'openat'),
+        rec(TRACE_CALL, struct.pack('<IIBB', 0x40000003, 5, 0, 255) + b'open'),
     ),
     # The network records (0x30-0x3f): an interface with every setting,
     # and name servers and a hosts file on their own.
@@ -126,8 +130,10 @@ SEEDS = {
         rec(NET_IP, '10.0.3.7'), rec(NET_NETMASK, '255.255.255.0'), rec(NET_GATEWAY, '10.0.3.1'),
         rec(NET_MAC, '02:00:5e:10:00:01'), u32(NET_MTU, 1400),
         rec(NET_DNS, '192.0.2.53'), rec(NET_DNS, '2001:db8::53'), rec(NET_HOSTS, '127.0.0.1 localhost\n'),
+        rec(NETFILTER, '/etc/tsjail/client.net'),
     ),
     'valid-net-dns': plan(*core(), rec(NET_DNS, '9.9.9.9'), rec(NET_HOSTS, '')),
+    'valid-netfilter': plan(*core(ns=NS_PID | NS_MOUNT | NS_NET), rec(NETFILTER, 'default')),
     # Cgroups and resource limits (0x40-0x4f), every record.
     'valid-resources': plan(
         *core(),
@@ -148,6 +154,7 @@ SEEDS = {
     'bad-hostname-no-uts': plan(*core(), rec(HOSTNAME, 'box')),
     'bad-path-too-long': plan(*core(program=LONG_PATH + 'x')),
     'bad-net-no-netns': plan(*core(), rec(NET_PARENT, 'eth1')),
+    'bad-netfilter-no-netns': plan(*core(), rec(NETFILTER, 'default')),
     'bad-rlimit-twice': plan(*core(), *(rec(RLIMIT, struct.pack('<IQ', RLIM_CPU, 5)) for _ in range(2))),
 }
 

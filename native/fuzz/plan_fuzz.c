@@ -178,10 +178,33 @@ static bool chars_ok(const char *s, const char *extra, bool lower_only)
 	return true;
 }
 
+/* APPARMOR, TRACE_PATH, TRACE_CALL (tracelog needs the notify flag). */
+static void check_confinement(const struct tsj_seccomp *sc)
+{
+	if (sc->apparmor != NULL) {
+		CHECK(str_ok(sc->apparmor, 255, false));
+		for (const unsigned char *c = (const unsigned char *)sc->apparmor; *c; c++)
+			CHECK(*c > 0x20 && *c <= 0x7e);
+	}
+	CHECK(sc->ntrace_paths <= TSJ_MAXN_TRACE_PATH && sc->ntrace_calls <= TSJ_MAXN_TRACE_CALL);
+	CHECK((sc->ntrace_paths == 0 && sc->ntrace_calls == 0) || (sc->flags & TSJ_SF_NOTIFY));
+	for (size_t i = 0; i < sc->ntrace_paths; i++)
+		CHECK(abs_path_ok(sc->trace_paths[i]));
+	for (size_t i = 0; i < sc->ntrace_calls; i++) {
+		const struct tsj_trace_call *c = &sc->trace_calls[i];
+		CHECK(c->path_arg <= 5);
+		CHECK(c->dirfd_arg <= 5 || c->dirfd_arg == 255);
+		CHECK(c->dirfd_arg != c->path_arg);
+		CHECK(str_ok(c->name, 64, false) && chars_ok(c->name, "_", true));
+		CHECK(c->name[0] < '0' || c->name[0] > '9');
+	}
+}
+
 static void check_security(const struct tsj_plan *pl)
 {
 	const struct tsj_seccomp *sc = &pl->seccomp;
 	CHECK((pl->privs & ~(uint32_t)TSJ_PRIV_ALL) == 0);
+	check_confinement(sc);
 	if (sc->bpf == NULL) {
 		CHECK(sc->len == 0 && sc->flags == 0 && sc->action == NULL);
 		CHECK(sc->nsyscalls == 0 && sc->nrules == 0);
@@ -253,6 +276,13 @@ static void check_valid(const struct tsj_plan *pl)
 	if (pl->root != NULL)
 		check_root(pl->root);
 	check_security(pl);
+	/* NETFILTER: "default" or a normalised absolute path other than "/",
+	 * with the net namespace. */
+	if (pl->net.netfilter != NULL) {
+		CHECK(pl->namespaces & TSJ_NS_NET);
+		CHECK(strcmp(pl->net.netfilter, "default") == 0 ||
+		      (abs_path_ok(pl->net.netfilter) && strcmp(pl->net.netfilter, "/") != 0));
+	}
 }
 
 /* Every byte zero, as tsj_plan_free() leaves it (padding too). */

@@ -16,4 +16,5 @@ export function encodeNetwork(net: NetworkPlan, w: PlanWriter): void {
   }
   for (const d of net.dns) w.str('NET_DNS', d);
   if (net.hosts !== null) w.record('NET_HOSTS', Buffer.from(net.hosts, 'utf8'));
+  if (net.netfilter !== null) w.str('NETFILTER', net.netfilter);
 }

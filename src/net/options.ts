@@ -3,6 +3,7 @@
  * to check; this only turns plain mistakes into one clear line. */
 import { createRequire } from 'node:module';
 import { UsageError } from '../errors.js';
+import { expandUserPath } from '../fs/paths.js';
 import { MAX_IFNAME, MTU_MAX, MTU_MIN, RECORDS } from '../wire/plan-def.js';
 
 // node:net costs a few milliseconds to load (its streams and sockets), on
@@ -37,6 +38,9 @@ export interface NetworkOptions {
   /** Name servers for the sandbox's own /etc/resolv.conf (at most 4). */
   readonly dns: readonly string[];
   readonly hostsFile: string | null;
+  /** --netfilter: 'default' (tsjail's client filter) or a file (absolute,
+   * not yet resolved); null: none. */
+  readonly netfilter: string | null;
 }
 
 export interface RawNetOptions {
@@ -50,6 +54,8 @@ export interface RawNetOptions {
   vethName?: string | undefined;
   dns?: readonly string[];
   hostsFile?: string | undefined;
+  /** --netfilter (true or ''): the default filter; --netfilter=FILE. */
+  netfilter?: boolean | string | undefined;
 }
 
 export const DEFAULT_NETWORK: NetworkOptions = Object.freeze({
@@ -64,6 +70,7 @@ export const DEFAULT_NETWORK: NetworkOptions = Object.freeze({
   mtu: null,
   dns: Object.freeze([]),
   hostsFile: null,
+  netfilter: null,
 });
 
 /** What the kernel takes as an interface name. */
@@ -144,7 +151,15 @@ function interfaceOnly(raw: RawNetOptions): [string, string | undefined][] {
   ];
 }
 
-export function normalizeNetwork(raw: RawNetOptions): NetworkOptions {
+function netfilter(v: boolean | string | undefined, home: string, cwd: string | null): string | null {
+  if (v === undefined || v === false) return null;
+  if (v === true || v === '') return 'default';
+  if (v.includes(',')) throw new UsageError(`--netfilter=${v}: filter templates (FILE,ARG,...) are not supported; give a file`);
+  return expandUserPath('--netfilter', v, home, cwd);
+}
+
+/** home and cwd: for --netfilter=FILE (~/, relative paths). */
+export function normalizeNetwork(raw: RawNetOptions, home = '/', cwd: string | null = null): NetworkOptions {
   const net = raw.net;
   const parent = net === undefined || net === 'none' ? null : ifname('net', net);
   if (parent === null) {
@@ -168,5 +183,6 @@ export function normalizeNetwork(raw: RawNetOptions): NetworkOptions {
     mtu: raw.mtu === undefined ? null : mtu(raw.mtu),
     dns: dns(raw.dns ?? []),
     hostsFile: raw.hostsFile === undefined ? null : hostsFile(raw.hostsFile),
+    netfilter: netfilter(raw.netfilter, home, cwd),
   });
 }

@@ -3,6 +3,8 @@
  * never privileged), so the helper never opens a path the user named. */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { PlanError } from '../errors.js';
+import type { FsProbe } from '../fs/probe.js';
+import { debug } from '../log.js';
 import type { NetworkOptions } from './options.js';
 import { noteStat } from '../cache/deps.js';
 import { RECORDS } from '../wire/plan-def.js';
@@ -60,9 +62,27 @@ export function readHostsFile(path: string): string {
   }
 }
 
+/** --netfilter's part of the plan: the default filter, or the file with
+ * its symbolic links resolved (the helper follows none); nothing without a
+ * new network namespace, where firejail ignores it too. */
+function netfilterOf(options: NetworkOptions, probe: Pick<FsProbe, 'canonical'> | undefined): string | null {
+  if (options.netfilter === null) return null;
+  if (!options.namespace) {
+    debug('netfilter: the sandbox has no network namespace of its own (--net), so no filter');
+    return null;
+  }
+  if (options.netfilter === 'default' || probe === undefined) return options.netfilter;
+  return probe.canonical(options.netfilter);
+}
+
 /** null when there is nothing to do beyond the namespace itself. */
-export function buildNetworkPlan(options: NetworkOptions, hosts: string | null): NetworkPlan | null {
-  if (options.parent === null && options.dns.length === 0 && hosts === null) return null;
+export function buildNetworkPlan(
+  options: NetworkOptions,
+  hosts: string | null,
+  probe?: Pick<FsProbe, 'canonical'>,
+): NetworkPlan | null {
+  const netfilter = netfilterOf(options, probe);
+  if (options.parent === null && options.dns.length === 0 && hosts === null && netfilter === null) return null;
   return {
     parent: options.parent,
     name: options.name,
@@ -74,5 +94,6 @@ export function buildNetworkPlan(options: NetworkOptions, hosts: string | null):
     mtu: options.mtu,
     dns: [...options.dns],
     hosts,
+    netfilter,
   };
 }

@@ -43,7 +43,11 @@ export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPla
   if (security !== options.security) {
     warn(`noroot is not possible with ${hostNet ? '--net=IFACE' : 'an overlay over /'}: ignored`);
   }
-  const sec = securityPlan(security, !options.noProfile, ctx.caller, ctx.security);
+  // A new root brings its own /proc, /dev, /sys and /tmp; the host's
+  // default policy does not apply inside it.
+  const mounts = filesystemOps(options.filesystem, !options.noProfile && ctx.root === null, ctx.caller, ctx.probe);
+  const blacklisted = mounts.flatMap((m) => (m.op === 'blacklist' ? [m.path] : []));
+  const sec = securityPlan(security, !options.noProfile, ctx.caller, ctx.security, blacklisted);
   if (options.network.namespace) namespaces.push('net');
   return {
     version: PLAN_VERSION,
@@ -58,12 +62,10 @@ export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPla
     cwd: ctx.root === null ? ctx.cwd : '/',
     capsKeep: [...sec.capsKeep],
     sources: [...(ctx.sources ?? [])],
-    // A new root brings its own /proc, /dev, /sys and /tmp; the host's
-    // default policy does not apply inside it.
-    mounts: filesystemOps(options.filesystem, !options.noProfile && ctx.root === null, ctx.caller, ctx.probe),
+    mounts,
     root: ctx.root,
     resources: buildResources(options.resources, ctx.cgroupFiles),
     security: sec.security,
-    network: buildNetworkPlan(options.network, ctx.hosts ?? null),
+    network: buildNetworkPlan(options.network, ctx.hosts ?? null, ctx.probe),
   };
 }

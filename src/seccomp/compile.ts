@@ -11,8 +11,10 @@ import { OptionError, PlanError } from '../errors.js';
 import { actionName, actionValue, type Action } from './actions.js';
 import type { Guard } from './guards.js';
 import {
-  ACT_ALLOW, ARCH, ArchFilter, BPF_MAXINSNS, CMP_MASKED_EQ, nativeArch, syscallNumber, syscallOnArch,
+  ACT_ALLOW, ACT_NOTIFY, ARCH, ArchFilter, auditArch, BPF_MAXINSNS, CMP_MASKED_EQ, nativeArch, syscallNumber,
+  syscallNumberOnArch, syscallOnArch,
 } from './libseccomp.js';
+import { AT_EMPTY_PATH, type TracedCall, type TracedShape } from './tracelog.js';
 
 export interface ListEntry {
   /** Its own action (name:ENAME); null: the filter's. */
@@ -31,6 +33,9 @@ export interface FilterSpec {
   readonly syscalls: ReadonlyMap<string, ListEntry>;
   readonly guards: readonly Guard[];
   readonly blockSecondary: boolean;
+  /** tracelog: calls the filter notifies where it would let them through
+   * (a call the filter blocks stays blocked). */
+  readonly notify?: readonly TracedShape[];
 }
 
 export interface CompiledFilter {
@@ -38,6 +43,8 @@ export interface CompiledFilter {
   readonly bpf: Buffer;
   /** The calls in the filter, sorted; name:ACTION for their own action. */
   readonly syscalls: readonly string[];
+  /** The calls notified, one per ABI (the plan's TRACE_CALL records). */
+  readonly notified: readonly TracedCall[];
   /** libseccomp's pseudo code, when asked for. */
   readonly pfc?: string;
 }
@@ -76,17 +83,20 @@ export function compileFilter(spec: FilterSpec, opts: { pfc?: boolean } = {}): C
   const error = actionValue(spec.action);
   const fallback = spec.allowlist ? error : ACT_ALLOW;
   const filters = arches.map((arch) => new ArchFilter(arch, fallback, error));
+  const notified: TracedCall[] = [];
   try {
     for (const f of filters) {
       // In an allow-list, a guarded call is allowed by its guard's patterns.
       const guarded = new Set(spec.guards.filter((g) => inScope(g, f.arch)).map((g) => g.syscall));
+      const notify = notifiable(spec, f.arch, guarded);
       for (const [name, e] of spec.syscalls) {
         const n = numbers.get(name);
         if (n === undefined || !syscallOnArch(f.arch, name)) continue;
         if (!spec.allowlist) f.add(actionValue(e.action ?? spec.action), n);
-        else if (!guarded.has(name)) f.add(ACT_ALLOW, n);
+        else if (!guarded.has(name) && !notify.has(name)) f.add(ACT_ALLOW, n);
       }
       for (const g of spec.guards) addGuard(f, g, spec, numbers, fallback);
+      for (const t of notify.values()) notified.push(addNotify(f, t, spec.allowlist));
     }
     const [first, ...rest] = filters as [ArchFilter, ...ArchFilter[]];
     for (const f of rest) first.merge(f);
@@ -102,10 +112,37 @@ export function compileFilter(spec: FilterSpec, opts: { pfc?: boolean } = {}): C
         return a ? `${n}:${actionName(a)}` : n;
       })
       .sort();
-    return { bpf, syscalls, ...(opts.pfc ? { pfc: first.pfc() } : {}) };
+    return { bpf, syscalls, notified, ...(opts.pfc ? { pfc: first.pfc() } : {}) };
   } finally {
     for (const f of filters) f.release();
   }
+}
+
+/** The traced calls this architecture has and the filter lets through:
+ * in an allow-list those it lists, otherwise those it does not block; never
+ * one a guard inspects. */
+function notifiable(spec: FilterSpec, arch: number, guarded: ReadonlySet<string>): Map<string, TracedShape> {
+  const out = new Map<string, TracedShape>();
+  for (const t of spec.notify ?? []) {
+    if (guarded.has(t.name) || syscallNumberOnArch(arch, t.name) === null) continue;
+    if (spec.syscalls.has(t.name) !== spec.allowlist) continue;
+    out.set(t.name, t);
+  }
+  return out;
+}
+
+/** Notify for t, except, for a call given AT_EMPTY_PATH, which names no
+ * path (fstat): that one goes on (in an allow-list, explicitly allowed). */
+function addNotify(f: ArchFilter, t: TracedShape, allowlist: boolean): TracedCall {
+  const n = syscallNumber(t.name) as number;
+  if (t.emptyPathFlags === null) {
+    f.add(ACT_NOTIFY, n);
+  } else {
+    const flags = (value: number) => [{ arg: t.emptyPathFlags as number, op: CMP_MASKED_EQ, a: AT_EMPTY_PATH, b: value }];
+    f.add(ACT_NOTIFY, n, flags(0));
+    if (allowlist) f.add(ACT_ALLOW, n, flags(AT_EMPTY_PATH));
+  }
+  return { name: t.name, arch: auditArch(f.arch), nr: syscallNumberOnArch(f.arch, t.name) as number, path: t.path, dirfd: t.dirfd };
 }
 
 function addGuard(f: ArchFilter, g: Guard, spec: FilterSpec, numbers: Map<string, number>, fallback: number): void {

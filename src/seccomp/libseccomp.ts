@@ -18,6 +18,8 @@ export type ArchName = keyof typeof ARCH;
 export const ACT_KILL_PROCESS = 0x80000000;
 export const ACT_LOG = 0x7ffc0000;
 export const ACT_ALLOW = 0x7fff0000;
+/** SECCOMP_RET_USER_NOTIF: the listener's owner decides (tracelog). */
+export const ACT_NOTIFY = 0x7fc00000;
 export function actErrno(errno: number): number {
   return (0x00050000 | (errno & 0xffff)) >>> 0;
 }
@@ -199,6 +201,19 @@ export function syscallName(n: number): string | null {
   } finally {
     b.free(p);
   }
+}
+
+/** The call's number on that architecture as the kernel sees it (x32's
+ * with bit 30 set); null when the architecture does not have it. */
+export function syscallNumberOnArch(arch: number, name: string): number | null {
+  const n = bind().resolveNameArch(arch, name);
+  return n >= 0 ? n : null;
+}
+
+/** The AUDIT_ARCH_* value seccomp_data carries for calls of that ABI: x32
+ * calls come as x86_64 ones, with bit 30 set in their number. */
+export function auditArch(arch: number): number {
+  return arch === ARCH.x32 ? ARCH.x86_64 : arch;
 }
 
 export function nativeArch(): number {

@@ -1,6 +1,7 @@
 /** The seccomp and privilege options (issue 3): what the command line (and
  * profiles) hand over, checked and normalised once. */
 import { OptionError } from '../errors.js';
+import { apparmorProfile } from '../options-schema.js';
 import { EPERM, parseAction, type Action } from './actions.js';
 import { capabilityName } from './caps.js';
 import { isGroup } from './groups.js';
@@ -25,6 +26,10 @@ export interface RawSecurityOptions {
   capsKeepFromProfile?: boolean;
   nonewprivs?: boolean;
   noroot?: boolean;
+  nogroups?: boolean;
+  /** --apparmor (true or ''): tsjail-default; --apparmor=PROFILE. */
+  apparmor?: boolean | string | undefined;
+  tracelog?: boolean;
 }
 
 /** One entry of a syscall list: a call, @group or $N; !entry takes it out;
@@ -60,6 +65,23 @@ export interface SecurityOptions {
   /** Always set in the plan; the option is accepted for firejail's sake. */
   readonly noNewPrivs: boolean;
   readonly noRoot: boolean;
+  /** No supplementary groups (the helper decides for users, tsjail.conf). */
+  readonly noGroups: boolean;
+  /** The AppArmor profile the program is confined to; null: none. */
+  readonly apparmor: string | null;
+  /** Log accesses to blacklisted paths to syslog. */
+  readonly tracelog: boolean;
+}
+
+/** The profile --apparmor names without a value (profiles/apparmor/). */
+export const DEFAULT_APPARMOR_PROFILE = 'tsjail-default';
+
+function apparmorOption(v: boolean | string | undefined): string | null {
+  if (v === undefined || v === false) return null;
+  if (v === true || v === '') return DEFAULT_APPARMOR_PROFILE;
+  const wrong = apparmorProfile(v);
+  if (wrong !== null) throw new OptionError(`--apparmor: ${wrong}`);
+  return v;
 }
 
 /** A call by name, an @group, or (as firejail) $N: the call with native
@@ -153,5 +175,8 @@ export function normalizeSecurity(raw: RawSecurityOptions): SecurityOptions {
     capsKeepFromProfile: capsKeep !== null && (raw.capsKeepFromProfile ?? false),
     noNewPrivs: true,
     noRoot: raw.noroot ?? false,
+    noGroups: raw.nogroups ?? false,
+    apparmor: apparmorOption(raw.apparmor),
+    tracelog: raw.tracelog ?? false,
   });
 }

@@ -1,6 +1,7 @@
 /** SecurityOptions -> the plan's capabilities and its `security` part: the
  * compiled seccomp filter (with its syscall list and rules in words, for
- * --print-plan), no_new_privs, --noroot and --memory-deny-write-execute. */
+ * --print-plan), no_new_privs, --noroot, --memory-deny-write-execute,
+ * --nogroups, --apparmor and --tracelog. */
 import { readFileSync } from 'node:fs';
 import koffi from 'koffi';
 import { OptionError, PlanError } from '../errors.js';
@@ -13,12 +14,19 @@ import { DEFAULT_GROUP, expandGroup } from './groups.js';
 import { syscallName } from './libseccomp.js';
 import { mdweGuard, namespaceGuard, protocolGuard, terminalGuard, type GuardSet } from './guards.js';
 import type { ListItem, SecurityOptions } from './options.js';
+import { TRACED_CALLS, type TracelogPlan } from './tracelog.js';
 import { noteFact } from '../cache/deps.js';
 
 /** The plan's `security` part (native/PLAN.md, tags 0x20-0x2f): the PRIVS
  * bits (PrivBits, plan.def's: noRoot, memoryDenyWriteExecute, ...) and the
  * filter. Written by encode.ts. */
 export interface SecurityPlan extends PrivBits {
+  /** The AppArmor profile the program is confined to from its execve,
+   * where the kernel has AppArmor; null: none. */
+  readonly apparmor: string | null;
+  /** --tracelog: the blacklisted paths init logs accesses to, and the calls
+   * the filter notifies (then seccomp.notify is set); null: none. */
+  readonly tracelog: TracelogPlan | null;
   /** null: no filter at all. */
   readonly seccomp: SeccompPlan | null;
 }
@@ -100,12 +108,14 @@ function defaultList(): Map<string, ListEntry> {
   return list;
 }
 
-/** defaults: the default profile applies (no --noprofile). */
+/** defaults: the default profile applies (no --noprofile). blacklisted:
+ * the paths the filesystem part blacklists (what --tracelog logs). */
 export function securityPlan(
   o: SecurityOptions,
   defaults: boolean,
   caller: { readonly uid: number },
   host: SecurityHost = hostSecurity,
+  blacklisted: readonly string[] = [],
 ): SecurityResult {
   const root = caller.uid === 0;
   // As firejail: root has no user of its own to map; profiles that say
@@ -142,22 +152,29 @@ export function securityPlan(
     sets.push({ label: 'clone3: ENOSYS', guards: [{ syscall: 'clone3', arg: null, deny: [], allow: null, action: ENOSYS, arches: 'all' }] });
   }
 
+  const tracelog = o.tracelog && blacklisted.length > 0;
+  if (o.tracelog && !tracelog) debug('tracelog: nothing is blacklisted, so there is nothing to log');
   const compiled = host.compile({
     allowlist,
     action: o.errorAction,
     syscalls: list,
     guards: sets.flatMap((s) => s.guards),
     blockSecondary: o.blockSecondary,
+    ...(tracelog ? { notify: TRACED_CALLS } : {}),
   });
   return {
     capsKeep: capsKept(o, root, host),
     security: {
       noRoot,
       memoryDenyWriteExecute: mdwePrctl,
+      noGroups: o.noGroups,
+      apparmor: o.apparmor,
+      tracelog: tracelog ? { paths: [...new Set(blacklisted)].sort(), calls: [...compiled.notified] } : null,
       seccomp: {
         action: actionName(o.errorAction),
         allowlist,
         blockSecondary: o.blockSecondary,
+        notify: tracelog,
         syscalls: [...compiled.syscalls],
         rules: sets.map((s) => s.label),
         bpf: compiled.bpf.toString('base64'),

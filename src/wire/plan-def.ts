@@ -37,6 +37,9 @@ export const TAG = {
   SECCOMP_SYSCALL: 0x23,
   SECCOMP_RULE: 0x24,
   PRIVS: 0x25,
+  APPARMOR: 0x26,
+  TRACE_PATH: 0x27,
+  TRACE_CALL: 0x28,
   NET_PARENT: 0x30,
   NET_NAME: 0x31,
   NET_VETH: 0x32,
@@ -47,6 +50,7 @@ export const TAG = {
   NET_MTU: 0x37,
   NET_DNS: 0x38,
   NET_HOSTS: 0x39,
+  NETFILTER: 0x3a,
   CGROUP_FILE: 0x40,
   CPU_QUOTA: 0x41,
   MEMORY: 0x42,
@@ -77,6 +81,9 @@ export const RECORDS: { readonly [K in RecordName]: { readonly min: number; read
   SECCOMP_SYSCALL: { min: 0, max: 1024, len: 64 },
   SECCOMP_RULE: { min: 0, max: 64, len: 256 },
   PRIVS: { min: 0, max: 1, len: 4 },
+  APPARMOR: { min: 0, max: 1, len: 255 },
+  TRACE_PATH: { min: 0, max: 1024, len: 4095 },
+  TRACE_CALL: { min: 0, max: 256, len: 74 },
   NET_PARENT: { min: 0, max: 1, len: 15 },
   NET_NAME: { min: 0, max: 1, len: 15 },
   NET_VETH: { min: 0, max: 1, len: 15 },
@@ -87,6 +94,7 @@ export const RECORDS: { readonly [K in RecordName]: { readonly min: number; read
   NET_MTU: { min: 0, max: 1, len: 4 },
   NET_DNS: { min: 0, max: 4, len: 45 },
   NET_HOSTS: { min: 0, max: 1, len: 65536 },
+  NETFILTER: { min: 0, max: 1, len: 4095 },
   CGROUP_FILE: { min: 0, max: 16, len: 4095 },
   CPU_QUOTA: { min: 0, max: 1, len: 8 },
   MEMORY: { min: 0, max: 1, len: 8 },
@@ -139,13 +147,16 @@ export interface SeccompBits {
   readonly allowlist: boolean;
   /** block-secondary: the i386 and x32 ABIs are blocked whole */
   readonly blockSecondary: boolean;
+  /** the filter sends user notifications (tracelog): installed with a listener the sandbox's init answers */
+  readonly notify: boolean;
 }
 export const SECCOMP_BITS: { readonly [K in keyof SeccompBits]: number } = {
   allowlist: 0x1,
   blockSecondary: 0x2,
+  notify: 0x4,
 };
 /** In bit order. */
-export const SECCOMP_BITS_KEYS = ['allowlist', 'blockSecondary'] as const;
+export const SECCOMP_BITS_KEYS = ['allowlist', 'blockSecondary', 'notify'] as const;
 
 /** PRIV_BITS: the bits as the plan's booleans. */
 export interface PrivBits {
@@ -153,13 +164,16 @@ export interface PrivBits {
   readonly noRoot: boolean;
   /** memory-deny-write-execute: prctl(PR_SET_MDWE) before execve (Linux 6.3); on older kernels the filter carries the same rule instead */
   readonly memoryDenyWriteExecute: boolean;
+  /** nogroups: the program has no supplementary groups (as tsjail.conf's user-nogroups allows) */
+  readonly noGroups: boolean;
 }
 export const PRIV_BITS: { readonly [K in keyof PrivBits]: number } = {
   noRoot: 0x1,
   memoryDenyWriteExecute: 0x2,
+  noGroups: 0x4,
 };
 /** In bit order. */
-export const PRIV_BITS_KEYS = ['noRoot', 'memoryDenyWriteExecute'] as const;
+export const PRIV_BITS_KEYS = ['noRoot', 'memoryDenyWriteExecute', 'noGroups'] as const;
 
 /** MOUNT_FLAGS: the bits as the plan's booleans. */
 export interface MountFlags {

@@ -74,11 +74,12 @@ describe('round trip', () => {
         { op: 'dev', sound: true, dri: false },
       ],
       root: { base: '/srv/image', overlay: { upper: '/home/u/o/upper', work: '/home/u/o/work' }, lowers: ['/srv/l1', '/srv/l2'] },
-      security: { noRoot: true, memoryDenyWriteExecute: true, seccomp: null },
+      security: { noRoot: true, memoryDenyWriteExecute: true, noGroups: true, apparmor: 'tsjail-default', tracelog: null, seccomp: null },
       network: {
         parent: 'br0', name: 'net0', vethName: 'veth-x', ip: '10.0.3.7', netmask: '255.255.255.0',
         gateway: '10.0.3.1', mac: '02:00:5e:10:00:01', mtu: 1400,
         dns: ['192.0.2.53', '2001:db8::53', '::1', '9.9.9.9'], hosts: '127.0.0.1 localhost\n# é\n',
+        netfilter: '/etc/tsjail/client.net',
       },
     };
     const r = helper(encodePlan(plan));
@@ -178,13 +179,16 @@ describe('the helper\'s own command line', () => {
 function netCases(): [string, Buffer, RegExp][] {
   const net: NetworkPlan = {
     parent: 'eth1', name: 'eth0', vethName: null, ip: null, netmask: null, gateway: null,
-    mac: null, mtu: null, dns: [], hosts: null,
+    mac: null, mtu: null, dns: [], hosts: null, netfilter: null,
   };
   const withNet = { ...base, namespaces: ['pid', 'mount', 'net'] as SandboxPlan['namespaces'] };
   const p = (n: Partial<NetworkPlan>, plan: SandboxPlan = withNet) => encodePlan({ ...plan, network: { ...net, ...n } });
   return [
     ['an interface without the net namespace', p({}, base), /NET_PARENT needs the net namespace/],
     ['an interface name with a slash', p({ parent: 'a/b' }), /NET_PARENT 'a\/b' is not an interface name/],
+    ['a filter without the net namespace', p({ parent: null, name: 'eth0', netfilter: 'default' }, base), /NETFILTER needs the net namespace/],
+    ['a filter file by a relative path', p({ parent: null, netfilter: 'client.net' }), /NETFILTER 'client.net' is not "default" or a normalised absolute path/],
+    ['a filter file with a dot-dot', p({ parent: null, netfilter: '/etc/../x.net' }), /NETFILTER '\/etc\/..\/x.net' is not/],
     ['an interface name too long', p({ name: 'x'.repeat(16) }), /NET_NAME is 16 bytes, more than 15/],
     ['an interface name with a space', p({ vethName: 'a b' }), /NET_VETH 'a b' is not an interface name/],
     ['an IP with a leading zero', p({ ip: '10.0.0.01' }), /NET_IP '10\.0\.0\.01' is not "none" or a unicast IPv4 address/],

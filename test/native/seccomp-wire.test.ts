@@ -49,11 +49,23 @@ function withRecords(...records: Buffer[]): Buffer {
 
 const RET_ALLOW = Buffer.from([6, 0, 0, 0, 0, 0, 0xff, 0x7f]);
 
+/** TRACE_CALL: x86_64, number 2, the path and directory arguments, the name. */
+function traceCall(path: number, dirfd: number, name: string): Buffer {
+  const head = Buffer.alloc(10);
+  head.writeUInt32LE(0xc000003e, 0);
+  head.writeUInt32LE(2, 4);
+  head.writeUInt8(path, 8);
+  head.writeUInt8(dirfd, 9);
+  return Buffer.concat([head, Buffer.from(name)]);
+}
+
 describe('round trip', () => {
   it.each([
     ['the default sandbox', {}],
     ['an allow-list with every guard', { seccompKeep: 'read,write,ioctl,socket,clone', restrictNamespaces: true, protocol: ['unix'], memoryDenyWriteExecute: true, seccompErrorAction: 'kill' }],
     ['block-secondary, a call with its own errno, --noroot', { seccomp: 'unlinkat:ENOENT', seccompBlockSecondary: true, noroot: true }],
+    ['nogroups, apparmor and tracelog', { nogroups: true, apparmor: 'my-profile//hat', tracelog: true, blacklist: ['/etc/shadow', '/boot'] }],
+    ['tracelog in an allow-list, on the native ABI only', { tracelog: true, blacklist: ['/etc/shadow'], seccompKeep: 'openat,newfstatat,read', seccompBlockSecondary: true }],
   ] as [string, RawOptions][])('%s', (_name, raw) => {
     const plan = built(raw);
     const r = dump(encodePlan(plan));
@@ -79,12 +91,19 @@ describe('malformed security records are refused', () => {
     ['two filters', withRecords(...seccomp(), rec(0x20, RET_ALLOW)), /SECCOMP_BPF given twice/],
     ['a filter without its flags', withRecords(rec(0x20, RET_ALLOW), rec(0x22, 'EPERM')), /SECCOMP_BPF needs SECCOMP_FLAGS and SECCOMP_ACTION/],
     ['a syscall name without a filter', withRecords(rec(0x23, 'mount')), /SECCOMP records without SECCOMP_BPF/],
-    ['unknown seccomp flags', withRecords(rec(0x20, RET_ALLOW), rec(0x21, u32(4)), rec(0x22, 'EPERM')), /unknown SECCOMP_FLAGS bits 0x4/],
+    ['unknown seccomp flags', withRecords(rec(0x20, RET_ALLOW), rec(0x21, u32(8)), rec(0x22, 'EPERM')), /unknown SECCOMP_FLAGS bits 0x8/],
     ['unknown privilege bits', withRecords(rec(0x25, u32(8))), /unknown PRIVS bits 0x8/],
     ['a syscall name with a space', withRecords(...seccomp(), rec(0x23, 'mount now')), /SECCOMP_SYSCALL 'mount now' is not a syscall name/],
     ['an action with a quote', withRecords(rec(0x20, RET_ALLOW), rec(0x21, u32(0)), rec(0x22, 'EP"RM')), /SECCOMP_ACTION 'EP"RM' is not valid/],
     ['a rule with a control byte', withRecords(...seccomp(), rec(0x24, 'a\x1bb')), /SECCOMP_RULE is not printable text/],
-    ['a filter without no_new_privs', encodePlan({ ...MINIMAL_PLAN, noNewPrivs: false, security: { noRoot: false, memoryDenyWriteExecute: false, seccomp: { action: 'EPERM', allowlist: false, blockSecondary: false, syscalls: [], rules: [], bpf: RET_ALLOW.toString('base64') } } }), /a seccomp filter needs no_new_privs/],
+    ['an AppArmor profile with a space', withRecords(rec(0x26, 'a b')), /APPARMOR is not printable text without spaces/],
+    ['tracelog paths without the notify flag', withRecords(...seccomp(), rec(0x27, '/etc/shadow')), /TRACE_PATH and TRACE_CALL need SECCOMP_FLAGS notify/],
+    ['a traced call with its path in argument 6', withRecords(rec(0x20, RET_ALLOW), rec(0x21, u32(4)), rec(0x22, 'EPERM'), rec(0x28, traceCall(6, 255, 'open'))), /TRACE_CALL arguments 6 and 255 are not 0-5/],
+    ['a traced call whose path and directory are one argument', withRecords(rec(0x20, RET_ALLOW), rec(0x21, u32(4)), rec(0x22, 'EPERM'), rec(0x28, traceCall(1, 1, 'openat'))), /TRACE_CALL arguments 1 and 1/],
+    ['a traced call with a bad name', withRecords(rec(0x20, RET_ALLOW), rec(0x21, u32(4)), rec(0x22, 'EPERM'), rec(0x28, traceCall(0, 255, 'Open!'))), /TRACE_CALL name 'Open!' is not a syscall name/],
+    ['a traced call without a name', withRecords(rec(0x20, RET_ALLOW), rec(0x21, u32(4)), rec(0x22, 'EPERM'), rec(0x28, traceCall(0, 255, ''))), /TRACE_CALL is too short/],
+    ['a relative tracelog path', withRecords(rec(0x20, RET_ALLOW), rec(0x21, u32(4)), rec(0x22, 'EPERM'), rec(0x27, 'etc/shadow')), /TRACE_PATH/],
+    ['a filter without no_new_privs', encodePlan({ ...MINIMAL_PLAN, noNewPrivs: false, security: { noRoot: false, memoryDenyWriteExecute: false, noGroups: false, apparmor: null, tracelog: null, seccomp: { action: 'EPERM', allowlist: false, blockSecondary: false, notify: false, syscalls: [], rules: [], bpf: RET_ALLOW.toString('base64') } } }), /a seccomp filter needs no_new_privs/],
   ] as [string, Buffer, RegExp][])('%s', (_name, bytes, message) => {
     const r = dump(bytes);
     expect(r.status).toBe(1);

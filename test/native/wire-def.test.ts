@@ -29,7 +29,7 @@ describe('plan.def', () => {
       input: encodePlan({
         ...MINIMAL_PLAN,
         capsKeep: CAPABILITIES.map((c) => `cap_${c}`),
-        security: { noRoot: true, memoryDenyWriteExecute: true, seccomp: null },
+        security: { noRoot: true, memoryDenyWriteExecute: true, noGroups: true, apparmor: null, tracelog: null, seccomp: null },
       }),
     });
     expect(r.status, r.stderr).toBe(0);

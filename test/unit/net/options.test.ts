@@ -27,7 +27,7 @@ describe('network options', () => {
     expect(n).toEqual({
       namespace: true, parent: 'br0', name: 'net0', vethName: 'vx0', ip: '10.0.0.5', netmask: '255.255.0.0',
       gateway: '10.0.0.1', mac: '02:ab:cd:00:00:01', mtu: 1400, dns: ['1.1.1.1', '2001:db8::1'],
-      hostsFile: '/etc/hosts',
+      hostsFile: '/etc/hosts', netfilter: null,
     });
     expect(Object.isFrozen(n)).toBe(true);
   });
@@ -35,6 +35,17 @@ describe('network options', () => {
   it('--ip=none, and the last of a repeated option wins', () => {
     expect(net(['--net=eth1', '--ip=none']).ip).toBe('none');
     expect(net(['--net=eth1', '--ip=10.0.0.2', '--ip=10.0.0.3']).ip).toBe('10.0.0.3');
+  });
+
+  it('--netfilter: the default filter, or a file (~ and relative paths as for other paths)', () => {
+    expect(net(['--net=none', '--netfilter']).netfilter).toBe('default');
+    expect(net(['--net=none', '--netfilter=/etc/tsjail/web.net']).netfilter).toBe('/etc/tsjail/web.net');
+    expect(normalizeNetwork({ netfilter: '~/f.net' }, '/home/u').netfilter).toBe('/home/u/f.net');
+    expect(normalizeNetwork({ netfilter: 'f.net' }, '/home/u', '/srv').netfilter).toBe('/srv/f.net');
+    // Kept without a namespace: the plan builder says so and drops it.
+    expect(net(['--netfilter']).netfilter).toBe('default');
+    expect(() => normalizeNetwork({ netfilter: '/etc/f.net,80' })).toThrow(/templates \(FILE,ARG,\.\.\.\) are not supported/);
+    expect(() => normalizeNetwork({ netfilter: 'f.net' })).toThrow(/--netfilter: 'f.net' is not an absolute path/);
   });
 
   it('--dns and --hosts-file need no network namespace', () => {

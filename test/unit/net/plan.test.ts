@@ -33,8 +33,17 @@ describe('the plan\'s network part', () => {
     const plan = buildPlan(normalizeOptions({ net: 'eth1', mtu: '1400' }), ctx);
     expect(plan.network).toEqual({
       parent: 'eth1', name: 'eth0', vethName: null, ip: null, netmask: null, gateway: null,
-      mac: null, mtu: 1400, dns: [], hosts: null,
+      mac: null, mtu: 1400, dns: [], hosts: null, netfilter: null,
     });
+  });
+
+  it('--netfilter: the default, or the file with its links resolved; nothing without a namespace', () => {
+    expect(buildPlan(normalizeOptions({ net: 'none', netfilter: true }), ctx).network).toMatchObject({ parent: null, netfilter: 'default' });
+    const probe = { ...ctx.probe, canonical: (p: string) => p.replace('/etc/link', '/etc/real') };
+    expect(buildPlan(normalizeOptions({ net: 'none', netfilter: '/etc/link/f.net' }), { ...ctx, probe }).network?.netfilter).toBe('/etc/real/f.net');
+    const none = buildPlan(normalizeOptions({ netfilter: '/etc/f.net' }), ctx);
+    expect(none.network).toBeNull();
+    expect(none.namespaces).not.toContain('net');
   });
 
   it('--dns and hosts contents without a namespace', () => {

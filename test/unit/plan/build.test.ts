@@ -47,10 +47,22 @@ describe('buildPlan', () => {
       security: {
         noRoot: false,
         memoryDenyWriteExecute: false,
-        seccomp: expect.objectContaining({ action: 'EPERM', allowlist: false, blockSecondary: false }),
+        noGroups: false,
+        apparmor: null,
+        tracelog: null,
+        seccomp: expect.objectContaining({ action: 'EPERM', allowlist: false, blockSecondary: false, notify: false }),
       },
       network: null,
     });
+  });
+
+  it('--tracelog: the blacklisted paths, sorted, and the calls the filter notifies', () => {
+    const plan = buildPlan(normalizeOptions({ tracelog: true, blacklist: ['/srv/b', '/srv/a'], blacklistExplicit: ['/srv/b', '/srv/a'] }), ctx);
+    const t = plan.security.tracelog;
+    expect(t?.paths).toEqual([...new Set(plan.mounts.flatMap((m) => (m.op === 'blacklist' ? [m.path] : [])))].sort());
+    expect(t?.paths).toEqual(expect.arrayContaining(['/srv/a', '/srv/b', '/proc/kcore']));
+    expect(t?.calls).toEqual(expect.arrayContaining([{ name: 'openat', arch: 0xc000003e, nr: 257, path: 1, dirfd: 0 }]));
+    expect(plan.security.seccomp?.notify).toBe(true);
   });
 
   it('carries the hostname and log level', () => {

@@ -6,6 +6,7 @@ import { compileFilter, type FilterSpec, type ListEntry } from '../../../src/sec
 import { expandGroup } from '../../../src/seccomp/groups.js';
 import { namespaceGuard, protocolGuard, terminalGuard } from '../../../src/seccomp/guards.js';
 import { ARCH } from '../../../src/seccomp/libseccomp.js';
+import { TRACED_CALLS } from '../../../src/seccomp/tracelog.js';
 
 /** What firejail 0.9.72 blocks by default on x86_64 (firejail --seccomp.print). */
 const FIREJAIL_DEFAULT = `_sysctl acct add_key adjtimex afs_syscall bpf chroot clock_adjtime clock_settime
@@ -124,4 +125,39 @@ describe('names', () => {
 it('the arch tokens are the kernel\'s AUDIT_ARCH values', () => {
   expect(ARCH.x86_64).toBe(0xc000003e);
   expect(ARCH.x86).toBe(0x40000003);
+});
+
+describe('tracelog: notified calls', () => {
+  const notify = TRACED_CALLS;
+
+  it('a blocking filter notifies the path calls it lets through, on every ABI, and fstat is not one', () => {
+    const r = compileFilter(spec({ syscalls: list(['mount', 'chmod']), notify }), { pfc: true });
+    const openat = r.notified.filter((c) => c.name === 'openat');
+    expect(openat).toEqual([
+      { name: 'openat', arch: ARCH.x86_64, nr: 257, path: 1, dirfd: 0 },
+      { name: 'openat', arch: ARCH.x86, nr: 295, path: 1, dirfd: 0 },
+      // x32 calls come as x86_64 ones with bit 30 set
+      { name: 'openat', arch: ARCH.x86_64, nr: 0x40000000 + 257, path: 1, dirfd: 0 },
+    ]);
+    // stat64 is i386's only; chmod stays blocked, not notified.
+    expect(r.notified.filter((c) => c.name === 'stat64').map((c) => c.arch)).toEqual([ARCH.x86]);
+    expect(r.notified.some((c) => c.name === 'chmod')).toBe(false);
+    // SECCOMP_RET_USER_NOTIF, which libseccomp 2.5's pseudo code shows as a number.
+    expect(r.pfc).toMatch(/if \(\$syscall == 257\)\n\s+action 0x7fc00000/);
+    // newfstatat(fd, "", AT_EMPTY_PATH) names no path: notified only without the flag.
+    expect(r.pfc).toMatch(/if \(\$syscall == 262\)\n.*\n\s+if \(\$a3\.lo32 & 0x00001000 == 0\)\n\s+action 0x7fc00000/);
+  });
+
+  it('an allow-list notifies only the path calls it allows, and still allows fstat', () => {
+    const r = compileFilter(spec({ allowlist: true, syscalls: list(['openat', 'newfstatat', 'read']), notify, blockSecondary: true }), { pfc: true });
+    expect(r.notified.map((c) => c.name).sort()).toEqual(['newfstatat', 'openat']);
+    expect(r.pfc).toMatch(/if \(\$syscall == 257\)\n\s+action 0x7fc00000/);
+    expect(r.pfc).toMatch(/if \(\$a3\.lo32 & 0x00001000 == 4096\)\n\s+action ALLOW/);
+  });
+
+  it('without tracelog nothing is notified', () => {
+    const r = compileFilter(spec({ syscalls: list(['mount']) }), { pfc: true });
+    expect(r.notified).toEqual([]);
+    expect(r.pfc).not.toMatch(/0x7fc00000/);
+  });
 });

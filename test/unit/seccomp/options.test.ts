@@ -15,8 +15,15 @@ describe('security options', () => {
     expect(normalizeOptions({}).security).toEqual({
       seccomp: null, seccompDrop: null, seccompKeep: null, errorAction: { kind: 'errno', errno: 1 },
       blockSecondary: false, memoryDenyWriteExecute: false, protocols: null, restrictNamespaces: null,
-      capsDrop: 'all', capsKeep: null, capsKeepFromProfile: false, noNewPrivs: true, noRoot: false,
+      capsDrop: 'all', capsKeep: null, capsKeepFromProfile: false, noNewPrivs: true, noRoot: false, noGroups: false, apparmor: null, tracelog: false,
     });
+  });
+
+  it('nogroups, apparmor (tsjail-default, or a profile by name) and tracelog', () => {
+    const o = normalizeOptions(cli(['--nogroups', '--apparmor', '--tracelog', '--', 'true'])).security;
+    expect([o.noGroups, o.apparmor, o.tracelog]).toEqual([true, 'tsjail-default', true]);
+    expect(normalizeOptions(cli(['--apparmor=firejail-default', '--', 'true'])).security.apparmor).toBe('firejail-default');
+    expect(() => normalizeOptions({ apparmor: 'two words' })).toThrow(/--apparmor: 'two words' is not an AppArmor profile name/);
   });
 
   it('reads firejail\'s spelling from the command line', () => {
