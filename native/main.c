@@ -62,8 +62,19 @@ static uint8_t *read_plan(int fd, size_t *len)
 			break;
 		got += (size_t)n;
 	}
-	if (close(fd) != 0)
+	/* A plan on 0-2 (--plan-fd=0) leaves the slot to /dev/null: a
+	 * standard fd must never become the next pipe or socket the helper
+	 * opens, which a program it starts would then take as its own. */
+	if (fd <= 2) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null < 0)
+			die_errno("open /dev/null");
+		if (dup2(null, fd) < 0)
+			die_errno("dup2 /dev/null onto fd %d", fd);
+		close(null);
+	} else if (close(fd) != 0) {
 		die_errno("close plan fd %d", fd);
+	}
 	*len = got;
 	return buf;
 }

@@ -200,7 +200,11 @@ static _Noreturn void run(const struct tsj_netfilter *nf, const struct tsj_creds
 			fail(out, "setresuid(0)");
 	}
 	keep_net_caps(out, cr->last_cap);
-	if (dup2(nf->rules, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 || dup2(out, STDERR_FILENO) < 0)
+	/* dup2 onto itself would keep close-on-exec: move each first. */
+	int rules = fcntl(nf->rules, F_DUPFD_CLOEXEC, 3), o = fcntl(out, F_DUPFD_CLOEXEC, 3);
+	if (rules < 0 || o < 0)
+		fail(out, "fcntl(F_DUPFD_CLOEXEC)");
+	if (dup2(rules, STDIN_FILENO) < 0 || dup2(o, STDOUT_FILENO) < 0 || dup2(o, STDERR_FILENO) < 0)
 		fail(out, "dup2");
 	signals_reset();
 	char *argv[] = { "iptables-restore", NULL };
