@@ -140,3 +140,38 @@ void creds_drop(const struct tsj_plan *plan, const struct tsj_creds *cr)
 	if (nnp && prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
 		die("no_new_privs is not set");
 }
+
+void creds_become_caller(const struct tsj_creds *cr)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		die_errno("prctl(PR_SET_NO_NEW_PRIVS)");
+	/* Without privilege (rootless) there is nothing to give up but the
+	 * capabilities this process might hold, which capset drops. */
+	if (cr->mode != TSJ_MODE_ROOTLESS)
+		for (unsigned c = 0; c <= cr->last_cap; c++)
+			if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0)
+				die_errno("prctl(PR_CAPBSET_DROP, %u)", c);
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
+		die_errno("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
+	if (cr->mode == TSJ_MODE_SETUID && setgroups((size_t)cr->ngroups, cr->groups) != 0)
+		die_errno("setgroups");
+	if (cr->mode != TSJ_MODE_ROOT) {
+		if (setresgid(cr->gid, cr->gid, cr->gid) != 0)
+			die_errno("setresgid(%u)", (unsigned)cr->gid);
+		if (setresuid(cr->uid, cr->uid, cr->uid) != 0)
+			die_errno("setresuid(%u)", (unsigned)cr->uid);
+	}
+	caps_set(0);
+	if (caps_get(0) != 0 || caps_get(1) != 0 || caps_get(2) != 0)
+		die("capabilities were not dropped");
+	uid_t r, e, s;
+	gid_t gr, ge, gs;
+	if (getresuid(&r, &e, &s) != 0 || getresgid(&gr, &ge, &gs) != 0)
+		die_errno("getresuid");
+	if (r != cr->uid || e != cr->uid || s != cr->uid || gr != cr->gid || ge != cr->gid || gs != cr->gid)
+		die("user and group ids were not dropped");
+	if (cr->mode != TSJ_MODE_ROOT && setresuid(0, 0, 0) == 0)
+		die("could regain uid 0 after dropping privileges");
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+		die("no_new_privs is not set");
+}

@@ -37,4 +37,9 @@ void creds_check(const struct tsj_plan *plan, const struct tsj_creds *cr);
  * effective) and no_new_privs, then a check that all of it took. */
 void creds_drop(const struct tsj_plan *plan, const struct tsj_creds *cr);
 
+/* A host-side process that runs a program for the caller (dbus.c's proxy):
+ * the caller's groups, gid and uid, no capability in any set (a root caller
+ * too), no_new_privs; then a check that all of it took. */
+void creds_become_caller(const struct tsj_creds *cr);
+
 #endif

@@ -25,6 +25,7 @@
 #include "resources.h"
 #include "sandbox.h"
 #include "seccomp.h"
+#include "dbus.h"
 
 static int perr(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -52,7 +53,7 @@ static bool trusted(const struct stat *st, bool dir)
 /* Opens path for reading, component by component from /, never following
  * a symbolic link. Returns the fd, -2 if something on the way is missing,
  * or -1 with err set. */
-static int open_trusted(const char *path, char *err, size_t errlen)
+int policy_open_trusted(const char *path, char *err, size_t errlen)
 {
 	char buf[4096];
 	struct stat st;
@@ -188,7 +189,7 @@ static int parse(const char *path, char *text, struct tsj_policy *pol, char *err
 int policy_load(const char *path, struct tsj_policy *pol, char *err, size_t errlen)
 {
 	memset(pol, 0, sizeof *pol);
-	int fd = open_trusted(path, err, errlen);
+	int fd = policy_open_trusted(path, err, errlen);
 	if (fd == -2)
 		return 0;
 	if (fd < 0)
@@ -327,6 +328,9 @@ void policy_check(const struct tsj_plan *plan, struct tsj_creds *cr)
 	/* rlimit.c: no rlimit above the caller's hard limit, no nice value below
 	 * the caller's own. */
 	resources_check(plan, cr);
+	/* dbus.c: the D-Bus filter only through the proxy at its fixed path,
+	 * which must be root's, as every directory above it. */
+	dbus_check(plan, cr);
 }
 
 static void json_esc(const char *s)

@@ -59,6 +59,13 @@ const char *policy_value(const char *key, const char *def);
 /* The line key was last set on, or 0: for messages that name file:line. */
 int policy_line(const char *key);
 
+/* Opens path (absolute) for reading, component by component from /, never
+ * following a symbolic link; every directory must be root's and writable by
+ * no one else unless sticky, the file root's, not writable by others, and
+ * regular. Returns the fd, -2 if something on the way is missing, or -1
+ * with a one-line reason in err. */
+int policy_open_trusted(const char *path, char *err, size_t errlen);
+
 /* tsjail-helper --check-policy=PATH, for a real uid 0 only: prints the
  * policy as JSON, or why it is refused. Returns the exit status. */
 int policy_print(const char *path);
