@@ -28,6 +28,7 @@ import { applyProfile, loadRunProfile, profileCommand, profileContext, profileSo
 import { resolveProgram, type ResolvedProgram } from './program.js';
 import { resolveCgroupFile } from './resources/cgroup-path.js';
 import { readHostsFile } from './net/plan.js';
+import { buildDbus, hostDbus } from './dbus/plan.js';
 
 /** The caller's uid and home, from the user database. As firejail, a uid
  * with no entry there is refused: the sandbox is built around its home. */
@@ -130,12 +131,13 @@ async function sandbox(
   const cwd = root === null ? process.cwd() : '/';
   const resolved = program ?? resolveProgram(options.command, hostEnv, cwd, layers);
   debug(`program ${resolved.program}, argv ${JSON.stringify(resolved.argv)}`);
-  const env = buildEnvironment(process.env, options);
+  const dbus = buildDbus(options.dbus, hostDbus(hostEnv, caller.uid, options.network.namespace, hostProbe.canonical));
+  const env = buildEnvironment(process.env, options, dbus.env);
   const cgroupFiles = options.resources.cgroupFiles.map(resolveCgroupFile);
   const hostsFile = options.network.hostsFile;
   const hosts = hostsFile === null ? null : readHostsFile(hostsFile);
   const plan = buildPlan(options, {
-    resolved, env, cwd, caller, probe: hostProbe, root, sources: profileSources(profile), cgroupFiles, hosts,
+    resolved, env, cwd, caller, probe: hostProbe, root, sources: profileSources(profile), cgroupFiles, hosts, dbus: dbus.plan,
   });
   if (options.printPlan) {
     stopRecording();
@@ -148,7 +150,7 @@ async function sandbox(
   else if (recording.uncacheable !== null) noteSkipped(recording.uncacheable);
   else {
     storePlan(cacheDir(process.env, caller.home), {
-      key, uid: caller.uid, deps: recording, cwd, envPolicy: envPolicy(options),
+      key, uid: caller.uid, deps: recording, cwd, envPolicy: envPolicy(options, dbus.env),
       argvFixed: key.mode === 'link' ? [resolved.argv[0] ?? ''] : command.length === 0 ? [...resolved.argv] : [],
       argvFromLaunch: key.mode === 'link' || command.length > 0,
       helper, template: encodePlan({ ...plan, argv: [], env: [], cwd: null }),

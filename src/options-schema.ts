@@ -13,6 +13,7 @@
  *    satisfied without an option (the text says why).
  *  - `section`: the [section] of a tsjail INI profile; null = command line
  *    only. */
+import { checkBusName, checkNameRule, checkPolicy } from './dbus/options.js';
 import { isLoaderVariable } from './environment.js';
 import type { RawOptions } from './options.js';
 
@@ -97,8 +98,6 @@ const PROTOCOLS = ['unix', 'inet', 'inet6', 'netlink', 'packet', 'bluetooth'];
 const NAMESPACE_NAMES = ['cgroup', 'ipc', 'net', 'mnt', 'pid', 'time', 'user', 'uts'];
 const CAP_LIST = commaList(/^[a-z_0-9]+$/, 'a capability name', ['all']);
 const SYSCALL_LIST = commaList(/^[!@]?(\$[0-9]+|[a-z_0-9-]+)(:[A-Za-z0-9_]+)?$/, 'a syscall, $number, @group or !exception');
-const DBUS_POLICY = oneOf('none', 'filter', 'allow');
-const DBUS_NAME = nonEmpty;
 
 /** What buildEnvironment would refuse later, said at the profile's line. */
 function envCheck(v: string): string | null {
@@ -128,6 +127,7 @@ export const OPTION_TABLE: readonly OptionRow[] = [
   { name: 'dry-run', kind: 'flag', section: null, cli: true, describe: 'With --setup-desktop or --setup-desktop-remove: print what would change, change nothing' },
   { name: 'bin-dir', kind: 'value', section: null, cli: true, arg: 'DIR', describe: 'With --setup-desktop: make the launcher links in DIR' },
   { name: 'applications-dir', kind: 'value', section: null, cli: true, arg: 'DIR', describe: 'With --setup-desktop: make the .desktop files in DIR' },
+  { name: 'nodbus', kind: 'flag', section: null, field: 'nodbus', describe: 'No D-Bus: --dbus-user=none and --dbus-system=none' },
 
   // [sandbox]
   { name: 'hostname', kind: 'value', section: 'sandbox', field: 'hostname', arg: 'NAME', describe: 'Set the hostname inside the sandbox' },
@@ -232,18 +232,18 @@ export const OPTION_TABLE: readonly OptionRow[] = [
   { name: 'veth-name', kind: 'value', section: 'network', field: 'vethName', check: nonEmpty, describe: 'Name of the host end of the veth pair (bridge only)' },
 
   // [desktop]
-  { name: 'dbus-user', kind: 'value', section: 'desktop', check: DBUS_POLICY, describe: 'Session bus: none, filter or allow' },
-  { name: 'dbus-user.own', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'Session bus: may own NAME' },
-  { name: 'dbus-user.talk', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'Session bus: may talk to NAME' },
-  { name: 'dbus-user.see', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'Session bus: may see NAME' },
-  { name: 'dbus-user.call', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'Session bus: may call NAME=RULE' },
-  { name: 'dbus-user.broadcast', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'Session bus: receives broadcasts NAME=RULE' },
-  { name: 'dbus-system', kind: 'value', section: 'desktop', check: DBUS_POLICY, describe: 'System bus: none, filter or allow' },
-  { name: 'dbus-system.own', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'System bus: may own NAME' },
-  { name: 'dbus-system.talk', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'System bus: may talk to NAME' },
-  { name: 'dbus-system.see', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'System bus: may see NAME' },
-  { name: 'dbus-system.call', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'System bus: may call NAME=RULE' },
-  { name: 'dbus-system.broadcast', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'System bus: receives broadcasts NAME=RULE' },
+  { name: 'dbus-user', kind: 'list', section: 'desktop', field: 'dbusUser', check: checkPolicy, arg: 'none|filter', describe: 'Session D-Bus: none (hidden) or filter (through xdg-dbus-proxy); none cannot be relaxed' },
+  { name: 'dbus-user.see', kind: 'list', section: 'desktop', field: 'dbusUserSee', check: checkBusName, arg: 'NAME', describe: 'Session D-Bus filter: may see NAME (NAME.*: and the names below it)' },
+  { name: 'dbus-user.talk', kind: 'list', section: 'desktop', field: 'dbusUserTalk', check: checkBusName, arg: 'NAME', describe: 'Session D-Bus filter: may talk to NAME (NAME.*: and the names below it)' },
+  { name: 'dbus-user.own', kind: 'list', section: 'desktop', field: 'dbusUserOwn', check: checkBusName, arg: 'NAME', describe: 'Session D-Bus filter: may own NAME (NAME.*: and the names below it)' },
+  { name: 'dbus-user.call', kind: 'list', section: 'desktop', field: 'dbusUserCall', check: checkNameRule, arg: 'NAME=RULE', describe: 'Session D-Bus filter: may call NAME as RULE ([METHOD][@PATH]) allows' },
+  { name: 'dbus-user.broadcast', kind: 'list', section: 'desktop', field: 'dbusUserBroadcast', check: checkNameRule, arg: 'NAME=RULE', describe: 'Session D-Bus filter: receives the broadcasts of NAME that RULE allows' },
+  { name: 'dbus-system', kind: 'list', section: 'desktop', field: 'dbusSystem', check: checkPolicy, arg: 'none|filter', describe: 'System D-Bus: none (hidden) or filter (through xdg-dbus-proxy); none cannot be relaxed' },
+  { name: 'dbus-system.see', kind: 'list', section: 'desktop', field: 'dbusSystemSee', check: checkBusName, arg: 'NAME', describe: 'System D-Bus filter: may see NAME (NAME.*: and the names below it)' },
+  { name: 'dbus-system.talk', kind: 'list', section: 'desktop', field: 'dbusSystemTalk', check: checkBusName, arg: 'NAME', describe: 'System D-Bus filter: may talk to NAME (NAME.*: and the names below it)' },
+  { name: 'dbus-system.own', kind: 'list', section: 'desktop', field: 'dbusSystemOwn', check: checkBusName, arg: 'NAME', describe: 'System D-Bus filter: may own NAME (NAME.*: and the names below it)' },
+  { name: 'dbus-system.call', kind: 'list', section: 'desktop', field: 'dbusSystemCall', check: checkNameRule, arg: 'NAME=RULE', describe: 'System D-Bus filter: may call NAME as RULE ([METHOD][@PATH]) allows' },
+  { name: 'dbus-system.broadcast', kind: 'list', section: 'desktop', field: 'dbusSystemBroadcast', check: checkNameRule, arg: 'NAME=RULE', describe: 'System D-Bus filter: receives the broadcasts of NAME that RULE allows' },
   { name: 'x11', kind: 'optional', section: 'desktop', check: oneOf('none', 'xephyr', 'xorg', 'xpra', 'xvfb'), describe: 'X11 sandboxing: none, xephyr, xorg, xpra, xvfb' },
   { name: 'xephyr-screen', kind: 'value', section: 'desktop', check: (v) => (/^[0-9]+x[0-9]+$/.test(v) ? null : `'${v}' is not WIDTHxHEIGHT`), describe: 'Screen size for x11 xephyr' },
   { name: 'keep-config-pulse', kind: 'flag', section: 'desktop', describe: 'Leave ~/.config/pulse as it is' },

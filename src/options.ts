@@ -141,6 +141,7 @@ function normalizeFilesystem(raw: RawFilesystemOptions, home: string, cwd: strin
   });
 }
 import { DEFAULT_NETWORK, normalizeNetwork, type NetworkOptions, type RawNetOptions } from './net/options.js';
+import { NO_DBUS_OPTIONS, normalizeDbus, type DbusOptions, type RawDbusOptions } from './dbus/options.js';
 
 export interface SandboxOptions {
   /** Program and its arguments; empty: the user's shell. */
@@ -161,6 +162,8 @@ export interface SandboxOptions {
   readonly security: SecurityOptions;
   /** --net and friends, --dns, --hosts-file (src/net/options.ts). */
   readonly network: NetworkOptions;
+  /** dbus-user, dbus-system and their rules, --nodbus (src/dbus/options.ts). */
+  readonly dbus: DbusOptions;
 }
 
 /** What the CLI hands over, before checks: the general fields. */
@@ -195,7 +198,7 @@ export interface RawResourceOptions {
 /** What the CLI and profiles hand over, before checks: one flat record,
  * each field filled by a row of the options table (options-schema.ts). */
 export type RawOptions = RawCoreOptions & RawFilesystemOptions & RawRootOptions & RawResourceOptions & RawSecurityOptions &
-  RawNetOptions;
+  RawNetOptions & RawDbusOptions;
 
 export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   command: Object.freeze([]),
@@ -210,6 +213,7 @@ export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   resources: NO_RESOURCES,
   security: normalizeSecurity({}),
   network: DEFAULT_NETWORK,
+  dbus: NO_DBUS_OPTIONS,
 });
 
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
@@ -275,5 +279,6 @@ export function normalizeOptions(raw: RawOptions, ctx: OptionContext = { home: '
     }),
     security: normalizeSecurity(raw),
     network: normalizeNetwork(raw),
+    dbus: normalizeDbus(raw),
   });
 }
