@@ -49,6 +49,7 @@ describe('buildPlan', () => {
         seccomp: expect.objectContaining({ action: 'EPERM', allowlist: false, blockSecondary: false }),
       },
       network: null,
+      dbus: null,
     });
   });
 
