@@ -119,6 +119,7 @@ async function sandbox(
   const options = normalizeOptions(raw, { home: caller.home, cwd: process.cwd() });
   setLogLevel(options.log);
   if (front !== null) debug(`front end: ${front}`);
+  if (options.name !== null) debug(`sandbox name: ${options.name} (a label only: tsjail has no --join, --list or --shutdown)`);
   const r = options.root;
   let root: RootSpec | null = null;
   let layers = ['/'];

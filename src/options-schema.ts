@@ -15,6 +15,7 @@
  *    only. */
 import { checkBusName, checkNameRule, checkPolicy } from './dbus/options.js';
 import { isLoaderVariable } from './environment.js';
+import { checkSandboxName } from './options.js';
 import type { RawOptions } from './options.js';
 
 export const SECTIONS = [
@@ -131,7 +132,7 @@ export const OPTION_TABLE: readonly OptionRow[] = [
 
   // [sandbox]
   { name: 'hostname', kind: 'value', section: 'sandbox', field: 'hostname', arg: 'NAME', describe: 'Set the hostname inside the sandbox' },
-  { name: 'name', kind: 'value', section: 'sandbox', check: nonEmpty, describe: 'Name the sandbox' },
+  { name: 'name', kind: 'value', section: 'sandbox', field: 'name', check: checkSandboxName, arg: 'NAME', describe: 'Name the sandbox (shown by --debug: tsjail has no --join, --list or --shutdown)' },
   { name: 'join-or-start', kind: 'value', section: 'sandbox', check: nonEmpty, describe: 'Join the sandbox of that name, or start it' },
   { name: 'ipc-namespace', kind: 'flag', section: 'sandbox', always: 'every sandbox has its own IPC namespace', describe: 'New IPC namespace' },
   { name: 'deterministic-exit-code', kind: 'flag', section: 'sandbox', always: 'tsjail exits with the program\'s status', describe: 'Exit with the first child\'s status' },

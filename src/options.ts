@@ -146,6 +146,8 @@ import { NO_DBUS_OPTIONS, normalizeDbus, type DbusOptions, type RawDbusOptions }
 export interface SandboxOptions {
   /** Program and its arguments; empty: the user's shell. */
   readonly command: readonly string[];
+  /** --name: a label for the sandbox. */
+  readonly name: string | null;
   readonly hostname: string | null;
   readonly log: LogLevel;
   readonly printPlan: boolean;
@@ -169,6 +171,7 @@ export interface SandboxOptions {
 /** What the CLI hands over, before checks: the general fields. */
 export interface RawCoreOptions {
   command?: readonly string[];
+  name?: string | undefined;
   hostname?: string | undefined;
   debug?: boolean;
   quiet?: boolean;
@@ -202,6 +205,7 @@ export type RawOptions = RawCoreOptions & RawFilesystemOptions & RawRootOptions 
 
 export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   command: Object.freeze([]),
+  name: null,
   hostname: null,
   log: 'normal',
   printPlan: false,
@@ -232,6 +236,16 @@ function checkHostname(h: string): string {
   return h;
 }
 
+/** --name: what a user would type, as firejail takes it (spaces too), but
+ * one line of at most 64 characters: it is shown in messages. */
+export function checkSandboxName(n: string): string | null {
+  if (n.trim() === '') return 'needs a name';
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(n)) return `'${JSON.stringify(n).slice(1, -1)}' has a control character`;
+  if ([...n].length > 64) return `'${n.slice(0, 20)}...' is longer than 64 characters`;
+  return null;
+}
+
 function parseEnv(list: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const item of list) {
@@ -252,10 +266,17 @@ function checkEnvNames(list: readonly string[]): readonly string[] {
   return Object.freeze([...list]);
 }
 
+function checkedName(n: string): string {
+  const bad = checkSandboxName(n);
+  if (bad !== null) throw new OptionError(`--name: ${bad}`);
+  return n;
+}
+
 export function normalizeOptions(raw: RawOptions, ctx: OptionContext = { home: '/' }): SandboxOptions {
   if (raw.debug && raw.quiet) throw new OptionError('--debug and --quiet cannot be used together');
   return Object.freeze({
     command: Object.freeze([...(raw.command ?? [])]),
+    name: raw.name === undefined ? null : checkedName(raw.name),
     hostname: raw.hostname === undefined ? null : checkHostname(raw.hostname),
     log: raw.debug ? 'debug' : raw.quiet ? 'quiet' : 'normal',
     printPlan: raw.printPlan ?? false,
