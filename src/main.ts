@@ -77,6 +77,7 @@ export async function main(args: readonly string[], front: FrontState = null): P
     process.stdout.write(text);
     return 0;
   }
+  if (cli.values.has('build')) return (await import('./build/run.js')).runBuild(cli.values, cli.command, caller);
   return sandbox(cli.values, cli.command, caller, null, commandKey(args, cli.command), front);
 }
 

@@ -128,6 +128,7 @@ export const OPTION_TABLE: readonly OptionRow[] = [
   { name: 'dry-run', kind: 'flag', section: null, cli: true, describe: 'With --setup-desktop or --setup-desktop-remove: print what would change, change nothing' },
   { name: 'bin-dir', kind: 'value', section: null, cli: true, arg: 'DIR', describe: 'With --setup-desktop: make the launcher links in DIR' },
   { name: 'applications-dir', kind: 'value', section: null, cli: true, arg: 'DIR', describe: 'With --setup-desktop: make the .desktop files in DIR' },
+  { name: 'build', kind: 'optional', section: null, cli: true, arg: 'FILE', describe: 'Run the program in a relaxed sandbox under strace, then print a profile that allows what it used (or write it to FILE, which must not exist)' },
   { name: 'nodbus', kind: 'flag', section: null, field: 'nodbus', describe: 'No D-Bus: --dbus-user=none and --dbus-system=none' },
 
   // [sandbox]
