@@ -100,6 +100,21 @@ const NAMESPACE_NAMES = ['cgroup', 'ipc', 'net', 'mnt', 'pid', 'time', 'user', '
 const CAP_LIST = commaList(/^[a-z_0-9]+$/, 'a capability name', ['all']);
 const SYSCALL_LIST = commaList(/^[!@]?(\$[0-9]+|[a-z_0-9-]+)(:[A-Za-z0-9_]+)?$/, 'a syscall, $number, @group or !exception');
 
+/** A bus's rows: dbus-BUS and its filter's rules, each a list (the
+ * command line's and the profile's values together). */
+function dbusRows(bus: 'user' | 'system', label: string): OptionRow[] {
+  const field = <K extends string>(k: K) => `dbus${bus === 'user' ? 'User' : 'System'}${k}` as const;
+  const named = ' (NAME.*: and the names below it)';
+  return [
+    { name: `dbus-${bus}`, kind: 'list', section: 'desktop', field: field(''), check: checkPolicy, arg: 'none|filter', describe: `${label} D-Bus: none (hidden) or filter (through xdg-dbus-proxy); none cannot be relaxed` },
+    { name: `dbus-${bus}.see`, kind: 'list', section: 'desktop', field: field('See'), check: checkBusName, arg: 'NAME', describe: `${label} D-Bus filter: may see NAME${named}` },
+    { name: `dbus-${bus}.talk`, kind: 'list', section: 'desktop', field: field('Talk'), check: checkBusName, arg: 'NAME', describe: `${label} D-Bus filter: may talk to NAME${named}` },
+    { name: `dbus-${bus}.own`, kind: 'list', section: 'desktop', field: field('Own'), check: checkBusName, arg: 'NAME', describe: `${label} D-Bus filter: may own NAME${named}` },
+    { name: `dbus-${bus}.call`, kind: 'list', section: 'desktop', field: field('Call'), check: checkNameRule, arg: 'NAME=RULE', describe: `${label} D-Bus filter: may call NAME as RULE ([METHOD][@PATH]) allows` },
+    { name: `dbus-${bus}.broadcast`, kind: 'list', section: 'desktop', field: field('Broadcast'), check: checkNameRule, arg: 'NAME=RULE', describe: `${label} D-Bus filter: receives the broadcasts of NAME that RULE allows` },
+  ];
+}
+
 /** What buildEnvironment would refuse later, said at the profile's line. */
 function envCheck(v: string): string | null {
   const name = v.split('=')[0] ?? '';
@@ -234,18 +249,8 @@ export const OPTION_TABLE: readonly OptionRow[] = [
   { name: 'veth-name', kind: 'value', section: 'network', field: 'vethName', check: nonEmpty, describe: 'Name of the host end of the veth pair (bridge only)' },
 
   // [desktop]
-  { name: 'dbus-user', kind: 'list', section: 'desktop', field: 'dbusUser', check: checkPolicy, arg: 'none|filter', describe: 'Session D-Bus: none (hidden) or filter (through xdg-dbus-proxy); none cannot be relaxed' },
-  { name: 'dbus-user.see', kind: 'list', section: 'desktop', field: 'dbusUserSee', check: checkBusName, arg: 'NAME', describe: 'Session D-Bus filter: may see NAME (NAME.*: and the names below it)' },
-  { name: 'dbus-user.talk', kind: 'list', section: 'desktop', field: 'dbusUserTalk', check: checkBusName, arg: 'NAME', describe: 'Session D-Bus filter: may talk to NAME (NAME.*: and the names below it)' },
-  { name: 'dbus-user.own', kind: 'list', section: 'desktop', field: 'dbusUserOwn', check: checkBusName, arg: 'NAME', describe: 'Session D-Bus filter: may own NAME (NAME.*: and the names below it)' },
-  { name: 'dbus-user.call', kind: 'list', section: 'desktop', field: 'dbusUserCall', check: checkNameRule, arg: 'NAME=RULE', describe: 'Session D-Bus filter: may call NAME as RULE ([METHOD][@PATH]) allows' },
-  { name: 'dbus-user.broadcast', kind: 'list', section: 'desktop', field: 'dbusUserBroadcast', check: checkNameRule, arg: 'NAME=RULE', describe: 'Session D-Bus filter: receives the broadcasts of NAME that RULE allows' },
-  { name: 'dbus-system', kind: 'list', section: 'desktop', field: 'dbusSystem', check: checkPolicy, arg: 'none|filter', describe: 'System D-Bus: none (hidden) or filter (through xdg-dbus-proxy); none cannot be relaxed' },
-  { name: 'dbus-system.see', kind: 'list', section: 'desktop', field: 'dbusSystemSee', check: checkBusName, arg: 'NAME', describe: 'System D-Bus filter: may see NAME (NAME.*: and the names below it)' },
-  { name: 'dbus-system.talk', kind: 'list', section: 'desktop', field: 'dbusSystemTalk', check: checkBusName, arg: 'NAME', describe: 'System D-Bus filter: may talk to NAME (NAME.*: and the names below it)' },
-  { name: 'dbus-system.own', kind: 'list', section: 'desktop', field: 'dbusSystemOwn', check: checkBusName, arg: 'NAME', describe: 'System D-Bus filter: may own NAME (NAME.*: and the names below it)' },
-  { name: 'dbus-system.call', kind: 'list', section: 'desktop', field: 'dbusSystemCall', check: checkNameRule, arg: 'NAME=RULE', describe: 'System D-Bus filter: may call NAME as RULE ([METHOD][@PATH]) allows' },
-  { name: 'dbus-system.broadcast', kind: 'list', section: 'desktop', field: 'dbusSystemBroadcast', check: checkNameRule, arg: 'NAME=RULE', describe: 'System D-Bus filter: receives the broadcasts of NAME that RULE allows' },
+  ...dbusRows('user', 'Session'),
+  ...dbusRows('system', 'System'),
   { name: 'x11', kind: 'optional', section: 'desktop', check: oneOf('none', 'xephyr', 'xorg', 'xpra', 'xvfb'), describe: 'X11 sandboxing: none, xephyr, xorg, xpra, xvfb' },
   { name: 'xephyr-screen', kind: 'value', section: 'desktop', check: (v) => (/^[0-9]+x[0-9]+$/.test(v) ? null : `'${v}' is not WIDTHxHEIGHT`), describe: 'Screen size for x11 xephyr' },
   { name: 'keep-config-pulse', kind: 'flag', section: 'desktop', describe: 'Leave ~/.config/pulse as it is' },
