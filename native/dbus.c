@@ -38,8 +38,8 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -645,17 +645,19 @@ void dbus_finish(const struct tsj_creds *cr, struct tsj_dbus *d)
 {
 	if (d->proxy == 0)
 		return;
-	/* The proxy stops when its --fd closes; a bounded wait, then SIGKILL. */
+	/* The proxy stops when its --fd closes: at most 2 s, then SIGKILL. Its
+	 * pidfd says when it has ended, without polling waitpid. */
+	int pidfd = (int)syscall(SYS_pidfd_open, d->proxy, 0);
 	close(d->ctl);
 	d->ctl = -1;
 	int st;
-	pid_t r = 0;
-	for (int i = 0; i < 200 && (r = waitpid(d->proxy, &st, WNOHANG)) == 0; i++)
-		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
-	if (r == 0) {
+	struct pollfd p = { pidfd, POLLIN, 0 };
+	if (pidfd < 0 || poll(&p, 1, 2000) != 1)
 		kill(d->proxy, SIGKILL);
-		waitpid(d->proxy, &st, 0);
-	}
+	if (pidfd >= 0)
+		close(pidfd);
+	while (waitpid(d->proxy, &st, 0) < 0 && errno == EINTR)
+		;
 	d->proxy = 0;
 	struct stat before, now;
 	if (fstat(d->dir, &before) != 0)
