@@ -4,13 +4,13 @@
  * the bus; filter puts xdg-dbus-proxy in its place, which lets through what
  * the rules allow; nothing is left behind, also after a SIGKILL; a launch
  * from a stored plan filters too. */
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GDBUS, privateBus, type PrivateBus } from '../dbus-fixture.js';
-import { FRONT_END, requireInstalled, startTsjail, tsjail, waitFor } from '../helpers.js';
+import { FRONT_END, requireInstalled, ROOT, startTsjail, tsjail, waitFor } from '../helpers.js';
 
 let dir: string;
 let bus: PrivateBus;
@@ -239,5 +239,34 @@ describe('SIGKILL and stored plans', () => {
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the proxy itself', () => {
+  /** A helper whose proxy is proxy (make variant). */
+  function variant(proxy: string): string {
+    const helper = join(dir, `helper-${proxy.replace(/\W/g, '_')}`);
+    execFileSync('make', ['-s', '-C', join(ROOT, 'native'), 'variant', `VARIANT=${helper}`, 'VARIANT_CONF=/etc/tsjail/tsjail.conf',
+      `VARIANT_DBUS_PROXY=${proxy}`]);
+    return helper;
+  }
+
+  it('is refused unless it and every directory above it are root\'s and writable by no one else; nothing is started', () => {
+    const open = join(dir, 'open');
+    mkdirSync(open, { mode: 0o777 });
+    chmodSync(open, 0o777);
+    copyFileSync('/usr/bin/xdg-dbus-proxy', join(open, 'xdg-dbus-proxy'));
+    chmodSync(join(open, 'xdg-dbus-proxy'), 0o755);
+    const before = socketDirs();
+    for (const [proxy, msg] of [
+      [join(open, 'xdg-dbus-proxy'), /dbus filter: refusing the proxy: .*'open' is not owned by root or is writable by others/],
+      [join(dir, 'missing', 'xdg-dbus-proxy'), /dbus filter: .*missing\/xdg-dbus-proxy is not installed/],
+    ] as const) {
+      const r = tsjail(['--noprofile', '--dbus-user=filter', '--', 'true'], { env: { ...ENV(), TSJAIL_HELPER: variant(proxy) } });
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(msg);
+    }
+    expect(socketDirs()).toEqual(before);
   });
 });
