@@ -132,22 +132,22 @@ void creds_effective(bool on)
 		die_errno("capset");
 }
 
-void creds_drop(const struct tsj_plan *plan, const struct tsj_creds *cr)
+/* Down to the caller: no_new_privs (nnp), the bounding set less keep
+ * (bounding: a process without CAP_SETPCAP cannot), no ambient
+ * capabilities, the caller's groups, gid and uid, then only keep in the
+ * other sets; and a check that every step took: a half-dropped process
+ * must not run anything. nogroups: no supplementary groups at all. */
+static void drop_to_caller(const struct tsj_creds *cr, uint64_t keep, bool nnp, bool bounding, bool nogroups)
 {
-	/* The plan may only keep capabilities for a root caller. */
-	uint64_t keep = cr->mode == TSJ_MODE_ROOT ? plan->caps_keep : 0;
-	int nnp = cr->mode != TSJ_MODE_ROOT || (plan->flags & TSJ_FLAG_NO_NEW_PRIVS);
-
 	if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		die_errno("prctl(PR_SET_NO_NEW_PRIVS)");
-	for (unsigned c = 0; c <= cr->last_cap; c++)
+	for (unsigned c = 0; bounding && c <= cr->last_cap; c++)
 		if (!(keep & (1ULL << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0)
 			die_errno("prctl(PR_CAPBSET_DROP, %u)", c);
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
 		die_errno("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
-
-	if (cr->mode == TSJ_MODE_SETUID || cr->nogroups) {
-		if (setgroups(cr->nogroups ? 0 : (size_t)cr->ngroups, cr->groups) != 0)
+	if (cr->mode == TSJ_MODE_SETUID || nogroups) {
+		if (setgroups(nogroups ? 0 : (size_t)cr->ngroups, cr->groups) != 0)
 			die_errno("setgroups");
 	}
 	if (cr->mode != TSJ_MODE_ROOT) {
@@ -158,25 +158,41 @@ void creds_drop(const struct tsj_plan *plan, const struct tsj_creds *cr)
 	}
 	caps_set(keep);
 
-	/* Check that every step took: a half-dropped sandbox must not run. */
 	if (caps_get(0) != keep || caps_get(1) != keep || caps_get(2) != 0)
 		die("capabilities were not dropped");
-	for (unsigned c = 0; c <= cr->last_cap; c++) {
+	for (unsigned c = 0; bounding && c <= cr->last_cap; c++) {
 		int in = prctl(PR_CAPBSET_READ, c, 0, 0, 0);
 		if (in < 0)
 			die_errno("prctl(PR_CAPBSET_READ, %u)", c);
 		if (in && !(keep & (1ULL << c)))
 			die("capability %u is still in the bounding set", c);
 	}
-	if (cr->mode != TSJ_MODE_ROOT) {
-		if (getuid() != cr->uid || geteuid() != cr->uid ||
-		    getgid() != cr->gid || getegid() != cr->gid)
-			die("user and group ids were not dropped");
-		if (setresuid(0, 0, 0) == 0)
-			die("could regain uid 0 after dropping privileges");
-	}
+	uid_t r, e, s;
+	gid_t gr, ge, gs;
+	if (getresuid(&r, &e, &s) != 0 || getresgid(&gr, &ge, &gs) != 0)
+		die_errno("getresuid");
+	if (r != cr->uid || e != cr->uid || s != cr->uid || gr != cr->gid || ge != cr->gid || gs != cr->gid)
+		die("user and group ids were not dropped");
+	if (cr->mode != TSJ_MODE_ROOT && setresuid(0, 0, 0) == 0)
+		die("could regain uid 0 after dropping privileges");
 	if (nnp && prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
 		die("no_new_privs is not set");
-	if (cr->nogroups && getgroups(0, NULL) != 0)
+	if (nogroups && getgroups(0, NULL) != 0)
 		die("the supplementary groups were not dropped");
+}
+
+void creds_drop(const struct tsj_plan *plan, const struct tsj_creds *cr)
+{
+	/* The plan may only keep capabilities for a root caller. */
+	uint64_t keep = cr->mode == TSJ_MODE_ROOT ? plan->caps_keep : 0;
+	drop_to_caller(cr, keep, cr->mode != TSJ_MODE_ROOT || (plan->flags & TSJ_FLAG_NO_NEW_PRIVS), true, cr->nogroups);
+}
+
+void creds_become_caller(const struct tsj_creds *cr)
+{
+	/* Without privilege (rootless) there is nothing to give up but the
+	 * capabilities this process might hold, which capset drops. The
+	 * caller's groups stay: the program runs for the caller, with what the
+	 * caller may reach (nogroups is the sandbox's). */
+	drop_to_caller(cr, 0, true, cr->mode != TSJ_MODE_ROOTLESS, false);
 }

@@ -48,5 +48,9 @@ void creds_drop(const struct tsj_plan *plan, const struct tsj_creds *cr);
  * the sandbox's init acts with no capability while it reads the programs'
  * memory for tracelog (tracelog.c). */
 void creds_effective(bool on);
+/* A host-side process that runs a program for the caller (dbus.c's proxy):
+ * the caller's groups, gid and uid, no capability in any set (a root caller
+ * too), no_new_privs; then a check that all of it took. */
+void creds_become_caller(const struct tsj_creds *cr);
 
 #endif

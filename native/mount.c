@@ -709,7 +709,6 @@ void mount_remove_placeholder(const struct tsj_creds *cr, const char *record)
 /* An empty, unreadable, read-only node over the path. */
 static void op_blacklist(const struct tsj_creds *cr, const struct tsj_mount *m)
 {
-	static int stash = -1;
 	const char *p = m->paths[0];
 	int fd = path_open_trusted(cr, AT_FDCWD, p, true);
 	/* A blacklist the user asked for is kept from being created; one
@@ -731,21 +730,10 @@ static void op_blacklist(const struct tsj_creds *cr, const struct tsj_mount *m)
 		die_errno("fstat %s", p);
 	const uint64_t ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	int node;
-	if (S_ISDIR(st.st_mode)) {
+	if (S_ISDIR(st.st_mode))
 		node = mnt_tmpfs(p, 0, -1, -1, ro);
-	} else {
-		if (stash < 0) {
-			stash = mnt_tmpfs("blacklisted files", 0700, -1, -1, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-			int e = openat(stash, "empty", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0);
-			if (e < 0)
-				die_errno("create the empty file for blacklisting");
-			close(e);
-		}
-		node = open_tree(stash, "empty", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-		if (node < 0)
-			die_errno("open_tree(empty file) for blacklisting %s", p);
-		mnt_set_attr(node, p, ro, 0, false);
-	}
+	else
+		node = mnt_empty_file(p);
 	mnt_attach(node, fd, "", p);
 	close(node);
 	close(fd);

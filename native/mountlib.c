@@ -68,6 +68,24 @@ int mnt_tmpfs(const char *what, unsigned mode, long uid, long gid, uint64_t attr
 	return mnt;
 }
 
+int mnt_empty_file(const char *what)
+{
+	static int stash = -1;
+	if (stash < 0) {
+		stash = mnt_tmpfs("empty files", 0700, -1, -1, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+		int e = openat(stash, "empty", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0);
+		if (e < 0)
+			die_errno("create the empty file");
+		close(e);
+	}
+	int node = open_tree(stash, "empty", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (node < 0)
+		die_errno("open_tree(empty file) for %s", what);
+	mnt_set_attr(node, what, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, 0,
+		     false);
+	return node;
+}
+
 int mnt_proc(void)
 {
 	int fs = fsopen("proc", FSOPEN_CLOEXEC);

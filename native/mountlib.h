@@ -20,6 +20,9 @@ void mnt_set_attr(int tree, const char *what, uint64_t set, uint64_t clr, bool r
 void mnt_attach(int tree, int target, const char *target_name, const char *what);
 /* A detached tmpfs; mode in octal; owner -1 for root. */
 int mnt_tmpfs(const char *what, unsigned mode, long uid, long gid, uint64_t attrs);
+/* A detached mount of an empty file, mode 000, read-only, nosuid, nodev,
+ * noexec: to cover a file (all share one small tmpfs, made on first use). */
+int mnt_empty_file(const char *what);
 /* A detached proc of the calling process's pid namespace. */
 int mnt_proc(void);
 /* Makes target an empty tmpfs (src's mode unless force_mode, src's owner)

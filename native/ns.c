@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dbus.h"
 #include "journal.h"
 #include "log.h"
 #include "net.h"
@@ -71,7 +72,7 @@ static void write_id_maps(pid_t pid, const struct tsj_creds *cr)
  * parent killed at any moment either never sent go (the child reads EOF) or
  * kills the child by dying. */
 static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds *cr, int go,
-			    int report, int journal, const struct tsj_net *net)
+			    int report, int journal, const struct tsj_net *net, struct tsj_dbus *dbus)
 {
 	char c = 'a';
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
@@ -94,7 +95,9 @@ static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds 
 	 * before the mounts. */
 	struct tsj_tracelog tl;
 	tracelog_open(plan, &tl);
+	dbus_child_open(plan, cr, dbus);
 	mount_setup(plan, cr, report, journal);
+	dbus_child_mount(plan, cr, dbus);
 	close(report);
 	if (journal >= 0)
 		close(journal);
@@ -164,6 +167,8 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 	signals_block(&set);
 	resources_prepare(plan, cr);
 	int journal = journal_begin(plan, cr);
+	struct tsj_dbus dbus;
+	dbus_prepare(plan, cr, &dbus);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) != 0)
 		die_errno("socketpair");
 	if (pipe2(report, O_CLOEXEC) != 0)
@@ -176,7 +181,7 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 		close(go[1]);
 		close(report[0]);
 		netfilter_close(&nf);
-		child(plan, cr, go[0], report[1], journal, &net);
+		child(plan, cr, go[0], report[1], journal, &net, &dbus);
 	}
 	close(go[0]);
 	close(report[1]);
@@ -200,6 +205,7 @@ int ns_run(const struct tsj_plan *plan, const struct tsj_creds *cr)
 	int code = resources_finish(parent_wait(pid, &set));
 	net_cleanup(&net);
 	cleanup(cr, report[0]);
+	dbus_finish(cr, &dbus);
 	journal_end(journal);
 	return code;
 }

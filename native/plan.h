@@ -122,6 +122,21 @@ struct tsj_plan_net {
 	char *netfilter;     /* "default" or a file (netfilter.c); NULL: none */
 };
 
+/* D-Bus (tags 0x60-0x6f; dbus.c): per bus, what the sandbox gets. */
+enum tsj_dbus_bus { TSJ_DBUS_SESSION, TSJ_DBUS_SYSTEM, TSJ_DBUS_NBUS };
+enum tsj_dbus_policy { TSJ_DBUS_KEEP, TSJ_DBUS_NONE, TSJ_DBUS_FILTER };
+/* The filter's rules, in xdg-dbus-proxy's words (--see=, --talk=, ...). */
+enum tsj_dbus_rule { TSJ_DBUS_SEE, TSJ_DBUS_TALK, TSJ_DBUS_OWN, TSJ_DBUS_CALL, TSJ_DBUS_BROADCAST, TSJ_DBUS_NRULE };
+
+struct tsj_plan_dbus {
+	enum tsj_dbus_policy policy; /* KEEP: the bus as it is */
+	char *address;               /* FILTER: the bus the proxy connects to */
+	char **sockets;              /* where the sandbox finds the bus */
+	size_t nsockets;
+	char **rules[TSJ_DBUS_NRULE];
+	size_t nrules[TSJ_DBUS_NRULE];
+};
+
 struct tsj_plan {
 	/* core.c */
 	uint32_t namespaces;
@@ -148,6 +163,8 @@ struct tsj_plan {
 	uint32_t privs;
 	/* net.c */
 	struct tsj_plan_net net;
+	/* dbus.c */
+	struct tsj_plan_dbus dbus[TSJ_DBUS_NBUS];
 };
 
 /* Decodes and validates buf[0..len). On success fills *plan and returns 0.

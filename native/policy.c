@@ -30,6 +30,7 @@
 #include "resources.h"
 #include "sandbox.h"
 #include "seccomp.h"
+#include "dbus.h"
 
 static int perr(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -278,6 +279,9 @@ void policy_check(const struct tsj_plan *plan, struct tsj_creds *cr)
 	/* apparmor.c: whether the kernel has AppArmor (not a refusal: without
 	 * it, a notice, and the sandbox runs without the profile). */
 	apparmor_check(plan);
+	/* dbus.c: the D-Bus filter only through the proxy at its fixed path,
+	 * which must be root's, as every directory above it. */
+	dbus_check(plan, cr);
 }
 
 static void json_esc(const char *s)

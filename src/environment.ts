@@ -1,7 +1,7 @@
 /** The program's environment: the caller's, reduced to an allowlist. Loader
  * variables (LD_*, GCONV_PATH, ...) never pass; the helper refuses them too. */
 import { PlanError } from './errors.js';
-import type { EnvPolicy } from './cache/store.js';
+import type { EnvOp, EnvPolicy } from './cache/store.js';
 import type { SandboxOptions } from './options.js';
 
 const ALLOWED = new Set([
@@ -29,8 +29,9 @@ function allowed(name: string): boolean {
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** The policy below as data, for a stored plan (src/cache/store.ts): the
- * front end applies it to each launch's environment. */
-export function envPolicy(options: SandboxOptions): EnvPolicy {
+ * front end applies it to each launch's environment. extra: the
+ * operations a concern needs (src/dbus/), after --env and --rmenv. */
+export function envPolicy(options: SandboxOptions, extra: readonly EnvOp[] = []): EnvPolicy {
   for (const name of options.setEnv.keys()) {
     if (isLoaderVariable(name)) throw new PlanError(`--env: ${name} may not be passed into a sandbox`);
   }
@@ -44,14 +45,17 @@ export function envPolicy(options: SandboxOptions): EnvPolicy {
       { op: 'set', name: 'container', value: 'tsjail' },
       ...options.removeEnv.map((name) => ({ op: 'remove' as const, name })),
       ...[...options.setEnv].map(([name, value]) => ({ op: 'set' as const, name, value })),
+      ...extra,
     ],
   };
 }
 
-/** NAME=value entries for the plan, sorted by name. */
+/** NAME=value entries for the plan, sorted by name; extra as for
+ * envPolicy. */
 export function buildEnvironment(
   host: Readonly<Record<string, string | undefined>>,
   options: SandboxOptions,
+  extra: readonly EnvOp[] = [],
 ): string[] {
   const env = new Map<string, string>();
   for (const [name, value] of Object.entries(host)) {
@@ -65,6 +69,10 @@ export function buildEnvironment(
       throw new PlanError(`--env: ${name} may not be passed into a sandbox`);
     }
     env.set(name, value);
+  }
+  for (const e of extra) {
+    if (e.op === 'remove') env.delete(e.name);
+    else if (e.op === 'set' || !env.has(e.name)) env.set(e.name, e.value);
   }
   return [...env.entries()]
     .filter(([, v]) => !v.includes('\0'))

@@ -1,7 +1,9 @@
 /** Hand-over to the helper: the plan goes into a sealed memfd, fds 0-2 are
  * made inheritable and blocking again, and this process execve()s the helper,
  * so no Node process stays resident while the sandbox runs. */
-import { accessSync, constants, writeSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { accessSync, closeSync, constants, writeSync } from 'node:fs';
+import { constants as os } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_DIR } from './package-dir.js';
 import koffi from 'koffi';
@@ -94,6 +96,23 @@ export function execHelper(helper: string, plan: Buffer, extraArgs: readonly str
   c.execve(helper, [...argv, null], [null]);
   const errno = koffi.errno();
   throw new HelperError('execve', `cannot execute the helper '${helper}': ${c.strerror(errno)}`, errno);
+}
+
+/** Runs the helper as a child (for --build, which reads what the sandbox
+ * left when it ends): the plan on a sealed memfd as its fd 3, the terminal
+ * its own. Returns the exit status: the program's, or 128+N for signal N. */
+export function runHelper(helper: string, plan: Buffer): number {
+  const c = libc();
+  const fd = planFd(c, plan);
+  restoreStdio(c);
+  debug(`running ${helper} --plan-fd=3 (${plan.length} byte plan)`);
+  try {
+    const r = spawnSync(helper, ['--plan-fd=3'], { stdio: ['inherit', 'inherit', 'inherit', fd], env: {} });
+    if (r.error !== undefined) throw new HelperError('spawn', `cannot run the helper '${helper}': ${r.error.message}`);
+    return r.status ?? 128 + (r.signal === null ? 0 : (os.signals[r.signal] ?? 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Replaces this process with program itself, no sandbox (a launcher link

@@ -11,6 +11,11 @@ export function debug(message: string): void {
   if (level === 'debug') process.stderr.write(`tsjail: debug: ${message}\n`);
 }
 
+/** What the user asked to be told (not a warning), unless --quiet. */
+export function info(message: string): void {
+  if (level !== 'quiet') process.stderr.write(`tsjail: ${message}\n`);
+}
+
 export function warn(message: string): void {
   if (level !== 'quiet') process.stderr.write(`tsjail: warning: ${message}\n`);
 }

@@ -28,6 +28,7 @@ import { applyProfile, loadRunProfile, profileCommand, profileContext, profileSo
 import { resolveProgram, type ResolvedProgram } from './program.js';
 import { resolveCgroupFile } from './resources/cgroup-path.js';
 import { readHostsFile } from './net/plan.js';
+import { buildDbus, hostDbus } from './dbus/plan.js';
 
 /** The caller's uid and home, from the user database. As firejail, a uid
  * with no entry there is refused: the sandbox is built around its home. */
@@ -76,6 +77,7 @@ export async function main(args: readonly string[], front: FrontState = null): P
     process.stdout.write(text);
     return 0;
   }
+  if (cli.values.has('build')) return (await import('./build/run.js')).runBuild(cli.values, cli.command, caller);
   return sandbox(cli.values, cli.command, caller, null, commandKey(args, cli.command), front);
 }
 
@@ -123,6 +125,7 @@ async function sandbox(
     warn('--netfilter: no effect without a network namespace of the sandbox\'s own (--net=none or --net=INTERFACE)');
   }
   if (front !== null) debug(`front end: ${front}`);
+  if (options.name !== null) debug(`sandbox name: ${options.name} (a label only: tsjail has no --join, --list or --shutdown)`);
   const r = options.root;
   let root: RootSpec | null = null;
   let layers = ['/'];
@@ -135,12 +138,13 @@ async function sandbox(
   const cwd = root === null ? process.cwd() : '/';
   const resolved = program ?? resolveProgram(options.command, hostEnv, cwd, layers);
   debug(`program ${resolved.program}, argv ${JSON.stringify(resolved.argv)}`);
-  const env = buildEnvironment(process.env, options);
+  const dbus = buildDbus(options.dbus, hostDbus(hostEnv, caller.uid, options.network.namespace, hostProbe.canonical));
+  const env = buildEnvironment(process.env, options, dbus.env);
   const cgroupFiles = options.resources.cgroupFiles.map(resolveCgroupFile);
   const hostsFile = options.network.hostsFile;
   const hosts = hostsFile === null ? null : readHostsFile(hostsFile);
   const plan = buildPlan(options, {
-    resolved, env, cwd, caller, probe: hostProbe, root, sources: profileSources(profile), cgroupFiles, hosts,
+    resolved, env, cwd, caller, probe: hostProbe, root, sources: profileSources(profile), cgroupFiles, hosts, dbus: dbus.plan,
   });
   if (options.printPlan) {
     stopRecording();
@@ -153,7 +157,7 @@ async function sandbox(
   else if (recording.uncacheable !== null) noteSkipped(recording.uncacheable);
   else {
     storePlan(cacheDir(process.env, caller.home), {
-      key, uid: caller.uid, deps: recording, cwd, envPolicy: envPolicy(options),
+      key, uid: caller.uid, deps: recording, cwd, envPolicy: envPolicy(options, dbus.env),
       argvFixed: key.mode === 'link' ? [resolved.argv[0] ?? ''] : command.length === 0 ? [...resolved.argv] : [],
       argvFromLaunch: key.mode === 'link' || command.length > 0,
       helper, template: encodePlan({ ...plan, argv: [], env: [], cwd: null }),

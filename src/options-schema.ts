@@ -13,6 +13,7 @@
  *    satisfied without an option (the text says why).
  *  - `section`: the [section] of a tsjail INI profile; null = command line
  *    only. */
+import { checkBusName, checkNameRule, checkPolicy } from './dbus/options.js';
 import { isLoaderVariable } from './environment.js';
 import type { RawOptions } from './options.js';
 
@@ -97,8 +98,6 @@ const PROTOCOLS = ['unix', 'inet', 'inet6', 'netlink', 'packet', 'bluetooth'];
 const NAMESPACE_NAMES = ['cgroup', 'ipc', 'net', 'mnt', 'pid', 'time', 'user', 'uts'];
 const CAP_LIST = commaList(/^[a-z_0-9]+$/, 'a capability name', ['all']);
 const SYSCALL_LIST = commaList(/^[!@]?(\$[0-9]+|[a-z_0-9-]+)(:[A-Za-z0-9_]+)?$/, 'a syscall, $number, @group or !exception');
-const DBUS_POLICY = oneOf('none', 'filter', 'allow');
-const DBUS_NAME = nonEmpty;
 /** An AppArmor profile's name, as the helper writes it after "exec ". */
 export function apparmorProfile(v: string): string | null {
   return /^[\x21-\x7e]{1,255}$/.test(v) ? null : `'${v}' is not an AppArmor profile name (printable, no space, at most 255)`;
@@ -107,6 +106,31 @@ export function apparmorProfile(v: string): string | null {
 function netfilterFile(v: string): string | null {
   if (v.trim() === '') return 'needs a file';
   return v.includes(',') ? `'${v}': filter templates (FILE,ARG,...) are not supported; give a file` : null;
+}
+
+/** A bus's rows: dbus-BUS and its filter's rules, each a list (the
+ * command line's and the profile's values together). */
+function dbusRows(bus: 'user' | 'system', label: string): OptionRow[] {
+  const field = <K extends string>(k: K) => `dbus${bus === 'user' ? 'User' : 'System'}${k}` as const;
+  const named = ' (NAME.*: and the names below it)';
+  return [
+    { name: `dbus-${bus}`, kind: 'list', section: 'desktop', field: field(''), check: checkPolicy, arg: 'none|filter', describe: `${label} D-Bus: none (hidden) or filter (through xdg-dbus-proxy); none cannot be relaxed` },
+    { name: `dbus-${bus}.see`, kind: 'list', section: 'desktop', field: field('See'), check: checkBusName, arg: 'NAME', describe: `${label} D-Bus filter: may see NAME${named}` },
+    { name: `dbus-${bus}.talk`, kind: 'list', section: 'desktop', field: field('Talk'), check: checkBusName, arg: 'NAME', describe: `${label} D-Bus filter: may talk to NAME${named}` },
+    { name: `dbus-${bus}.own`, kind: 'list', section: 'desktop', field: field('Own'), check: checkBusName, arg: 'NAME', describe: `${label} D-Bus filter: may own NAME${named}` },
+    { name: `dbus-${bus}.call`, kind: 'list', section: 'desktop', field: field('Call'), check: checkNameRule, arg: 'NAME=RULE', describe: `${label} D-Bus filter: may call NAME as RULE ([METHOD][@PATH]) allows` },
+    { name: `dbus-${bus}.broadcast`, kind: 'list', section: 'desktop', field: field('Broadcast'), check: checkNameRule, arg: 'NAME=RULE', describe: `${label} D-Bus filter: receives the broadcasts of NAME that RULE allows` },
+  ];
+}
+
+/** --name: what a user would type, as firejail takes it (spaces too), but
+ * one line of at most 64 characters: it is shown in messages. */
+export function checkSandboxName(n: string): string | null {
+  if (n.trim() === '') return 'needs a name';
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(n)) return `'${JSON.stringify(n).slice(1, -1)}' has a control character`;
+  if ([...n].length > 64) return `'${n.slice(0, 20)}...' is longer than 64 characters`;
+  return null;
 }
 
 /** What buildEnvironment would refuse later, said at the profile's line. */
@@ -137,10 +161,12 @@ export const OPTION_TABLE: readonly OptionRow[] = [
   { name: 'dry-run', kind: 'flag', section: null, cli: true, describe: 'With --setup-desktop or --setup-desktop-remove: print what would change, change nothing' },
   { name: 'bin-dir', kind: 'value', section: null, cli: true, arg: 'DIR', describe: 'With --setup-desktop: make the launcher links in DIR' },
   { name: 'applications-dir', kind: 'value', section: null, cli: true, arg: 'DIR', describe: 'With --setup-desktop: make the .desktop files in DIR' },
+  { name: 'build', kind: 'optional', section: null, cli: true, arg: 'FILE', describe: 'Run the program in a relaxed sandbox under strace, then print a profile that allows what it used (or write it to FILE, which must not exist)' },
+  { name: 'nodbus', kind: 'flag', section: null, field: 'nodbus', describe: 'No D-Bus: --dbus-user=none and --dbus-system=none' },
 
   // [sandbox]
   { name: 'hostname', kind: 'value', section: 'sandbox', field: 'hostname', arg: 'NAME', describe: 'Set the hostname inside the sandbox' },
-  { name: 'name', kind: 'value', section: 'sandbox', check: nonEmpty, describe: 'Name the sandbox' },
+  { name: 'name', kind: 'value', section: 'sandbox', field: 'name', check: checkSandboxName, arg: 'NAME', describe: 'Name the sandbox (shown by --debug: tsjail has no --join, --list or --shutdown)' },
   { name: 'join-or-start', kind: 'value', section: 'sandbox', check: nonEmpty, describe: 'Join the sandbox of that name, or start it' },
   { name: 'ipc-namespace', kind: 'flag', section: 'sandbox', always: 'every sandbox has its own IPC namespace', describe: 'New IPC namespace' },
   { name: 'deterministic-exit-code', kind: 'flag', section: 'sandbox', always: 'tsjail exits with the program\'s status', describe: 'Exit with the first child\'s status' },
@@ -241,18 +267,8 @@ export const OPTION_TABLE: readonly OptionRow[] = [
   { name: 'veth-name', kind: 'value', section: 'network', field: 'vethName', check: nonEmpty, describe: 'Name of the host end of the veth pair (bridge only)' },
 
   // [desktop]
-  { name: 'dbus-user', kind: 'value', section: 'desktop', check: DBUS_POLICY, describe: 'Session bus: none, filter or allow' },
-  { name: 'dbus-user.own', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'Session bus: may own NAME' },
-  { name: 'dbus-user.talk', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'Session bus: may talk to NAME' },
-  { name: 'dbus-user.see', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'Session bus: may see NAME' },
-  { name: 'dbus-user.call', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'Session bus: may call NAME=RULE' },
-  { name: 'dbus-user.broadcast', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'Session bus: receives broadcasts NAME=RULE' },
-  { name: 'dbus-system', kind: 'value', section: 'desktop', check: DBUS_POLICY, describe: 'System bus: none, filter or allow' },
-  { name: 'dbus-system.own', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'System bus: may own NAME' },
-  { name: 'dbus-system.talk', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'System bus: may talk to NAME' },
-  { name: 'dbus-system.see', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'System bus: may see NAME' },
-  { name: 'dbus-system.call', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'System bus: may call NAME=RULE' },
-  { name: 'dbus-system.broadcast', kind: 'list', section: 'desktop', check: DBUS_NAME, describe: 'System bus: receives broadcasts NAME=RULE' },
+  ...dbusRows('user', 'Session'),
+  ...dbusRows('system', 'System'),
   { name: 'x11', kind: 'optional', section: 'desktop', check: oneOf('none', 'xephyr', 'xorg', 'xpra', 'xvfb'), describe: 'X11 sandboxing: none, xephyr, xorg, xpra, xvfb' },
   { name: 'xephyr-screen', kind: 'value', section: 'desktop', check: (v) => (/^[0-9]+x[0-9]+$/.test(v) ? null : `'${v}' is not WIDTHxHEIGHT`), describe: 'Screen size for x11 xephyr' },
   { name: 'keep-config-pulse', kind: 'flag', section: 'desktop', describe: 'Leave ~/.config/pulse as it is' },

@@ -1,6 +1,7 @@
 /** SandboxOptions: what the user asked for, from the command line (and, in
  * time, profiles). Normalised and validated once, then frozen. */
 import { OptionError } from './errors.js';
+import { checkSandboxName } from './options-schema.js';
 import { expandUserPath } from './fs/paths.js';
 import { checkOverlayName } from './overlay/store.js';
 import type { LogLevel } from './log.js';
@@ -141,10 +142,13 @@ function normalizeFilesystem(raw: RawFilesystemOptions, home: string, cwd: strin
   });
 }
 import { DEFAULT_NETWORK, normalizeNetwork, type NetworkOptions, type RawNetOptions } from './net/options.js';
+import { NO_DBUS_OPTIONS, normalizeDbus, type DbusOptions, type RawDbusOptions } from './dbus/options.js';
 
 export interface SandboxOptions {
   /** Program and its arguments; empty: the user's shell. */
   readonly command: readonly string[];
+  /** --name: a label for the sandbox. */
+  readonly name: string | null;
   readonly hostname: string | null;
   readonly log: LogLevel;
   readonly printPlan: boolean;
@@ -161,11 +165,14 @@ export interface SandboxOptions {
   readonly security: SecurityOptions;
   /** --net and friends, --dns, --hosts-file (src/net/options.ts). */
   readonly network: NetworkOptions;
+  /** dbus-user, dbus-system and their rules, --nodbus (src/dbus/options.ts). */
+  readonly dbus: DbusOptions;
 }
 
 /** What the CLI hands over, before checks: the general fields. */
 export interface RawCoreOptions {
   command?: readonly string[];
+  name?: string | undefined;
   hostname?: string | undefined;
   debug?: boolean;
   quiet?: boolean;
@@ -195,10 +202,11 @@ export interface RawResourceOptions {
 /** What the CLI and profiles hand over, before checks: one flat record,
  * each field filled by a row of the options table (options-schema.ts). */
 export type RawOptions = RawCoreOptions & RawFilesystemOptions & RawRootOptions & RawResourceOptions & RawSecurityOptions &
-  RawNetOptions;
+  RawNetOptions & RawDbusOptions;
 
 export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   command: Object.freeze([]),
+  name: null,
   hostname: null,
   log: 'normal',
   printPlan: false,
@@ -210,6 +218,7 @@ export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   resources: NO_RESOURCES,
   security: normalizeSecurity({}),
   network: DEFAULT_NETWORK,
+  dbus: NO_DBUS_OPTIONS,
 });
 
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
@@ -248,10 +257,17 @@ function checkEnvNames(list: readonly string[]): readonly string[] {
   return Object.freeze([...list]);
 }
 
+function checkedName(n: string): string {
+  const bad = checkSandboxName(n);
+  if (bad !== null) throw new OptionError(`--name: ${bad}`);
+  return n;
+}
+
 export function normalizeOptions(raw: RawOptions, ctx: OptionContext = { home: '/' }): SandboxOptions {
   if (raw.debug && raw.quiet) throw new OptionError('--debug and --quiet cannot be used together');
   return Object.freeze({
     command: Object.freeze([...(raw.command ?? [])]),
+    name: raw.name === undefined ? null : checkedName(raw.name),
     hostname: raw.hostname === undefined ? null : checkHostname(raw.hostname),
     log: raw.debug ? 'debug' : raw.quiet ? 'quiet' : 'normal',
     printPlan: raw.printPlan ?? false,
@@ -275,5 +291,6 @@ export function normalizeOptions(raw: RawOptions, ctx: OptionContext = { home: '
     }),
     security: normalizeSecurity(raw),
     network: normalizeNetwork(raw, ctx.home, ctx.cwd ?? null),
+    dbus: normalizeDbus(raw),
   });
 }

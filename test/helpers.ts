@@ -214,6 +214,7 @@ export const MINIMAL_PLAN: SandboxPlan = {
   resources: NO_RESOURCE_PLAN,
   security: { noRoot: false, memoryDenyWriteExecute: false, noGroups: false, apparmor: null, tracelog: null, seccomp: null },
   network: null,
+  dbus: null,
 };
 
 /** The helper's --dump-plan of plan bytes, given on its stdin. */

@@ -143,7 +143,20 @@ SEEDS = {
         *(rec(RLIMIT, struct.pack('<IQ', which, 1 << which)) for which in (RLIM_AS, RLIM_NOFILE, RLIM_SIGPENDING)),
         u32(NICE, struct.unpack('<I', struct.pack('<i', -5))[0]), u32(TIMEOUT, MAX_TIMEOUT),
     ),
+    # D-Bus (0x60-0x6f): a filtered session bus with every kind of rule,
+    # and a hidden system bus.
+    'valid-dbus': plan(
+        *core(),
+        rec(DBUS_USER, 'filter'), rec(DBUS_USER_ADDRESS, 'unix:path=/run/user/1000/bus,guid=0123'),
+        rec(DBUS_USER_SOCKET, '/run/user/1000/bus'), rec(DBUS_USER_SOCKET, '/tmp/dbus/bus'),
+        rec(DBUS_USER_SEE, 'org.example.See'), rec(DBUS_USER_TALK, 'org.freedesktop.Notifications'),
+        rec(DBUS_USER_TALK, 'com.example.*'), rec(DBUS_USER_OWN, 'org.gnome.Four-in-a-row'),
+        rec(DBUS_USER_CALL, 'org.example.A=org.example.A.Method@/org/example'),
+        rec(DBUS_USER_BROADCAST, 'org.example.A=*@/*'),
+        rec(DBUS_SYSTEM, 'none'), rec(DBUS_SYSTEM_SOCKET, '/run/dbus/system_bus_socket'),
+    ),
     # Near-valid plans, each breaking one rule.
+    'bad-dbus-talk-no-filter': plan(*core(), rec(DBUS_SYSTEM, 'none'), rec(DBUS_SYSTEM_TALK, 'org.example.A')),
     'bad-seccomp-no-nnp': plan(
         *core(flags=0), rec(SECCOMP_BPF, struct.pack('<HBBI', 0x06, 0, 0, 0x7fff0000)),
         u32(SECCOMP_FLAGS, 0), rec(SECCOMP_ACTION, 'EPERM'),

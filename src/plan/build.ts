@@ -8,6 +8,7 @@ import { securityPlan, type SecurityHost } from '../seccomp/plan.js';
 import type { ResolvedProgram } from '../program.js';
 import { buildNetworkPlan } from '../net/plan.js';
 import { buildResources } from '../resources/plan.js';
+import type { DbusPlan } from '../dbus/plan.js';
 import { PLAN_VERSION, type NamespaceName, type PlanSource, type RootSpec, type SandboxPlan } from './types.js';
 
 export interface PlanContext {
@@ -29,6 +30,8 @@ export interface PlanContext {
   readonly security?: SecurityHost;
   /** Contents of --hosts-file, read by the caller (main.ts). */
   readonly hosts?: string | null;
+  /** The D-Bus part, built by the caller from the host's buses (main.ts). */
+  readonly dbus?: DbusPlan | null;
 }
 
 export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPlan {
@@ -67,5 +70,6 @@ export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPla
     resources: buildResources(options.resources, ctx.cgroupFiles),
     security: sec.security,
     network: buildNetworkPlan(options.network, ctx.hosts ?? null, ctx.probe),
+    dbus: ctx.dbus ?? null,
   };
 }

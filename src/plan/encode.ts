@@ -3,6 +3,7 @@
  * (src/CONCERN/encode.ts) with the tags of native/plan.def. The helper
  * re-checks everything; the checks here only turn a mistake into a clear
  * error before the helper runs. */
+import { encodeDbus } from '../dbus/encode.js';
 import { encodeMounts } from '../fs/encode.js';
 import { encodeNetwork } from '../net/encode.js';
 import { encodeRoot } from '../overlay/encode.js';
@@ -22,5 +23,6 @@ export function encodePlan(plan: SandboxPlan): Buffer {
   encodeResources(plan.resources, w);
   encodeSecurity(plan.security, w);
   if (plan.network !== null) encodeNetwork(plan.network, w);
+  if (plan.dbus !== null) encodeDbus(plan.dbus, w);
   return w.finish();
 }

@@ -12,6 +12,7 @@ import type { RootSpec } from '../overlay/plan.js';
 import type { ResourcePlan } from '../resources/plan.js';
 import type { SecurityPlan } from '../seccomp/plan.js';
 import type { CorePlan } from './core.js';
+import type { DbusPlan } from '../dbus/plan.js';
 
 export { NAMESPACES, type NamespaceName, type PlanLogLevel } from './core.js';
 export { PLAN_VERSION } from '../wire/plan-def.js';
@@ -20,6 +21,7 @@ export type { MountOp, MountOpName } from '../fs/plan.js';
 export type { RootSpec } from '../overlay/plan.js';
 export type { NetworkPlan } from '../net/plan.js';
 export type { SecurityPlan, SeccompPlan } from '../seccomp/plan.js';
+export type { BusPlan, DbusPlan } from '../dbus/plan.js';
 
 export interface SandboxPlan extends CorePlan {
   /** In the order the helper applies them (src/fs/). */
@@ -32,4 +34,6 @@ export interface SandboxPlan extends CorePlan {
   readonly security: SecurityPlan;
   /** null: the host's network as it is, nothing to set up (src/net/). */
   readonly network: NetworkPlan | null;
+  /** null: both buses as they are (src/dbus/). */
+  readonly dbus: DbusPlan | null;
 }

@@ -68,11 +68,8 @@ export function evaluateCondition(name: ConditionName, state: OptionValues, site
   switch (name) {
     case 'HAS_APPIMAGE': return false; // tsjail has no --appimage
     case 'HAS_NET': return typeof state.get('net') === 'string' && state.get('net') !== 'none';
-    case 'HAS_NODBUS': {
-      const u = state.get('dbus-user');
-      const s = state.get('dbus-system');
-      return (u === 'none' || u === 'filter') && (s === 'none' || s === 'filter');
-    }
+    // Both buses none or filter: any value of theirs (a list), or --nodbus.
+    case 'HAS_NODBUS': return state.get('nodbus') === true || (set(state, 'dbus-user') && set(state, 'dbus-system'));
     case 'HAS_NOSOUND': return set(state, 'nosound');
     case 'HAS_PRIVATE': return set(state, 'private');
     case 'HAS_X11': return set(state, 'x11') && state.get('x11') !== 'none';

@@ -18,6 +18,9 @@ export const MIN_MEMORY = 1048576;
 export const MAX_PIDS = 4194304;
 export const MAX_TIMEOUT = 35999999;
 export const CGROUP_ROOT = '/sys/fs/cgroup';
+export const MAX_DBUS_ADDRESS = 1024;
+export const MAX_DBUS_NAME = 255;
+export const MAX_DBUS_RULES = 256;
 
 /** Record tags. */
 export const TAG = {
@@ -60,6 +63,22 @@ export const TAG = {
   NICE: 0x46,
   TIMEOUT: 0x47,
   ROOT: 0x50,
+  DBUS_USER: 0x60,
+  DBUS_USER_ADDRESS: 0x61,
+  DBUS_USER_SOCKET: 0x62,
+  DBUS_USER_SEE: 0x63,
+  DBUS_USER_TALK: 0x64,
+  DBUS_USER_OWN: 0x65,
+  DBUS_USER_CALL: 0x66,
+  DBUS_USER_BROADCAST: 0x67,
+  DBUS_SYSTEM: 0x68,
+  DBUS_SYSTEM_ADDRESS: 0x69,
+  DBUS_SYSTEM_SOCKET: 0x6a,
+  DBUS_SYSTEM_SEE: 0x6b,
+  DBUS_SYSTEM_TALK: 0x6c,
+  DBUS_SYSTEM_OWN: 0x6d,
+  DBUS_SYSTEM_CALL: 0x6e,
+  DBUS_SYSTEM_BROADCAST: 0x6f,
 } as const;
 export type RecordName = keyof typeof TAG;
 
@@ -104,6 +123,22 @@ export const RECORDS: { readonly [K in RecordName]: { readonly min: number; read
   NICE: { min: 0, max: 1, len: 4 },
   TIMEOUT: { min: 0, max: 1, len: 4 },
   ROOT: { min: 0, max: 1, len: 0 },
+  DBUS_USER: { min: 0, max: 1, len: 8 },
+  DBUS_USER_ADDRESS: { min: 0, max: 1, len: 1024 },
+  DBUS_USER_SOCKET: { min: 0, max: 4, len: 4095 },
+  DBUS_USER_SEE: { min: 0, max: 256, len: 255 },
+  DBUS_USER_TALK: { min: 0, max: 256, len: 255 },
+  DBUS_USER_OWN: { min: 0, max: 256, len: 255 },
+  DBUS_USER_CALL: { min: 0, max: 256, len: 768 },
+  DBUS_USER_BROADCAST: { min: 0, max: 256, len: 768 },
+  DBUS_SYSTEM: { min: 0, max: 1, len: 8 },
+  DBUS_SYSTEM_ADDRESS: { min: 0, max: 1, len: 1024 },
+  DBUS_SYSTEM_SOCKET: { min: 0, max: 4, len: 4095 },
+  DBUS_SYSTEM_SEE: { min: 0, max: 256, len: 255 },
+  DBUS_SYSTEM_TALK: { min: 0, max: 256, len: 255 },
+  DBUS_SYSTEM_OWN: { min: 0, max: 256, len: 255 },
+  DBUS_SYSTEM_CALL: { min: 0, max: 256, len: 768 },
+  DBUS_SYSTEM_BROADCAST: { min: 0, max: 256, len: 768 },
 };
 
 /** NS_BITS: the bits as the plan's booleans. */

@@ -32,6 +32,14 @@ describe('tsjail as root', () => {
     expect(tsjail(['--', 'hostname']).stdout).toBe(before);
   });
 
+  it('--name labels the sandbox in --debug and, as in firejail, leaves the hostname alone', () => {
+    const before = tsjail(['--', 'hostname']).stdout;
+    const r = tsjail(['--debug', '--name=my game', '--', 'hostname']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(before);
+    expect(r.stderr).toContain('sandbox name: my game');
+  });
+
   it('passes arguments after -- unchanged', () => {
     const args = ['--debug', '', 'a b', '$HOME', '"q"', '--', '-x', '\n', 'é'];
     const r = tsjail(['--', process.execPath, '-e', 'console.log(JSON.stringify(process.argv.slice(1)))', '--', ...args]);

@@ -23,7 +23,10 @@ describe('the options table', () => {
       'rlimit-cpu', 'rlimit-fsize', 'rlimit-nofile', 'rlimit-nproc', 'rlimit-sigpending', 'rmenv', 'protocol',
       'restrict-namespaces', 'seccomp', 'seccomp-error-action', 'seccomp.block-secondary', 'seccomp.drop', 'seccomp.keep',
       'setup-desktop',
-      'setup-desktop-list', 'setup-desktop-remove', 'timeout', 'tmpfs', 'whitelist'].sort());
+      'setup-desktop-list', 'setup-desktop-remove', 'timeout', 'tmpfs', 'whitelist',
+      'dbus-user', 'dbus-user.see', 'dbus-user.talk', 'dbus-user.own', 'dbus-user.call', 'dbus-user.broadcast',
+      'dbus-system', 'dbus-system.see', 'dbus-system.talk', 'dbus-system.own', 'dbus-system.call', 'dbus-system.broadcast',
+      'nodbus', 'name', 'build'].sort());
     for (const r of OPTION_TABLE) {
       expect(enforcement(r) === 'option', r.name).toBe(r.field !== undefined);
     }

@@ -23,6 +23,15 @@ describe('normalizeOptions', () => {
     }
   });
 
+  it('takes --name as firejail does (spaces too), one line of at most 64 characters', () => {
+    expect(normalizeOptions({}).name).toBeNull();
+    expect(normalizeOptions({ name: 'my game' }).name).toBe('my game');
+    expect(normalizeOptions({ name: 'é'.repeat(64) }).name).toHaveLength(64);
+    for (const [bad, msg] of [[' ', /needs a name/], ['a\nb', /control character/], ['x'.repeat(65), /longer than 64/]] as const) {
+      expect(() => normalizeOptions({ name: bad }), bad).toThrow(msg);
+    }
+  });
+
   it('parses --env and --rmenv', () => {
     const o = normalizeOptions({ env: ['A=1', 'B=x=y', 'C='], rmenv: ['D'] });
     expect([...o.setEnv]).toEqual([['A', '1'], ['B', 'x=y'], ['C', '']]);

@@ -53,6 +53,7 @@ describe('buildPlan', () => {
         seccomp: expect.objectContaining({ action: 'EPERM', allowlist: false, blockSecondary: false, notify: false }),
       },
       network: null,
+      dbus: null,
     });
   });
 

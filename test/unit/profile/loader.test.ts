@@ -89,6 +89,12 @@ describe('profile loader', () => {
     expect(pairs(drm)).toEqual(['hostname=net', 'net=eth0', 'dns=1.1.1.1']);
   });
 
+  it('?HAS_NODBUS: both buses none or filter, by the profile or the command line', () => {
+    const top = t.write({ 'd.profile': '?HAS_NODBUS: hostname a\ndbus-user none\n?HAS_NODBUS: hostname b\ndbus-system filter\n?HAS_NODBUS: hostname c\n' });
+    expect(pairs(loadProfile(top, t.options()))).toEqual(['dbus-user=none', 'dbus-system=filter', 'hostname=c']);
+    expect(pairs(loadProfile(top, t.options({ cliValues: new Map([['nodbus', true]]) })))[0]).toBe('hostname=a');
+  });
+
   it('keeps conditional lines with their condition for the converter', () => {
     const top = t.write({ 'a.profile': '?HAS_X11: hostname x\n?BROWSER_ALLOW_DRM: ignore noexec ${HOME}\n' });
     const p = loadProfile(top, t.options({ keepConditionals: true }));
@@ -126,7 +132,7 @@ describe('profile loader', () => {
       ['[sandbox]\n\nhostname = a b\n', /:3: hostname: 'a b' is not a valid hostname/],
       ['[security]\nprotocol = unix,ipx\n', /:2: protocol: 'ipx' is not a protocol/],
       ['[resources]\nrlimit-nofile = lots\n', /:2: rlimit-nofile: 'lots' is not a number/],
-      ['[desktop]\ndbus-user = maybe\n', /:2: dbus-user: 'maybe' is not one of none, filter, allow/],
+      ['[desktop]\ndbus-user = maybe\n', /:2: dbus-user: 'maybe' is not none or filter/],
       ['[filesystem]\nblacklist = ${NOPE}/x\n', /:2: unknown macro \$\{NOPE\}/],
       ['[sandbox]\nhostname = ${PATH}\n', /:2: hostname: \$\{PATH\} stands for several directories/],
       ['[environment]\nenv = LD_PRELOAD=/x.so\n', /:2: env: LD_PRELOAD may not be passed into a sandbox/],
