@@ -60,7 +60,9 @@ export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPla
     sources: [...(ctx.sources ?? [])],
     // A new root brings its own /proc, /dev, /sys and /tmp; the host's
     // default policy does not apply inside it.
-    mounts: filesystemOps(options.filesystem, !options.noProfile && ctx.root === null, ctx.caller, ctx.probe),
+    mounts: filesystemOps(options.filesystem, !options.noProfile && ctx.root === null, ctx.caller, ctx.probe, {
+      newRoot: ctx.root !== null, program: ctx.resolved.program,
+    }),
     root: ctx.root,
     resources: buildResources(options.resources, ctx.cgroupFiles),
     security: sec.security,
