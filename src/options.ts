@@ -125,7 +125,7 @@ export interface OptionContext {
 /** Entries of a comma-separated list option, each a name of one directory
  * (a program, an entry of /opt): no '/', not '.' or '..'. null when the
  * option is not given; an empty list is refused. */
-function nameList(option: string, raw: readonly string[] | undefined, what: string): readonly string[] | null {
+function nameList(option: string, raw: readonly string[] | undefined, what: string, plural: string): readonly string[] | null {
   if (raw === undefined || raw.length === 0) return null;
   const names = raw.flatMap((l) => l.split(',')).map((e) => e.trim()).filter((e) => e !== '');
   for (const n of names) {
@@ -133,16 +133,16 @@ function nameList(option: string, raw: readonly string[] | undefined, what: stri
       throw new OptionError(`${option}: '${shownPath(n)}' is not ${what} (a name, without '/')`);
     }
   }
-  if (names.length === 0) throw new OptionError(`${option}: needs a list of ${what}s`);
+  if (names.length === 0) throw new OptionError(`${option}: needs a list of ${plural}`);
   return Object.freeze(names);
 }
 
 /** --private-bin, -opt, -srv, -cache, --machine-id and the device options. */
 function normalizePrivateDirs(raw: RawFilesystemOptions) {
   return {
-    privateBin: nameList('--private-bin', raw.privateBin, 'a program'),
-    privateOpt: nameList('--private-opt', raw.privateOpt, 'an entry of /opt'),
-    privateSrv: nameList('--private-srv', raw.privateSrv, 'an entry of /srv'),
+    privateBin: nameList('--private-bin', raw.privateBin, 'a program', 'programs'),
+    privateOpt: nameList('--private-opt', raw.privateOpt, 'an entry of /opt', 'entries of /opt'),
+    privateSrv: nameList('--private-srv', raw.privateSrv, 'an entry of /srv', 'entries of /srv'),
     privateCache: raw.privateCache ?? false,
     machineId: raw.machineId ?? false,
     devices: Object.freeze({
