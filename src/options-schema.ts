@@ -152,7 +152,7 @@ export const OPTION_TABLE: readonly OptionRow[] = [
   { name: 'read-only', kind: 'list', section: 'filesystem', field: 'readOnly', check: nonEmpty, describe: 'Make a path read-only' },
   { name: 'read-write', kind: 'list', section: 'filesystem', field: 'readWrite', check: nonEmpty, describe: 'Make a path read-write' },
   { name: 'noexec', kind: 'list', section: 'filesystem', field: 'noexec', check: nonEmpty, describe: 'Mount a path noexec, nodev, nosuid' },
-  { name: 'tmpfs', kind: 'list', section: 'filesystem', field: 'tmpfs', check: nonEmpty, describe: 'Mount an empty tmpfs on a directory' },
+  { name: 'tmpfs', kind: 'list', section: 'filesystem', field: 'tmpfs', check: nonEmpty, describe: 'Mount an empty tmpfs on a directory (users: a directory of their own in their home)' },
   { name: 'bind', kind: 'list', section: 'filesystem', field: 'bind', check: (v) => (/^[^,]+,[^,]+$/.test(v) ? null : `'${v}' is not SOURCE,TARGET`), describe: 'Bind-mount SOURCE on TARGET (root only)' },
   { name: 'mkdir', kind: 'list', section: 'filesystem', field: 'mkdir', check: nonEmpty, describe: 'Create a directory before the sandbox starts' },
   { name: 'mkfile', kind: 'list', section: 'filesystem', field: 'mkfile', check: nonEmpty, describe: 'Create an empty file before the sandbox starts' },
