@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
@@ -21,6 +22,7 @@
 #include "mountinfo.h"
 #include "mountlib.h"
 #include "path.h"
+#include "privbin.h"
 
 /* ---- the MOUNT records (PLAN.md, "Mount operations"): decoded, dumped and
  * freed here (tsj_records_mount); pure, so fuzzed ---- */
@@ -50,19 +52,62 @@ static bool relpath_ok(const char *s)
 	return n > 0 && (size_t)n < sizeof buf && path_normal(buf) && strcmp(buf, "/") != 0;
 }
 
-/* MOUNT: u8 kind, u8 flags, u16 mode, u16 npaths, npaths x (u16 len, bytes). */
+/* The directories private-bin's files may be in; machine-id's files. */
+#define STR_(s) s,
+static const char *const bin_dirs[] = { TSJ_BIN_DIRS(STR_) };
+static const char *const machine_id_files[] = { TSJ_MACHINE_ID_FILES(STR_) };
+#undef STR_
+
+static bool listed(const char *p, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(p, list[i]) == 0)
+			return true;
+	return false;
+}
+
+/* What only makes sense across a record's paths: private-bin's files each
+ * directly in a directory of TSJ_BIN_DIRS, no two of one name (they meet
+ * in one directory); machine-id's among TSJ_MACHINE_ID_FILES, each once. */
+static int check_paths(struct tsj_reader *r, const struct tsj_mount *m)
+{
+	for (size_t i = 0; i < m->npaths; i++) {
+		const char *p = m->paths[i];
+		const char *name = strrchr(p, '/') + 1;
+		if (m->kind == TSJ_MNT_PRIVATE_BIN) {
+			char dir[TSJ_MAX_PATH + 1];
+			snprintf(dir, sizeof dir, "%.*s", (int)(name - 1 - p), p);
+			if (!listed(dir, bin_dirs, sizeof bin_dirs / sizeof bin_dirs[0]))
+				return tsj_fail(r, "plan: private-bin: %s is not in a directory of programs", p);
+		} else if (m->kind == TSJ_MNT_MACHINE_ID) {
+			if (!listed(p, machine_id_files, sizeof machine_id_files / sizeof machine_id_files[0]))
+				return tsj_fail(r, "plan: machine-id: %s is not a machine-id file", p);
+		} else {
+			return 0;
+		}
+		for (size_t j = 0; j < i; j++) {
+			const char *other = m->kind == TSJ_MNT_PRIVATE_BIN ? strrchr(m->paths[j], '/') + 1 : m->paths[j];
+			if (strcmp(m->kind == TSJ_MNT_PRIVATE_BIN ? name : p, other) == 0)
+				return tsj_fail(r, "plan: %s names %s twice", kinds[m->kind].name,
+						m->kind == TSJ_MNT_PRIVATE_BIN ? name : p);
+		}
+	}
+	return 0;
+}
+
+/* MOUNT: u8 kind, u16 flags, u16 mode, u16 npaths, npaths x (u16 len, bytes). */
 static int decode(struct tsj_reader *r, struct tsj_plan *pl, struct tsj_value *val)
 {
 	const uint8_t *v = val->p;
 	size_t n = val->n;
-	if (n < 6)
+	if (n < 7)
 		return tsj_fail(r, "plan: MOUNT is too short");
 	if (pl->mounts == NULL) {
 		pl->mounts = calloc(TSJ_MAX_MOUNTS, sizeof *pl->mounts);
 		if (pl->mounts == NULL)
 			return tsj_fail(r, "plan: out of memory");
 	}
-	unsigned kind = v[0], flags = v[1], mode = tsj_le16(v + 2), np = tsj_le16(v + 4);
+	unsigned kind = v[0], flags = tsj_le16(v + 1), mode = tsj_le16(v + 3), np = tsj_le16(v + 5);
 	if (kind == 0 || kind > TSJ_MNT_KIND_MAX)
 		return tsj_fail(r, "plan: unknown mount operation %u", kind);
 	const struct kind *k = &kinds[kind];
@@ -79,8 +124,8 @@ static int decode(struct tsj_reader *r, struct tsj_plan *pl, struct tsj_value *v
 	m->mode = mode;
 	if (np > 0 && (m->paths = calloc(np, sizeof(char *))) == NULL)
 		return tsj_fail(r, "plan: out of memory");
-	const uint8_t *p = v + 6;
-	size_t left = n - 6;
+	const uint8_t *p = v + 7;
+	size_t left = n - 7;
 	for (unsigned i = 0; i < np; i++) {
 		if (left < 2 || (size_t)tsj_le16(p) > left - 2)
 			return tsj_fail(r, "plan: %s path %u overruns the record", k->name, i);
@@ -100,7 +145,7 @@ static int decode(struct tsj_reader *r, struct tsj_plan *pl, struct tsj_value *v
 	}
 	if (left != 0)
 		return tsj_fail(r, "plan: %s has %zu trailing bytes", k->name, left);
-	return 0;
+	return check_paths(r, m);
 }
 
 /* Each operation: its paths, mode, then its flags in bit order, optional
@@ -115,6 +160,10 @@ static void dump(const struct tsj_plan *pl, FILE *out)
 		if (m->kind == TSJ_MNT_BIND) {
 			tsj_json_opt(out, "src", m->paths[0]);
 			tsj_json_opt(out, "dst", m->paths[1]);
+		} else if (m->kind == TSJ_MNT_PRIVATE_BIN) {
+			tsj_json_list(out, "files", m->paths, m->npaths);
+		} else if (m->kind == TSJ_MNT_MACHINE_ID) {
+			tsj_json_list(out, "paths", m->paths, m->npaths);
 		} else if (m->npaths > 0) {
 			tsj_json_opt(out, "path", m->paths[0]);
 		}
@@ -166,11 +215,15 @@ static bool in_list(const char *p, const char *const *list)
 	return false;
 }
 
+/* The system's places a user's sandbox may have a tmpfs on (the default
+ * sandbox's); anywhere else only in the caller's home or /run/user/UID, on
+ * a directory the caller owns (op_tmpfs). */
+static const char *const tmpfs_system[] = { "/tmp", "/var/tmp", "/var/log", "/var/lock",
+	"/var/lib/sudo", "/var/cache", "/home", "/run/lock", "/dev/shm", NULL };
+
 static bool tmpfs_allowed(const struct tsj_creds *cr, const char *p)
 {
-	static const char *const system[] = { "/tmp", "/var/tmp", "/var/log", "/var/lock",
-		"/var/lib/sudo", "/var/cache", "/home", "/run/lock", "/dev/shm", NULL };
-	return in_list(p, system) || under_home(cr, p) || in_run_user(cr, p);
+	return in_list(p, tmpfs_system) || under_home(cr, p) || in_run_user(cr, p);
 }
 
 /* As firejail: any directory in / but /proc and /sys, and /sys/module; in
@@ -545,6 +598,16 @@ static void op_tmpfs(const struct tsj_creds *cr, const struct tsj_mount *m)
 	int fd = open_target(cr, m, p, false);
 	if (fd < 0)
 		return;
+	if (cr->mode != TSJ_MODE_ROOT && !in_list(p, tmpfs_system)) {
+		/* A user's own tmpfs (mount_check: in the home or /run/user/UID)
+		 * covers only a directory of the user's, as firejail's: decided
+		 * on the directory itself, opened as the caller with no symlink. */
+		struct stat st;
+		if (fstat(fd, &st) != 0)
+			die_errno("fstat %s", p);
+		if (!S_ISDIR(st.st_mode) || st.st_uid != cr->uid)
+			die("tmpfs on %s: not a directory you own", p);
+	}
 	bool mine = (m->flags & TSJ_MF_USER_OWNED) != 0;
 	int mnt = mnt_tmpfs(p, m->mode ? m->mode : 0755, mine ? (long)cr->uid : -1,
 			    mine ? (long)cr->gid : -1, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
@@ -794,6 +857,49 @@ static void whitelist(const struct tsj_plan *plan, const struct tsj_creds *cr, c
 	close(fd);
 }
 
+/* A new id for the sandbox, on a file of its own bound read-only over each
+ * path (the same id for all): 32 lower-case hex digits and a newline, a
+ * random version 4 UUID as systemd makes them. The host's files are
+ * untouched. */
+static void op_machine_id(const struct tsj_creds *cr, const struct tsj_mount *m)
+{
+	uint8_t b[16];
+	if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b)
+		die_errno("getrandom");
+	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
+	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
+	char id[34];
+	for (size_t i = 0; i < sizeof b; i++)
+		snprintf(id + 2 * i, 3, "%02x", b[i]);
+	id[32] = '\n';
+	id[33] = '\0';
+	const uint64_t ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	int fs = mnt_tmpfs("machine-id", 0755, -1, -1, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	int f = openat(fs, "machine-id", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444);
+	if (f < 0 || write(f, id, 33) != 33 || close(f) != 0)
+		die_errno("write the new machine-id");
+	for (size_t i = 0; i < m->npaths; i++) {
+		const char *p = m->paths[i];
+		int fd = open_target(cr, m, p, false);
+		if (fd < 0)
+			continue;
+		struct stat st;
+		if (fstat(fd, &st) != 0)
+			die_errno("fstat %s", p);
+		if (!S_ISREG(st.st_mode))
+			die("machine-id: %s is not a regular file", p);
+		int node = open_tree(fs, "machine-id", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (node < 0)
+			die_errno("open_tree(machine-id) for %s", p);
+		mnt_set_attr(node, p, ro, 0, false);
+		mnt_attach(node, fd, "", p);
+		close(node);
+		close(fd);
+		debug("machine-id: a new id on %s", p);
+	}
+	close(fs);
+}
+
 static void op_dev(const struct tsj_creds *cr, const struct tsj_mount *m)
 {
 	int target = path_open(cr, AT_FDCWD, "/dev", false);
@@ -866,6 +972,12 @@ void mount_setup(const struct tsj_plan *plan, const struct tsj_creds *cr, int re
 			break;
 		case TSJ_MNT_DEV:
 			op_dev(cr, m);
+			break;
+		case TSJ_MNT_PRIVATE_BIN:
+			privbin_apply(cr, m);
+			break;
+		case TSJ_MNT_MACHINE_ID:
+			op_machine_id(cr, m);
 			break;
 		}
 	}

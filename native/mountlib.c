@@ -4,8 +4,10 @@
  * needed here, so neither calls the other for them. */
 #include "mountlib.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,22 +224,114 @@ int mnt_whitelist_into(const struct tsj_creds *cr, const char *name, int src, co
 	return root;
 }
 
+/* The entries of the host's /dev a private /dev keeps: the basic nodes,
+ * then those of each device class in flags (plan.def's TSJ_DEV_NODES; a
+ * name ending in '*' is that name followed by digits), as the caller sees
+ * them. Symbolic links (cdrom -> sr0) go to links[] with their target, to
+ * be made again; the rest to nodes[]. Names point into names[]. */
+struct dev_list {
+	char *nodes[TSJ_MAX_MOUNT_PATHS];
+	size_t n;
+	char names[TSJ_MAX_MOUNT_PATHS][NAME_MAX + 1];
+	size_t nnames;
+	char *links[TSJ_MAX_MOUNT_PATHS][2];
+	size_t nlinks;
+	char targets[TSJ_MAX_MOUNT_PATHS][NAME_MAX + 1];
+};
+
+static bool digits_after(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	if (strncmp(name, prefix, n) != 0 || name[n] == '\0')
+		return false;
+	for (const char *c = name + n; *c; c++)
+		if (*c < '0' || *c > '9')
+			return false;
+	return true;
+}
+
+static void dev_add(struct dev_list *l, int host, const char *name)
+{
+	if (l->nnames == TSJ_MAX_MOUNT_PATHS) {
+		warn_msg("private /dev: more than %u entries; /dev/%s left out", TSJ_MAX_MOUNT_PATHS, name);
+		return;
+	}
+	char *copy = l->names[l->nnames];
+	snprintf(copy, NAME_MAX + 1, "%s", name);
+	struct stat st;
+	if (fstatat(host, copy, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return; /* not on this host */
+	if (S_ISLNK(st.st_mode)) {
+		char *target = l->targets[l->nlinks];
+		ssize_t len = readlinkat(host, copy, target, NAME_MAX);
+		if (len <= 0 || len >= NAME_MAX)
+			return;
+		target[len] = '\0';
+		l->links[l->nlinks][0] = copy;
+		l->links[l->nlinks++][1] = target;
+	} else {
+		l->nodes[l->n++] = copy;
+	}
+	l->nnames++;
+}
+
+static void dev_entries(const struct tsj_creds *cr, int host, uint32_t flags, struct dev_list *l)
+{
+	static const char *const basic[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	static const struct {
+		uint32_t flag;
+		const char *name;
+	} classes[] = {
+#define NODE_(flag, name) { flag, name },
+		TSJ_DEV_NODES(NODE_)
+#undef NODE_
+	};
+	for (size_t i = 0; i < sizeof basic / sizeof basic[0]; i++)
+		dev_add(l, host, basic[i]);
+	DIR *d = NULL;
+	for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
+		if (!(flags & classes[i].flag))
+			continue;
+		const char *name = classes[i].name;
+		size_t n = strlen(name);
+		if (name[n - 1] != '*') {
+			dev_add(l, host, name);
+			continue;
+		}
+		if (d == NULL) {
+			path_as_user(cr);
+			int fd = openat(host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			path_as_root(cr);
+			if (fd < 0 || (d = fdopendir(fd)) == NULL)
+				die_errno("list /dev");
+		}
+		char prefix[NAME_MAX + 1];
+		snprintf(prefix, sizeof prefix, "%.*s", (int)(n - 1), name);
+		rewinddir(d);
+		for (struct dirent *e; (e = readdir(d)) != NULL;)
+			if (digits_after(e->d_name, prefix))
+				dev_add(l, host, e->d_name);
+	}
+	if (d != NULL)
+		closedir(d);
+}
+
 void mnt_dev(const struct tsj_creds *cr, uint32_t flags, int target)
 {
-	char *nodes[8] = { "null", "zero", "full", "random", "urandom", "tty" };
-	size_t n = 6;
-	if (flags & TSJ_MF_SOUND)
-		nodes[n++] = "snd";
-	if (flags & TSJ_MF_DRI)
-		nodes[n++] = "dri";
 	int host = path_open(cr, AT_FDCWD, "/dev", false);
 	struct stat st;
 	if (host < 0 || fstat(host, &st) != 0)
 		die_errno("open /dev");
+	static struct dev_list l;
+	memset(&l, 0, sizeof l);
+	dev_entries(cr, host, flags, &l);
 	/* Device nodes need a tmpfs without nodev. */
-	int dev = mnt_whitelist_into(cr, "/dev", host, &st, target, nodes, n,
+	int dev = mnt_whitelist_into(cr, "/dev", host, &st, target, l.nodes, l.n,
 				     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, 0755);
 	close(host);
+	for (size_t i = 0; i < l.nlinks; i++)
+		if (symlinkat(l.links[i][1], dev, l.links[i][0]) != 0)
+			die_errno("symlink /dev/%s", l.links[i][0]);
 
 	/* A new devpts instance: the host's terminals are not in it. */
 	if (mkdirat(dev, "pts", 0755) != 0)

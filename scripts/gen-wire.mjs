@@ -146,6 +146,21 @@ const kinds = values('TSJ_MOUNT_KINDS', 1).map((a) => ({
   cname: a[0], kind: value(a[1]), op: str(a[2]), min: value(a[3]), max: value(a[4]), flags: value(a[5]),
   mode: value(a[6]) !== 0, slash: value(a[7]), paths: str(a[8]),
 }));
+// The entries of /dev of each device class: X(flag, "name")
+const mountFlag = (cname) => bits.get('TSJ_MOUNT_FLAGS').find((x) => x.cname === cname) ?? fail(`TSJ_DEV_NODES: ${cname} is not a mount flag`);
+const devNodes = list('TSJ_DEV_NODES').map((a) => {
+  const name = str(a[1]);
+  if (!/^[a-z0-9][a-z0-9-]*\*?$/.test(name)) fail(`TSJ_DEV_NODES: "${name}" is not a name of /dev (a trailing * at most)`);
+  return { flag: mountFlag(a[0]), name };
+});
+// Lists of paths: X("path")
+const pathList = (ln) => list(ln).map((a) => {
+  const p = str(a[0]);
+  if (!/^(\/[a-z0-9][a-z0-9.-]*)+$/.test(p)) fail(`${ln}: "${p}" is not a plain absolute path`);
+  return p;
+});
+const binDirs = pathList('TSJ_BIN_DIRS');
+const machineIdFiles = pathList('TSJ_MACHINE_ID_FILES');
 // RLIMIT which: X(NAME, value, name, resource)
 const rlimits = values('TSJ_RLIMITS', 0).map((a) => ({ cname: a[0], value: value(a[1]), name: a[2] }));
 // Capabilities: X(number, name)
@@ -218,6 +233,14 @@ function typescript() {
     o.push(`  ${jsStr(k.op)}: { kind: ${k.kind}, min: ${k.min}, max: ${k.max}, flags: ${hex(k.flags, 1)}, mode: ${k.mode}, slash: ${hex(k.slash, 1)} },`);
   }
   o.push('} as const;', 'export type MountKindName = keyof typeof MOUNT_KINDS;', '');
+  o.push('/** The entries of /dev of each device class (a flag of the dev operation); a name ending in `*` stands for it followed by digits. */');
+  o.push('export const DEV_NODES: readonly { readonly flag: keyof MountFlags; readonly name: string }[] = [');
+  for (const d of devNodes) o.push(`  { flag: ${jsStr(d.flag.key)}, name: ${jsStr(d.name)} },`);
+  o.push('];', '');
+  o.push('/** private-bin: where programs are, in the order they are looked for. */');
+  o.push(`export const BIN_DIRS = [${binDirs.map(jsStr).join(', ')}] as const;`, '');
+  o.push('/** machine-id: the files that may get the new id. */');
+  o.push(`export const MACHINE_ID_FILES = [${machineIdFiles.map(jsStr).join(', ')}] as const;`, '');
   o.push('/** RLIMIT\'s which, by number. */', `export const RLIMITS = [${rlimits.map((r) => jsStr(r.name)).join(', ')}] as const;`, '');
   o.push('/** Capabilities (capabilities(7)), by number: CAPS_KEEP\'s bits. */', 'export const CAPABILITIES = [');
   for (let i = 0; i < caps.length; i += 8) o.push(`  ${caps.slice(i, i + 8).map(jsStr).join(', ')},`);
@@ -240,6 +263,9 @@ function python() {
   o.push('', '# Mount kinds, and the flags each allows.');
   for (const k of kinds) o.push(`${tsName(k.cname)} = ${k.kind}`);
   o.push(`MOUNT_KIND_FLAGS = {${kinds.map((k) => `${tsName(k.cname)}: ${hex(k.flags, 1)}`).join(', ')}}`);
+  o.push('', '# private-bin\'s directories, machine-id\'s files.');
+  o.push(`BIN_DIRS = [${binDirs.map((p) => `'${p}'`).join(', ')}]`);
+  o.push(`MACHINE_ID_FILES = [${machineIdFiles.map((p) => `'${p}'`).join(', ')}]`);
   o.push('', '# RLIMIT which.');
   for (const r of rlimits) o.push(`${tsName(r.cname)} = ${r.value}`);
   o.push('', `CAPABILITIES = [${caps.map((c) => `'${c}'`).join(', ')}]`, '');
@@ -290,6 +316,15 @@ function planMdBlock(what) {
     ];
   }
   if (kind === 'bits') return [`Flag bits: ${bitLine(args[0])}.`];
+  if (kind === 'dev-nodes') {
+    return [
+      '| flag | entries of /dev |',
+      '|------|-----------------|',
+      ...bits.get('TSJ_MOUNT_FLAGS').filter((f) => devNodes.some((d) => d.flag === f))
+        .map((f) => `| ${f.name} | ${devNodes.filter((d) => d.flag === f).map((d) => `\`${d.name.replace(/\*$/, 'N')}\``).join(', ')} |`),
+    ];
+  }
+  if (kind === 'paths') return [pathList(args[0]).map((p) => `\`${p}\``).join(', ')];
   fail(`PLAN.md: unknown block "${what}"`);
 }
 

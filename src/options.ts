@@ -2,7 +2,8 @@
  * time, profiles). Normalised and validated once, then frozen. */
 import { OptionError } from './errors.js';
 import { checkSandboxName } from './options-schema.js';
-import { expandUserPath } from './fs/paths.js';
+import type { DeviceClasses } from './fs/plan.js';
+import { expandUserPath, shownPath } from './fs/paths.js';
 import { checkOverlayName } from './overlay/store.js';
 import type { LogLevel } from './log.js';
 import { NO_RESOURCES, normalizeResources, type ResourceOptions } from './resources/options.js';
@@ -31,6 +32,19 @@ export interface FilesystemOptions {
   readonly privateDev: boolean;
   /** --private-etc=a,b: the entries of /etc that stay; null: all of /etc. */
   readonly privateEtc: readonly string[] | null;
+  /** --private-bin=a,b: the programs (names or glob patterns) the new
+   * directory of programs holds; null: the host's. */
+  readonly privateBin: readonly string[] | null;
+  /** --private-opt, --private-srv: the entries of /opt, /srv that stay. */
+  readonly privateOpt: readonly string[] | null;
+  readonly privateSrv: readonly string[] | null;
+  /** --private-cache: an empty ~/.cache. */
+  readonly privateCache: boolean;
+  /** --machine-id: a new random /etc/machine-id. */
+  readonly machineId: boolean;
+  /** The device classes kept (a private /dev) or left (the host's /dev):
+   * false for each --nosound, --no3d, --novideo, ... */
+  readonly devices: DeviceClasses;
   readonly disableMnt: boolean;
 }
 
@@ -56,6 +70,18 @@ export interface RawFilesystemOptions {
   privateDev?: boolean;
   /** Entries, each possibly a comma-separated list. */
   privateEtc?: readonly string[] | undefined;
+  privateBin?: readonly string[] | undefined;
+  privateOpt?: readonly string[] | undefined;
+  privateSrv?: readonly string[] | undefined;
+  privateCache?: boolean;
+  machineId?: boolean;
+  nosound?: boolean;
+  no3d?: boolean;
+  novideo?: boolean;
+  notv?: boolean;
+  nodvd?: boolean;
+  nou2f?: boolean;
+  noinput?: boolean;
   disableMnt?: boolean;
 }
 
@@ -97,6 +123,36 @@ export interface OptionContext {
   readonly cwd?: string;
 }
 
+/** Entries of a comma-separated list option, each a name of one directory
+ * (a program, an entry of /opt): no '/', not '.' or '..'. null when the
+ * option is not given; an empty list is refused. */
+function nameList(option: string, raw: readonly string[] | undefined, what: string, plural: string): readonly string[] | null {
+  if (raw === undefined || raw.length === 0) return null;
+  const names = raw.flatMap((l) => l.split(',')).map((e) => e.trim()).filter((e) => e !== '');
+  for (const n of names) {
+    if (n.includes('/') || n === '.' || n === '..' || /[\x00-\x1f\x7f]/.test(n)) {
+      throw new OptionError(`${option}: '${shownPath(n)}' is not ${what} (a name, without '/')`);
+    }
+  }
+  if (names.length === 0) throw new OptionError(`${option}: needs a list of ${plural}`);
+  return Object.freeze(names);
+}
+
+/** --private-bin, -opt, -srv, -cache, --machine-id and the device options. */
+function normalizePrivateDirs(raw: RawFilesystemOptions) {
+  return {
+    privateBin: nameList('--private-bin', raw.privateBin, 'a program', 'programs'),
+    privateOpt: nameList('--private-opt', raw.privateOpt, 'an entry of /opt', 'entries of /opt'),
+    privateSrv: nameList('--private-srv', raw.privateSrv, 'an entry of /srv', 'entries of /srv'),
+    privateCache: raw.privateCache ?? false,
+    machineId: raw.machineId ?? false,
+    devices: Object.freeze({
+      sound: !raw.nosound, dri: !raw.no3d, video: !raw.novideo, tv: !raw.notv,
+      dvd: !raw.nodvd, u2f: !raw.nou2f, input: !raw.noinput,
+    }),
+  };
+}
+
 function normalizeFilesystem(raw: RawFilesystemOptions, home: string, cwd: string | null): FilesystemOptions {
   const paths = (option: string, list: readonly string[] | undefined): readonly string[] =>
     Object.freeze((list ?? []).map((p) => expandUserPath(option, p, home, cwd)));
@@ -122,6 +178,7 @@ function normalizeFilesystem(raw: RawFilesystemOptions, home: string, cwd: strin
     if (privateEtc.length === 0) throw new OptionError('--private-etc: needs a list of entries of /etc');
   }
   return Object.freeze({
+    ...normalizePrivateDirs(raw),
     blacklist: paths('--blacklist', raw.blacklist),
     blacklistExplicit: paths('--blacklist', raw.blacklistExplicit),
     noblacklist: paths('--noblacklist', raw.noblacklist),

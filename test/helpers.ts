@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { afterEach, beforeEach, expect } from 'vitest';
 import type { SandboxPlan } from '../src/plan/types.js';
 import { NO_RESOURCE_PLAN } from '../src/resources/plan.js';
+import { PLAN_VERSION } from '../src/wire/plan-def.js';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -198,7 +199,7 @@ export function keepHostMountsUnchanged(extra?: () => void): void {
 
 /** The smallest valid plan: tests spread it and change what they test. */
 export const MINIMAL_PLAN: SandboxPlan = {
-  version: 1,
+  version: PLAN_VERSION,
   namespaces: ['pid', 'mount', 'ipc', 'uts'],
   noNewPrivs: true,
   log: 'normal',

@@ -37,7 +37,7 @@ def prefixed(*paths):
 
 
 def mount(kind, *paths, flags=0, mode=0):
-    return rec(MOUNT, struct.pack('<BBHH', kind, flags, mode, len(paths)) + prefixed(*paths))
+    return rec(MOUNT, struct.pack('<BHHH', kind, flags, mode, len(paths)) + prefixed(*paths))
 
 
 def root(base, flags=0, upper=None, work=None, lowers=()):
@@ -90,6 +90,9 @@ SEEDS = {
         mount(MNT_MKDIR, '/home/user/.cache'),
         mount(MNT_MKFILE, '/home/user/.bashrc'),
         mount(MNT_DEV, flags=MOUNT_KIND_FLAGS[MNT_DEV]),
+        mount(MNT_PRIVATE_BIN, BIN_DIRS[1] + '/ls', BIN_DIRS[0] + '/tool', BIN_DIRS[-1] + '/ip'),
+        mount(MNT_PRIVATE_BIN),
+        mount(MNT_MACHINE_ID, *MACHINE_ID_FILES, flags=MF_OPTIONAL),
         root('/srv/chroot'),
     ),
     'valid-overlay': plan(

@@ -1,7 +1,7 @@
 # Generated from native/plan.def by scripts/gen-wire.mjs: do not edit; change the table and run `node scripts/gen-wire.mjs`.
 # The plan's wire format (native/PLAN.md), for make-corpus.py.
 
-PLAN_VERSION = 1
+PLAN_VERSION = 2
 PLAN_MAX = 1048576
 PLAN_HEADER = 12
 MAX_PATH = 4095
@@ -21,6 +21,7 @@ CGROUP_ROOT = '/sys/fs/cgroup'
 MAX_DBUS_ADDRESS = 1024
 MAX_DBUS_NAME = 255
 MAX_DBUS_RULES = 256
+MF_DEVICES = 1016
 
 # Record tags.
 NAMESPACES = 0x01
@@ -112,8 +113,13 @@ MF_READ_ONLY = 0x2
 MF_USER_OWNED = 0x4
 MF_SOUND = 0x8
 MF_DRI = 0x10
-MF_KEEP_CWD = 0x20
-MF_ALL = 0x3f
+MF_VIDEO = 0x20
+MF_TV = 0x40
+MF_DVD = 0x80
+MF_U2F = 0x100
+MF_INPUT = 0x200
+MF_KEEP_CWD = 0x400
+MF_ALL = 0x7ff
 
 # ROOT_FLAGS, and all of them.
 RF_OVERLAY = 0x1
@@ -131,7 +137,13 @@ MNT_WHITELIST = 7
 MNT_MKDIR = 8
 MNT_MKFILE = 9
 MNT_DEV = 10
-MOUNT_KIND_FLAGS = {MNT_READ_ONLY: 0x1, MNT_READ_WRITE: 0x1, MNT_NOEXEC: 0x1, MNT_TMPFS: 0x5, MNT_BLACKLIST: 0x1, MNT_BIND: 0x3, MNT_WHITELIST: 0x21, MNT_MKDIR: 0x0, MNT_MKFILE: 0x0, MNT_DEV: 0x18}
+MNT_PRIVATE_BIN = 11
+MNT_MACHINE_ID = 12
+MOUNT_KIND_FLAGS = {MNT_READ_ONLY: 0x1, MNT_READ_WRITE: 0x1, MNT_NOEXEC: 0x1, MNT_TMPFS: 0x5, MNT_BLACKLIST: 0x1, MNT_BIND: 0x3, MNT_WHITELIST: 0x401, MNT_MKDIR: 0x0, MNT_MKFILE: 0x0, MNT_DEV: 0x3f8, MNT_PRIVATE_BIN: 0x0, MNT_MACHINE_ID: 0x1}
+
+# private-bin's directories, machine-id's files.
+BIN_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/usr/games', '/usr/local/games', '/usr/local/sbin', '/usr/sbin', '/sbin']
+MACHINE_ID_FILES = ['/etc/machine-id', '/var/lib/dbus/machine-id']
 
 # RLIMIT which.
 RLIM_AS = 0

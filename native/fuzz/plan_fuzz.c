@@ -115,6 +115,20 @@ static bool env_ok(const char *s)
 	return true;
 }
 
+#define STR_(s) s,
+static const char *const bin_dirs[] = { TSJ_BIN_DIRS(STR_) NULL };
+static const char *const machine_id_files[] = { TSJ_MACHINE_ID_FILES(STR_) NULL };
+#undef STR_
+
+/* The first n bytes of s are one of list's strings. */
+static bool in_list(const char *s, size_t n, const char *const *list)
+{
+	for (; *list; list++)
+		if (strlen(*list) == n && strncmp(s, *list, n) == 0)
+			return true;
+	return false;
+}
+
 static void check_mount(const struct tsj_mount *m)
 {
 	/* The flags plan.def allows each kind. */
@@ -134,6 +148,22 @@ static void check_mount(const struct tsj_mount *m)
 		break;
 	case TSJ_MNT_WHITELIST:
 		CHECK(m->npaths >= 1 && m->npaths <= TSJ_MAX_MOUNT_PATHS);
+		break;
+	case TSJ_MNT_PRIVATE_BIN:
+		CHECK(m->npaths <= TSJ_MAX_MOUNT_PATHS);
+		/* Each directly in a directory of programs, names distinct. */
+		for (size_t i = 0; i < m->npaths; i++) {
+			const char *name = strrchr(m->paths[i], '/');
+			CHECK(name != NULL && in_list(m->paths[i], (size_t)(name - m->paths[i]), bin_dirs));
+			for (size_t j = 0; j < i; j++)
+				CHECK(strcmp(strrchr(m->paths[j], '/'), name) != 0);
+		}
+		break;
+	case TSJ_MNT_MACHINE_ID:
+		CHECK(m->npaths >= 1 && m->npaths <= 2);
+		for (size_t i = 0; i < m->npaths; i++)
+			CHECK(in_list(m->paths[i], strlen(m->paths[i]), machine_id_files));
+		CHECK(m->npaths < 2 || strcmp(m->paths[0], m->paths[1]) != 0);
 		break;
 	default:
 		CHECK(m->npaths == 1);

@@ -3,10 +3,13 @@
  * follows DESIGN.md's filesystem policy. */
 import { basename, dirname, join } from 'node:path';
 import { PlanError, OptionError } from '../errors.js';
-import { debug } from '../log.js';
+import { debug, warn } from '../log.js';
 import type { FilesystemOptions } from '../options.js';
+import { MACHINE_ID_FILES } from '../wire/plan-def.js';
+import { hiddenDevices, soundSockets } from './devices.js';
 import type { MountOp } from './plan.js';
-import { relativeTo, within } from './paths.js';
+import { relativeTo, shownPath, within } from './paths.js';
+import { checkProgram, privateBinFiles } from './private-bin.js';
 import type { FsProbe } from './probe.js';
 
 export interface Caller {
@@ -71,27 +74,51 @@ class Ops {
   }
 }
 
+/** What else the builder needs to know of the sandbox. */
+export interface FsContext {
+  /** A new root (--chroot, --overlay): it brings its own /dev. */
+  readonly newRoot?: boolean;
+  /** The file the sandbox runs (for --private-bin). */
+  readonly program?: string;
+}
+
+/** The entries of dir (/opt, /srv) a --private-opt or --private-srv list
+ * keeps: a symbolic link cannot be whitelisted, so it is left out. */
+function privateEntries(option: string, dir: string, names: readonly string[], probe: FsProbe): string[] {
+  return names.filter((n) => {
+    if (probe.kind(`${dir}/${n}`) !== 'link') return true;
+    warn(`${option}: ${dir}/${shownPath(n)} is a symbolic link: left out`);
+    return false;
+  });
+}
+
 export function filesystemOps(
   fs: FilesystemOptions,
   defaults: boolean,
   caller: Caller,
   probe: FsProbe,
+  ctx: FsContext = {},
 ): MountOp[] {
   const root = caller.uid === 0;
   const ops = new Ops(probe);
   const canon = (p: string) => probe.canonical(p);
   /** Only the directory resolved: a link as the last component is kept. */
   const canonLast = (p: string) => (p === '/' ? p : join(canon(dirname(p)), basename(p)));
+  const home = canon(caller.home);
 
-  if (!root && fs.tmpfs.length > 0) throw new OptionError('--tmpfs is for root only');
   if (!root && fs.bind.length > 0) throw new OptionError('--bind is for root only');
 
-  // Kernel file systems the sandbox needs: a tmpfs would hide them.
   for (const p of fs.tmpfs) {
     const c = canon(p);
+    // Kernel file systems the sandbox needs: a tmpfs would hide them.
     if (c === '/' || within(c, '/proc') || within(c, '/sys')) {
       throw new OptionError(`--tmpfs: '${p}': a tmpfs may not cover /, /proc or /sys`);
     }
+    // As firejail: a user's tmpfs only on a directory of theirs in their
+    // home (the helper decides again, on the directory it mounts on).
+    if (!root && !within(c, home)) throw new OptionError(`--tmpfs: '${p}' is not in your home: a tmpfs elsewhere is for root only`);
+    const owner = root ? null : probe.owner?.(c) ?? null;
+    if (owner !== null && owner !== caller.uid) throw new OptionError(`--tmpfs: '${p}' is not yours (owned by uid ${owner})`);
   }
 
   // 1. Files and directories the user asked to have, created as the user,
@@ -135,6 +162,9 @@ export function filesystemOps(
   for (const e of fs.privateEtc ?? []) {
     if (probe.kind(`/etc/${e}`) === 'link') linkTargets.push(canon(`/etc/${e}`));
   }
+  for (const [option, dir, names] of [['--private-opt', '/opt', fs.privateOpt], ['--private-srv', '/srv', fs.privateSrv]] as const) {
+    if (names !== null) groups.set(dir, [...new Set([...privateEntries(option, dir, names, probe), ...(groups.get(dir) ?? [])])]);
+  }
   if (fs.privateTmp) groups.delete('/tmp');
   // /tmp is reduced by tsjail's own default (a tmpfs) unless private-tmp.
   // A profile that decided nothing about /tmp (no private-tmp, no
@@ -153,7 +183,6 @@ export function filesystemOps(
 
   // 3. Home: a new /home with only the caller's home; then --private.
   if (defaults) {
-    const home = canon(caller.home);
     const inHome = within(home, '/home') && home !== '/home';
     if (probe.kind('/home') === 'dir') {
       ops.add({ op: 'whitelist', path: '/home', entries: inHome ? [relativeTo(home, '/home')] : [], optional: true, keepCwd: false });
@@ -161,7 +190,7 @@ export function filesystemOps(
     if (!root) ops.system('blacklist', '/root');
   }
   if (fs.private === true) {
-    ops.add({ op: 'tmpfs', path: canon(caller.home), mode: 0o700, userOwned: !root, optional: false });
+    ops.add({ op: 'tmpfs', path: home, mode: 0o700, userOwned: !root, optional: false });
   } else if (typeof fs.private === 'string') {
     // A directory the same profile makes (mkdir, applied first) need not
     // exist yet; the helper checks it is the caller's when it binds it.
@@ -174,11 +203,11 @@ export function filesystemOps(
     if (!root && owner !== null && owner !== caller.uid) {
       throw new PlanError(`--private: '${fs.private}' is not yours (owned by uid ${owner})`);
     }
-    ops.add({ op: 'bind', src: dir, dst: canon(caller.home), readOnly: false, optional: false });
+    ops.add({ op: 'bind', src: dir, dst: home, readOnly: false, optional: false });
   }
   const homeEntries = groups.get(caller.home);
   if (homeEntries && fs.private === null) {
-    ops.add({ op: 'whitelist', path: canon(caller.home), entries: homeEntries, optional: false, keepCwd: false });
+    ops.add({ op: 'whitelist', path: home, entries: homeEntries, optional: false, keepCwd: false });
   }
   groups.delete(caller.home);
 
@@ -213,8 +242,22 @@ export function filesystemOps(
     }
   }
 
-  // 6. A private /dev, /proc and /sys cleaned up.
-  if (defaults || fs.privateDev) ops.add({ op: 'dev', sound: false, dri: false });
+  // A new directory of programs; a new machine id.
+  if (fs.privateBin !== null) {
+    const files = privateBinFiles(fs.privateBin, probe);
+    if (ctx.program !== undefined) checkProgram(ctx.program, fs.privateBin, probe);
+    ops.add({ op: 'private-bin', files });
+  }
+  if (fs.machineId) {
+    const ids = [...new Set(MACHINE_ID_FILES.map(canon))].filter((p) => (MACHINE_ID_FILES as readonly string[]).includes(p) && probe.kind(p) === 'file');
+    if (ids.length > 0) ops.add({ op: 'machine-id', paths: ids, optional: true });
+    else debug('--machine-id: no machine-id file here: nothing to replace');
+  }
+
+  // 6. A private /dev (with the device classes not turned off), /proc and
+  // /sys cleaned up.
+  const privateDev = defaults || fs.privateDev;
+  if (privateDev) ops.add({ op: 'dev', ...fs.devices });
   if (defaults) {
     for (const p of PROC_HIDDEN) ops.add({ op: 'blacklist', path: p, optional: true });
     for (const p of PROC_READ_ONLY) ops.add({ op: 'read-only', path: p, optional: true });
@@ -238,7 +281,14 @@ export function filesystemOps(
   unlessMissing('read-only', fs.readOnly);
   unlessMissing('noexec', fs.noexec);
   unlessMissing('read-write', fs.readWrite);
-  for (const p of fs.tmpfs) ops.add({ op: 'tmpfs', path: canon(p), mode: 0o755, userOwned: false, optional: true });
+  // As firejail: ~/.cache empty, when it is a directory of the caller's.
+  if (fs.privateCache) {
+    const cache = `${home}/.cache`;
+    const owner = probe.owner?.(cache) ?? caller.uid;
+    if (probe.kind(cache) === 'dir' && owner === caller.uid) ops.add({ op: 'tmpfs', path: cache, mode: 0o700, userOwned: true, optional: true });
+    else warn(`--private-cache: ${cache} is not a directory of yours (or is a symbolic link): left as it is`);
+  }
+  for (const p of fs.tmpfs) ops.add({ op: 'tmpfs', path: canon(p), mode: 0o755, userOwned: !root, optional: true });
   for (const [src, dst] of fs.bind) ops.add({ op: 'bind', src: canon(src), dst: canon(dst), readOnly: false, optional: false });
 
   // 8. Blacklists last, so nothing above uncovers them. Those given on the
@@ -259,6 +309,11 @@ export function filesystemOps(
     }
   }
   if (fs.disableMnt) for (const p of MNT_DIRS) if (probe.kind(p) === 'dir') black.push(p);
+  // The device classes turned off, on the host's /dev (a private one has
+  // none of them); a link (cdrom -> sr0) stays, its target goes.
+  const hostDev = !privateDev && ctx.newRoot !== true;
+  if (hostDev) for (const p of hiddenDevices(fs.devices, probe)) if (probe.kind(p) !== 'link') black.push(p);
+  if (!fs.devices.sound) black.push(...soundSockets({ uid: caller.uid, home }, probe, hostDev).map(canon));
   for (const p of fs.blacklist) {
     if (!there(p) && !explicit.has(p) && !fs.blacklistExplicit.includes(p)) continue;
     const c = canon(p);

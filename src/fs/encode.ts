@@ -1,5 +1,5 @@
 /** The mount operations as MOUNT records (native/PLAN.md, "Mount
- * operations"): u8 kind, u8 flags, u16 mode, u16 npaths, the paths. The
+ * operations"): u8 kind, u16 flags, u16 mode, u16 npaths, the paths. The
  * kinds and flag bits are plan.def's. */
 import { MOUNT_FLAGS, MOUNT_KINDS } from '../wire/plan-def.js';
 import { bitsOf, prefixed, type PlanWriter } from '../wire/writer.js';
@@ -13,6 +13,10 @@ function paths(m: MountOp): readonly string[] {
       return [m.src, m.dst];
     case 'whitelist':
       return [m.path, ...m.entries];
+    case 'private-bin':
+      return m.files;
+    case 'machine-id':
+      return m.paths;
     default:
       return [m.path];
   }
@@ -20,12 +24,12 @@ function paths(m: MountOp): readonly string[] {
 
 export function mountRecord(m: MountOp): Buffer {
   const p = paths(m);
-  const head = Buffer.alloc(6);
+  const head = Buffer.alloc(7);
   const kind = MOUNT_KINDS[m.op];
   head.writeUInt8(kind.kind, 0);
-  head.writeUInt8(bitsOf(MOUNT_FLAGS, m) & kind.flags, 1);
-  head.writeUInt16LE(m.op === 'tmpfs' ? m.mode : 0, 2);
-  head.writeUInt16LE(p.length, 4);
+  head.writeUInt16LE(bitsOf(MOUNT_FLAGS, m) & kind.flags, 1);
+  head.writeUInt16LE(m.op === 'tmpfs' ? m.mode : 0, 3);
+  head.writeUInt16LE(p.length, 5);
   return Buffer.concat([head, ...prefixed(p)]);
 }
 

@@ -48,7 +48,11 @@ export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPla
   }
   // A new root brings its own /proc, /dev, /sys and /tmp; the host's
   // default policy does not apply inside it.
-  const mounts = filesystemOps(options.filesystem, !options.noProfile && ctx.root === null, ctx.caller, ctx.probe);
+  // A new root brings its own /proc, /dev, /sys and /tmp; the host's
+  // default policy does not apply inside it.
+  const mounts = filesystemOps(options.filesystem, !options.noProfile && ctx.root === null, ctx.caller, ctx.probe, {
+    newRoot: ctx.root !== null, program: ctx.resolved.program,
+  });
   const blacklisted = mounts.flatMap((m) => (m.op === 'blacklist' ? [m.path] : []));
   const sec = securityPlan(security, !options.noProfile, ctx.caller, ctx.security, blacklisted);
   if (options.network.namespace) namespaces.push('net');

@@ -1,7 +1,7 @@
 // Generated from native/plan.def by scripts/gen-wire.mjs: do not edit; change the table and run `node scripts/gen-wire.mjs`.
 // The plan's wire format (native/PLAN.md): tags, counts, bits, kinds and names.
 
-export const PLAN_VERSION = 1;
+export const PLAN_VERSION = 2;
 export const PLAN_MAX = 1048576;
 export const PLAN_HEADER = 12;
 export const MAX_PATH = 4095;
@@ -21,6 +21,7 @@ export const CGROUP_ROOT = '/sys/fs/cgroup';
 export const MAX_DBUS_ADDRESS = 1024;
 export const MAX_DBUS_NAME = 255;
 export const MAX_DBUS_RULES = 256;
+export const MF_DEVICES = 1016;
 
 /** Record tags. */
 export const TAG = {
@@ -220,8 +221,18 @@ export interface MountFlags {
   readonly userOwned: boolean;
   /** `/dev/snd` */
   readonly sound: boolean;
-  /** `/dev/dri` */
+  /** `/dev/dri` and NVIDIA's nodes */
   readonly dri: boolean;
+  /** `/dev/videoN` */
+  readonly video: boolean;
+  /** `/dev/dvb` */
+  readonly tv: boolean;
+  /** `/dev/srN`, `cdrom`, `cdrw`, `dvd`, `dvdrw` */
+  readonly dvd: boolean;
+  /** `/dev/hidrawN`, `/dev/usb` */
+  readonly u2f: boolean;
+  /** `/dev/input` */
+  readonly input: boolean;
   /** keep-cwd: whitelist: the working directory, when below the directory, stays visible too */
   readonly keepCwd: boolean;
 }
@@ -231,10 +242,15 @@ export const MOUNT_FLAGS: { readonly [K in keyof MountFlags]: number } = {
   userOwned: 0x4,
   sound: 0x8,
   dri: 0x10,
-  keepCwd: 0x20,
+  video: 0x20,
+  tv: 0x40,
+  dvd: 0x80,
+  u2f: 0x100,
+  input: 0x200,
+  keepCwd: 0x400,
 };
 /** In bit order. */
-export const MOUNT_FLAGS_KEYS = ['optional', 'readOnly', 'userOwned', 'sound', 'dri', 'keepCwd'] as const;
+export const MOUNT_FLAGS_KEYS = ['optional', 'readOnly', 'userOwned', 'sound', 'dri', 'video', 'tv', 'dvd', 'u2f', 'input', 'keepCwd'] as const;
 
 /** ROOT_FLAGS: the bits as the plan's booleans. */
 export interface RootFlags {
@@ -257,12 +273,40 @@ export const MOUNT_KINDS = {
   'tmpfs': { kind: 4, min: 1, max: 1, flags: 0x5, mode: true, slash: 0x0 },
   'blacklist': { kind: 5, min: 1, max: 1, flags: 0x1, mode: false, slash: 0x0 },
   'bind': { kind: 6, min: 2, max: 2, flags: 0x3, mode: false, slash: 0x1 },
-  'whitelist': { kind: 7, min: 1, max: 256, flags: 0x21, mode: false, slash: 0x0 },
+  'whitelist': { kind: 7, min: 1, max: 256, flags: 0x401, mode: false, slash: 0x0 },
   'mkdir': { kind: 8, min: 1, max: 1, flags: 0x0, mode: false, slash: 0x0 },
   'mkfile': { kind: 9, min: 1, max: 1, flags: 0x0, mode: false, slash: 0x0 },
-  'dev': { kind: 10, min: 0, max: 0, flags: 0x18, mode: false, slash: 0x0 },
+  'dev': { kind: 10, min: 0, max: 0, flags: 0x3f8, mode: false, slash: 0x0 },
+  'private-bin': { kind: 11, min: 0, max: 256, flags: 0x0, mode: false, slash: 0x0 },
+  'machine-id': { kind: 12, min: 1, max: 2, flags: 0x1, mode: false, slash: 0x0 },
 } as const;
 export type MountKindName = keyof typeof MOUNT_KINDS;
+
+/** The entries of /dev of each device class (a flag of the dev operation); a name ending in `*` stands for it followed by digits. */
+export const DEV_NODES: readonly { readonly flag: keyof MountFlags; readonly name: string }[] = [
+  { flag: 'sound', name: 'snd' },
+  { flag: 'dri', name: 'dri' },
+  { flag: 'dri', name: 'nvidia*' },
+  { flag: 'dri', name: 'nvidiactl' },
+  { flag: 'dri', name: 'nvidia-modeset' },
+  { flag: 'dri', name: 'nvidia-uvm' },
+  { flag: 'video', name: 'video*' },
+  { flag: 'tv', name: 'dvb' },
+  { flag: 'dvd', name: 'sr*' },
+  { flag: 'dvd', name: 'cdrom' },
+  { flag: 'dvd', name: 'cdrw' },
+  { flag: 'dvd', name: 'dvd' },
+  { flag: 'dvd', name: 'dvdrw' },
+  { flag: 'u2f', name: 'hidraw*' },
+  { flag: 'u2f', name: 'usb' },
+  { flag: 'input', name: 'input' },
+];
+
+/** private-bin: where programs are, in the order they are looked for. */
+export const BIN_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/usr/games', '/usr/local/games', '/usr/local/sbin', '/usr/sbin', '/sbin'] as const;
+
+/** machine-id: the files that may get the new id. */
+export const MACHINE_ID_FILES = ['/etc/machine-id', '/var/lib/dbus/machine-id'] as const;
 
 /** RLIMIT's which, by number. */
 export const RLIMITS = ['as', 'cpu', 'fsize', 'nofile', 'nproc', 'sigpending'] as const;

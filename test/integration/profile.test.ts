@@ -113,12 +113,12 @@ describe('profiles, end to end', () => {
   });
 
   it('--debug reports each directive that is not enforced yet once', () => {
-    const p = file('ne.ini', '[filesystem]\nprivate-bin = a\nprivate-bin = b\n[network]\nnetns = x\n[security]\nnonewprivs\n');
+    const p = file('ne.ini', '[filesystem]\nprivate-lib = a\nprivate-lib = b\n[network]\nnetns = x\n[security]\nnonewprivs\n');
     const r = run(['--debug', `--profile=${p}`, '--', 'true']);
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stderr.split('\n').filter((l) => l.includes('not enforced yet:'));
     expect(lines).toEqual([
-      `tsjail: debug: profile: not enforced yet: private-bin (2 lines, first at ${p}:2)`,
+      `tsjail: debug: profile: not enforced yet: private-lib (2 lines, first at ${p}:2)`,
       `tsjail: debug: profile: not enforced yet: netns (1 line, first at ${p}:5)`,
     ]);
     expect(run([`--profile=${p}`, '--', 'true']).stderr).toBe('');

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodePlan, PLAN_MAX } from '../../src/plan/encode.js';
+import { PLAN_VERSION } from '../../src/wire/plan-def.js';
 import type { NetworkPlan, SandboxPlan } from '../../src/plan/types.js';
 import { HELPER, MINIMAL_PLAN, requireInstalled } from '../helpers.js';
 
@@ -71,7 +72,10 @@ describe('round trip', () => {
         { op: 'tmpfs', path: '/tmp', mode: 0o1777, userOwned: true, optional: false },
         { op: 'blacklist', path: '/etc/shadow', optional: true },
         { op: 'bind', src: '/srv/a', dst: '/home/u', readOnly: true, optional: false },
-        { op: 'dev', sound: true, dri: false },
+        { op: 'dev', sound: true, dri: false, video: true, tv: false, dvd: true, u2f: false, input: true },
+        { op: 'private-bin', files: ['/usr/bin/ls', '/usr/local/bin/tool', '/sbin/ip'] },
+        { op: 'private-bin', files: [] },
+        { op: 'machine-id', paths: ['/var/lib/dbus/machine-id', '/etc/machine-id'], optional: true },
       ],
       root: { base: '/srv/image', overlay: { upper: '/home/u/o/upper', work: '/home/u/o/work' }, lowers: ['/srv/l1', '/srv/l2'] },
       security: { noRoot: true, memoryDenyWriteExecute: true, noGroups: true, apparmor: 'tsjail-default', tracelog: null, seccomp: null },
@@ -119,7 +123,7 @@ describe('malformed plans are refused before any namespace is created', () => {
     ['truncated', good.subarray(0, good.length - 3), /header says \d+ body bytes/],
     ['oversized', Buffer.concat([good, Buffer.alloc(PLAN_MAX)]), /more than the limit/],
     ['wrong magic', patch(good, (b) => b.write('XXXX', 0)), /bad magic/],
-    ['wrong version', patch(good, (b) => b.writeUInt16LE(2, 4)), /version 2, this helper reads version 1/],
+    ['wrong version', patch(good, (b) => b.writeUInt16LE(PLAN_VERSION + 1, 4)), new RegExp(`version ${PLAN_VERSION + 1}, this helper reads version ${PLAN_VERSION}`)],
     ['trailing data', Buffer.concat([good, Buffer.from([1])]), /trailing data/],
     ['record overrun', patch(good, (b) => b.writeUInt32LE(0xffff, 14)), /overruns/],
     ['unknown tag', encodeWith(base, Buffer.from([0x7f, 0, 0, 0, 0, 0])), /unknown record tag 0x7f/],
@@ -138,8 +142,8 @@ describe('malformed plans are refused before any namespace is created', () => {
     ['tmpfs on /', encodePlan({ ...base, mounts: [{ op: 'tmpfs', path: '/', mode: 0o755, userOwned: false, optional: false }] }), /tmpfs of \/ is not allowed/],
     ['chroot into /', encodePlan({ ...base, root: { base: '/', overlay: null, lowers: [] } }), /a chroot into \/ changes nothing/],
     ['relative layer', encodePlan({ ...base, root: { base: '/srv', overlay: 'tmpfs', lowers: ['l1'] } }), /ROOT is not a normalised absolute path/],
-    ['keep-cwd on a tmpfs', patch(encodePlan({ ...base, mounts: [{ op: 'tmpfs', path: '/tmp/x', mode: 0o755, userOwned: false, optional: false }] }), (b) => { b[b.length - 13] = 32; }), /tmpfs has unknown flags 0x20/],
-    ['unknown mount kind', patch(encodePlan({ ...base, mounts: [{ op: 'mkdir', path: '/tmp/x' }] }), (b) => { b[b.length - 14] = 99; }), /unknown mount operation 99/],
+    ['keep-cwd on a tmpfs', patch(encodePlan({ ...base, mounts: [{ op: 'tmpfs', path: '/tmp/x', mode: 0o755, userOwned: false, optional: false }] }), (b) => { b[b.length - 13] = 4; }), /tmpfs has unknown flags 0x400/],
+    ['unknown mount kind', patch(encodePlan({ ...base, mounts: [{ op: 'mkdir', path: '/tmp/x' }] }), (b) => { b[b.length - 15] = 99; }), /unknown mount operation 99/],
     ...netCases(),
   ];
 

@@ -4,7 +4,7 @@
  * and the TypeScript side reads the same table as the helper. */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { CAPABILITIES, MOUNT_KINDS, PRIV_BITS, RECORDS, TAG } from '../../src/wire/plan-def.js';
+import { CAPABILITIES, MACHINE_ID_FILES, MOUNT_KINDS, PRIV_BITS, RECORDS, TAG } from '../../src/wire/plan-def.js';
 import { encodePlan } from '../../src/plan/encode.js';
 import { HELPER, MINIMAL_PLAN, ROOT } from '../helpers.js';
 
@@ -40,7 +40,8 @@ describe('plan.def', () => {
 
   it('names every mount kind the helper knows', () => {
     for (const [op, k] of Object.entries(MOUNT_KINDS)) {
-      const paths = Array.from({ length: k.min }, (_, i) => `/tmp/p${i}`);
+      // machine-id names only its own files.
+      const paths = Array.from({ length: k.min }, (_, i) => (op === 'machine-id' ? MACHINE_ID_FILES[i] as string : `/tmp/p${i}`));
       const plan = Buffer.concat([encodePlan(MINIMAL_PLAN), mountRecord(k.kind, paths)]);
       plan.writeUInt32LE(plan.length - 12, 8);
       const r = spawnSync(HELPER, ['--plan-fd=0', '--dump-plan'], { encoding: 'utf8', input: plan });
@@ -52,7 +53,7 @@ describe('plan.def', () => {
 
 function mountRecord(kind: number, paths: string[]): Buffer {
   const body = Buffer.concat([
-    Buffer.from([kind, 0, 0, 0, paths.length, 0]),
+    Buffer.from([kind, 0, 0, 0, 0, paths.length, 0]),
     ...paths.flatMap((p) => [Buffer.from([p.length, 0]), Buffer.from(p)]),
   ]);
   const head = Buffer.alloc(6);

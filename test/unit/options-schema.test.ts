@@ -19,7 +19,8 @@ describe('the options table', () => {
       'cpus', 'caps.drop', 'caps.keep', 'debug', 'disable-mnt', 'dry-run', 'defaultgw', 'dns', 'env', 'hostname', 'hosts-file', 'ignore', 'interface-name', 'ip', 'mac', 'mtu', 'net', 'netmask', 'veth-name', 'memory', 'mkdir', 'mkfile', 'nice',
       'noblacklist', 'noexec', 'noprofile', 'nowhitelist', 'overlay', 'overlay-clean', 'overlay-export', 'overlay-import',
       'overlay-list', 'overlay-lower', 'overlay-tmpfs', 'memory-deny-write-execute', 'nonewprivs', 'noroot', 'pids-max', 'print-plan', 'private', 'private-dev', 'private-etc',
-      'private-tmp', 'profile', 'profile-check', 'profile-convert', 'quiet', 'read-only', 'read-write', 'rlimit-as',
+      'private-bin', 'private-cache', 'private-opt', 'private-srv', 'machine-id', 'nosound', 'no3d', 'novideo', 'notv', 'nodvd',
+      'nou2f', 'noinput', 'private-tmp', 'profile', 'profile-check', 'profile-convert', 'quiet', 'read-only', 'read-write', 'rlimit-as',
       'rlimit-cpu', 'rlimit-fsize', 'rlimit-nofile', 'rlimit-nproc', 'rlimit-sigpending', 'rmenv', 'protocol',
       'restrict-namespaces', 'seccomp', 'seccomp-error-action', 'seccomp.block-secondary', 'seccomp.drop', 'seccomp.keep',
       'setup-desktop',
@@ -35,8 +36,11 @@ describe('the options table', () => {
   it('turns values into RawOptions by kind', () => {
     expect(toRawOptions(new Map<string, boolean | string | string[]>([
       ['hostname', 'h'], ['env', ['A=1']], ['quiet', true], ['blacklist', ['/x']], ['private', true], ['profile', 'p'],
-      ['private-bin', ['ls']],
-    ]), ['ls'])).toEqual({ command: ['ls'], hostname: 'h', env: ['A=1'], quiet: true, blacklist: ['/x'], private: true });
+      ['private-bin', ['ls']], ['private-srv', ['www']], ['nosound', true], ['tab', true],
+    ]), ['ls'])).toEqual({
+      command: ['ls'], hostname: 'h', env: ['A=1'], quiet: true, blacklist: ['/x'], private: true, privateBin: ['ls'],
+      privateSrv: ['www'], nosound: true,
+    });
   });
 
   it('parses the command line through the same rows', () => {

@@ -28,6 +28,21 @@ describe('filesystemOps: refused before anything is made', () => {
     expect(ops({ tmpfs: ['/srv/x', '/procfoo'] }).map((o) => o.op)).toEqual(['tmpfs', 'tmpfs']);
   });
 
+  it('--tmpfs for a user: only a directory of the user\'s in the home, the user\'s tmpfs', () => {
+    expect(ops({ tmpfs: ['/home/u/.local/share'] }, user)).toEqual([
+      { op: 'tmpfs', path: '/home/u/.local/share', mode: 0o755, userOwned: true, optional: true },
+    ]);
+    expect(() => ops({ tmpfs: ['/srv/x'] }, user)).toThrow("--tmpfs: '/srv/x' is not in your home: a tmpfs elsewhere is for root only");
+    expect(() => ops({ tmpfs: ['/tmp'] }, user)).toThrow(/is for root only/);
+    const rootsDir: FsProbe = { ...host, owner: (p) => (p === '/home/u/r' ? 0 : 1000) };
+    expect(() => filesystemOps(normalizeOptions({ tmpfs: ['/home/u/r'] }).filesystem, false, user, rootsDir))
+      .toThrow("--tmpfs: '/home/u/r' is not yours (owned by uid 0)");
+    // A link in the home to elsewhere: the planner follows it (as the user) and refuses.
+    const linked: FsProbe = { ...host, canonical: (p) => p.replace('/home/u/link', '/etc') };
+    expect(() => filesystemOps(normalizeOptions({ tmpfs: ['/home/u/link'] }).filesystem, false, user, linked))
+      .toThrow(/is not in your home/);
+  });
+
   it.each([
     ['mkdir', root, '/etc/x', "--mkdir: '/etc/x' is not in your home, /tmp or /run/user/0"],
     ['mkfile', root, '/etc/x', "--mkfile: '/etc/x' is not in your home, /tmp or /run/user/0"],
@@ -92,5 +107,117 @@ describe('whitelists as firejail has them', () => {
 
   it('repeated entries are given once', () => {
     expect(lists({ privateEtc: ['group', 'passwd', 'group'], whitelist: ['/etc/passwd'] })).toEqual(['/etc: group passwd']);
+  });
+});
+
+/** A host with a merged /usr: /bin and /sbin are links; a few programs. */
+const usr: Record<string, 'dir' | 'file' | 'link'> = {
+  '/bin': 'link', '/sbin': 'link', '/usr/bin': 'dir', '/usr/sbin': 'dir', '/usr/local/bin': 'dir', '/usr/games': 'dir',
+  '/usr/bin/ls': 'file', '/usr/bin/dash': 'file', '/usr/bin/sh': 'link', '/usr/bin/python3': 'link',
+  '/usr/bin/python3.11': 'file', '/usr/bin/vi': 'link', '/usr/bin/vim.basic': 'file', '/usr/bin/firefox': 'link',
+  '/usr/sbin/ip': 'file', '/usr/local/bin/ls': 'file', '/usr/bin/.hidden': 'file', '/usr/bin/X11': 'link',
+  '/etc/machine-id': 'file', '/var/lib/dbus/machine-id': 'link',
+  '/dev': 'dir', '/dev/snd': 'dir', '/dev/video0': 'other' as 'file', '/dev/video1': 'other' as 'file', '/dev/videoX': 'file',
+  '/dev/sr0': 'other' as 'file', '/dev/cdrom': 'link', '/dev/input': 'dir', '/dev/shm': 'dir', '/dev/shm/jack-1': 'file',
+  '/run/user/1000': 'dir', '/run/user/1000/pulse/native': 'file', '/run/user/1000/pipewire-0': 'file',
+  '/home/u/.config/pulse': 'dir', '/home/u/.cache': 'dir', '/opt': 'dir', '/opt/app': 'dir', '/opt/link': 'link',
+};
+const links: Record<string, string> = {
+  '/usr/bin/sh': '/usr/bin/dash', '/usr/bin/python3': '/usr/bin/python3.11', '/usr/bin/vi': '/usr/bin/vim.basic',
+  '/usr/bin/firefox': '/usr/lib/firefox/firefox', '/var/lib/dbus/machine-id': '/etc/machine-id', '/bin': '/usr/bin',
+  '/usr/bin/X11': '/usr/bin',
+};
+const merged: FsProbe = {
+  kind: (p) => usr[p] ?? null,
+  canonical: (p) => links[p] ?? p.replace(/^\/bin\//, '/usr/bin/'),
+  list: (d) => Object.keys(usr).filter((p) => p.startsWith(`${d}/`) && !p.slice(d.length + 1).includes('/')).map((p) => p.slice(d.length + 1)),
+  owner: () => 1000,
+};
+function mergedOps(raw: RawOptions, caller = user, ctx = {}) {
+  return filesystemOps(normalizeOptions(raw).filesystem, false, caller, merged, ctx);
+}
+
+describe('filesystemOps: --private-bin', () => {
+  it('looks programs up as firejail does: /usr/local/bin first, a link brings its target in a directory of programs', () => {
+    expect(mergedOps({ privateBin: ['ls,sh', 'python3', 'vi,ip,firefox,nothere'] })).toEqual([{
+      op: 'private-bin',
+      files: ['/usr/local/bin/ls', '/usr/bin/sh', '/usr/bin/dash', '/usr/bin/python3', '/usr/bin/python3.11', '/usr/bin/vi',
+        '/usr/bin/vim.basic', '/usr/sbin/ip', '/usr/bin/firefox'],
+    }]);
+  });
+
+  it('reads glob patterns; * does not match a leading dot; a link is kept as a link, whatever it points to', () => {
+    expect(mergedOps({ privateBin: ['pyth*'] })).toEqual([{ op: 'private-bin', files: ['/usr/bin/python3', '/usr/bin/python3.11'] }]);
+    expect(mergedOps({ privateBin: ['*'] })[0]).toEqual(expect.objectContaining({ files: expect.not.arrayContaining(['/usr/bin/.hidden']) }));
+    expect(mergedOps({ privateBin: ['X11,[ld]*'] })).toEqual([{ op: 'private-bin', files: ['/usr/bin/X11', '/usr/local/bin/ls', '/usr/bin/dash'] }]);
+  });
+
+  it('the program run must be in the list when it is in a directory of programs', () => {
+    expect(() => mergedOps({ privateBin: ['ls'] }, user, { program: '/usr/bin/cat' }))
+      .toThrow("--private-bin: the program 'cat' is not in the list: the sandbox would not have it");
+    expect(() => mergedOps({ privateBin: ['ls'] }, user, { program: '/bin/cat' })).toThrow(/'cat' is not in the list/);
+    expect(mergedOps({ privateBin: ['py*'] }, user, { program: '/usr/bin/python3' })).toHaveLength(1);
+    expect(mergedOps({ privateBin: ['ls'] }, user, { program: '/opt/app/run' })).toHaveLength(1);
+  });
+
+  it.each([
+    [['../x'], "--private-bin: '../x' is not a program (a name, without '/')"],
+    [['/usr/bin/ls'], "--private-bin: '/usr/bin/ls' is not a program (a name, without '/')"],
+    [['ls,..'], "--private-bin: '..' is not a program"],
+    [[','], '--private-bin: needs a list of programs'],
+    [[''], '--private-bin: needs a list of programs'],
+  ])('refuses %j', (list, message) => {
+    expect(() => mergedOps({ privateBin: list })).toThrow(message);
+  });
+});
+
+describe('filesystemOps: --private-opt, --private-srv, --private-cache, --machine-id', () => {
+  it('--private-opt is a whitelist of /opt (links left out); --private-srv of /srv', () => {
+    expect(mergedOps({ privateOpt: ['app,link,none'] })).toEqual([{ op: 'whitelist', path: '/opt', entries: ['app', 'none'], optional: true, keepCwd: false }]);
+    expect(mergedOps({ privateSrv: ['none'] })).toEqual([{ op: 'whitelist', path: '/srv', entries: ['none'], optional: true, keepCwd: false }]);
+    expect(() => mergedOps({ privateOpt: ['a/b'] })).toThrow("--private-opt: 'a/b' is not an entry of /opt (a name, without '/')");
+    expect(() => mergedOps({ privateSrv: ['.'] })).toThrow("--private-srv: '.' is not an entry of /srv");
+  });
+
+  it('--private-cache: the caller\'s tmpfs on ~/.cache when it is the caller\'s directory', () => {
+    expect(mergedOps({ privateCache: true })).toEqual([{ op: 'tmpfs', path: '/home/u/.cache', mode: 0o700, userOwned: true, optional: true }]);
+    expect(ops({ privateCache: true }, user)).toHaveLength(1);
+    const notMine: FsProbe = { ...merged, owner: () => 0 };
+    expect(filesystemOps(normalizeOptions({ privateCache: true }).filesystem, false, user, notMine)).toEqual([]);
+  });
+
+  it('--machine-id: the files that are files (a link to /etc/machine-id needs nothing more)', () => {
+    expect(mergedOps({ machineId: true })).toEqual([{ op: 'machine-id', paths: ['/etc/machine-id'], optional: true }]);
+    expect(ops({ machineId: true }, user)).toEqual([]);
+  });
+});
+
+describe('filesystemOps: the device options', () => {
+  const dev = (ops_: ReturnType<typeof mergedOps>) => ops_.filter((o) => o.op === 'dev');
+  const black = (ops_: ReturnType<typeof mergedOps>) => ops_.flatMap((o) => (o.op === 'blacklist' ? [o.path] : []));
+
+  it('a private /dev keeps every class but those turned off', () => {
+    expect(dev(mergedOps({ privateDev: true }))).toEqual([
+      { op: 'dev', sound: true, dri: true, video: true, tv: true, dvd: true, u2f: true, input: true },
+    ]);
+    expect(dev(mergedOps({ privateDev: true, nosound: true, no3d: true, novideo: true, notv: true, nodvd: true, nou2f: true, noinput: true })))
+      .toEqual([{ op: 'dev', sound: false, dri: false, video: false, tv: false, dvd: false, u2f: false, input: false }]);
+    // Only the sound servers' sockets to hide beside it (no JACK: /dev/shm is new).
+    expect(black(mergedOps({ privateDev: true, nosound: true }))).toEqual([
+      '/home/u/.config/pulse', '/run/user/1000/pulse/native', '/run/user/1000/pipewire-0',
+    ]);
+  });
+
+  it('on the host\'s /dev, each class turned off is blacklisted where it is (not its links), optional', () => {
+    const o = mergedOps({ novideo: true, nodvd: true, noinput: true, nosound: true });
+    expect(dev(o)).toEqual([]);
+    expect(black(o)).toEqual(['/dev/snd', '/dev/video0', '/dev/video1', '/dev/sr0', '/dev/input', '/home/u/.config/pulse',
+      '/run/user/1000/pulse/native', '/run/user/1000/pipewire-0', '/dev/shm/jack-1']);
+    expect(o.every((x) => x.op !== 'blacklist' || x.optional)).toBe(true);
+    expect(black(mergedOps({}))).toEqual([]);
+  });
+
+  it('a new root brings its own /dev: nothing of the host\'s is blacklisted', () => {
+    expect(black(mergedOps({ novideo: true }, user, { newRoot: true }))).toEqual([]);
   });
 });

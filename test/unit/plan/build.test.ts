@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeOptions } from '../../../src/options.js';
 import { buildPlan } from '../../../src/plan/build.js';
 import { encodePlan } from '../../../src/plan/encode.js';
+import { PLAN_VERSION } from '../../../src/wire/plan-def.js';
 import { NO_RESOURCE_PLAN } from '../../../src/resources/plan.js';
 
 import type { FsProbe } from '../../../src/fs/probe.js';
@@ -21,7 +22,7 @@ describe('buildPlan', () => {
   it('makes the default sandbox: pid, mount, ipc, uts; no_new_privs; no capabilities', () => {
     const plan = buildPlan(normalizeOptions({}), ctx);
     expect(plan).toEqual({
-      version: 1,
+      version: PLAN_VERSION,
       namespaces: ['pid', 'mount', 'ipc', 'uts'],
       noNewPrivs: true,
       log: 'normal',
@@ -35,7 +36,8 @@ describe('buildPlan', () => {
       mounts: [
         // tsjail's own private /tmp, keeping the working directory when it is there.
         { op: 'whitelist', path: '/tmp', entries: [], optional: false, keepCwd: true },
-        { op: 'dev', sound: false, dri: false },
+        // A private /dev keeps every device class, as firejail's --private-dev.
+        { op: 'dev', sound: true, dri: true, video: true, tv: true, dvd: true, u2f: true, input: true },
         ...['/proc/sysrq-trigger', '/proc/kcore', '/proc/kallsyms', '/proc/kmsg', '/proc/timer_list',
           '/proc/sched_debug', '/proc/sys/fs/binfmt_misc', '/proc/sys/kernel/core_pattern']
           .map((path) => ({ op: 'blacklist', path, optional: true })),
@@ -84,7 +86,7 @@ describe('encodePlan', () => {
   it('writes the header of PLAN.md', () => {
     const b = encodePlan(buildPlan(normalizeOptions({}), ctx));
     expect(b.subarray(0, 4).toString('latin1')).toBe('TSJP');
-    expect(b.readUInt16LE(4)).toBe(1);
+    expect(b.readUInt16LE(4)).toBe(PLAN_VERSION);
     expect(b.readUInt32LE(8)).toBe(b.length - 12);
   });
 

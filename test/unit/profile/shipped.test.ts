@@ -31,9 +31,11 @@ describe('shipped profiles', () => {
   it.each(apps)('%s loads and builds a valid plan', (name) => {
     const p = loadProfile(join(SHIPPED_DIR, name), { dirs, macros, site });
     expect(p.directives.length).toBeGreaterThan(0);
-    const options = normalizeOptions(applyProfile(p, new Map(), ['/bin/true']), { home: '/home/user' });
+    // The profile's own program (a private-bin list holds it).
+    const program = `/usr/bin/${name.replace(/\.ini$/, '')}`;
+    const options = normalizeOptions(applyProfile(p, new Map(), [program]), { home: '/home/user' });
     const plan = buildPlan(options, {
-      resolved: { program: '/bin/true', argv: ['true'] }, env: ['PATH=/bin'], cwd: '/', sources: p.sources,
+      resolved: { program, argv: [program] }, env: ['PATH=/bin'], cwd: '/', sources: p.sources,
       caller: { uid: 1000, home: '/home/user' }, probe: hostProbe, root: null,
     });
     expect(plan.sources.map((s) => s.path)[0]).toBe(join(SHIPPED_DIR, name));
