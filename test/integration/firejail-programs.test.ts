@@ -102,10 +102,11 @@ describe('the transmission tools and file-roller\'s profile, as the test user', 
     for (const p of ['transmission-cli', 'transmission-create', 'transmission-daemon', 'transmission-edit', 'transmission-gtk',
       'transmission-qt', 'transmission-remote', 'transmission-remote-cli', 'transmission-remote-gtk', 'transmission-show',
       'file-roller']) {
-      const r = asTestUser([`--profile=/etc/firejail/${p}.profile`, 'true'], user.home);
+      // true stands in for the profile's program, which its private-bin names.
+      const r = asTestUser([`--profile=/etc/firejail/${p}.profile`, '--private-bin=true', 'true'], user.home);
       expect(r.status, `${p}: ${r.stderr}`).toBe(0);
     }
-    const r = asTestUser(['--profile=/etc/firejail/file-roller.profile', 'sh', '-c', 'ls /usr/libexec'], user.home);
+    const r = asTestUser(['--profile=/etc/firejail/file-roller.profile', '--private-bin=ls', 'sh', '-c', 'ls /usr/libexec'], user.home);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe(''); // nothing but file-roller's own directory, which is not installed here
   });

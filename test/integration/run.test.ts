@@ -145,7 +145,7 @@ describe('bad input', () => {
       ['--privat', 'tsjail: unknown option --privat (did you mean --private?)\n'],
       ['--nonewpriv', 'tsjail: unknown option --nonewpriv (did you mean --nonewprivs?)\n'],
       ['--no-such-option', 'tsjail: unknown option --no-such-option (tsjail --help lists them)\n'],
-      ['--private-bin=ls', 'tsjail: --private-bin is a profile directive, not an option: tsjail reads it in profiles but does not enforce it yet\n'],
+      ['--private-lib=libc.so.6', 'tsjail: --private-lib is a profile directive, not an option: tsjail reads it in profiles but does not enforce it yet\n'],
     ];
     for (const [arg, message] of cases) {
       const r = tsjail([arg, 'sh', '-c', 'echo ran']);
