@@ -258,12 +258,13 @@ void policy_check(const struct tsj_plan *plan, struct tsj_creds *cr)
 {
 	/* caps.c: only root may keep capabilities. */
 	creds_check(plan, cr);
+	/* caps.c: nogroups as the mode and user-nogroups in tsjail.conf allow
+	 * (not a refusal: the groups stay, with a notice). Before --noroot,
+	 * which drops them while it still can. */
+	creds_groups_check(plan, cr);
 	/* seccomp.c: --noroot gives up root here, so that every check below
 	 * sees the caller as rootless (and it is refused for root). */
 	privs_noroot(plan, cr);
-	/* caps.c: nogroups as the mode and user-nogroups in tsjail.conf allow
-	 * (not a refusal: the groups stay, with a notice). */
-	creds_groups_check(plan, cr);
 	/* mount.c: tmpfs, bind, whitelist, mkdir and mkfile only where a user
 	 * may have them. */
 	mount_check(plan, cr);

@@ -5,6 +5,7 @@
 #include "seccomp.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/filter.h>
@@ -303,6 +304,15 @@ void privs_noroot(const struct tsj_plan *plan, struct tsj_creds *cr)
 	if (cr->mode == TSJ_MODE_ROOT)
 		die("--noroot is for users other than root");
 	if (cr->mode == TSJ_MODE_SETUID) {
+		/* nogroups (creds_groups_check allowed it): only root can drop
+		 * the groups, and a user namespace never can, so now. */
+		if (cr->nogroups) {
+			if (setgroups(0, NULL) != 0)
+				die_errno("setgroups (nogroups)");
+			if (getgroups(0, NULL) != 0)
+				die("the supplementary groups were not dropped");
+			cr->nogroups = false; /* done: nothing left for creds_drop */
+		}
 		if (setresgid(cr->gid, cr->gid, cr->gid) != 0)
 			die_errno("setresgid(%u)", (unsigned)cr->gid);
 		if (setresuid(cr->uid, cr->uid, cr->uid) != 0)

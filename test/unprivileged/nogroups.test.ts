@@ -57,6 +57,14 @@ describe('setuid helper', () => {
     expect(r.stderr).toMatch(/group-only: Permission denied/);
   });
 
+  it('with --noroot too: the setuid helper drops them before it gives up root (firejail\'s profiles have both)', () => {
+    const r = asUser(['--noroot', '--nogroups']);
+    expect(r.status).toBe(1); // cat's
+    expect(r.stdout).toBe(`${user.uid}\n${user.gid}\n${user.gid}\n`);
+    expect(r.stderr).toMatch(/group-only: Permission denied/);
+    expect(r.stderr).not.toMatch(/warning/);
+  });
+
   it('from a profile too (firejail\'s nogroups)', () => {
     const profile = join(dir, 'ng.profile');
     writeFileSync(profile, 'nogroups\n');
