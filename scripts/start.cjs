@@ -10,6 +10,7 @@ const { createRequire, wrap } = require('node:module');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
 
+const t0 = performance.now();
 const file = join(__dirname, 'tsjail.cjs');
 const fd = openSync(file, 'r');
 const st = fstatSync(fd);
@@ -23,8 +24,14 @@ try {
 } catch {
   // no cache: compile
 }
+const t1 = performance.now();
 const script = new Script(wrap(source), { filename: file, cachedData });
+const t2 = performance.now();
 const mod = { exports: {}, filename: file, id: file, loaded: false };
 script.runInThisContext()(mod.exports, createRequire(file), mod, file, __dirname);
 module.exports = { script, entry: mod.exports };
+mod.exports.mark('node', t0);
+mod.exports.mark('read', t1);
+mod.exports.mark('compiled', t2);
+mod.exports.mark('loaded');
 if (require.main === module) mod.exports.start([process.argv[0], file, ...process.argv.slice(2)]);

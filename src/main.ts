@@ -28,6 +28,8 @@ import { applyProfile, loadRunProfile, profileCommand, profileContext, profileSo
 import { resolveProgram, type ResolvedProgram } from './program.js';
 import { resolveCgroupFile } from './resources/cgroup-path.js';
 import { readHostsFile } from './net/plan.js';
+import { filterSource, type FilterSource } from './seccomp/precompiled.js';
+import { mark } from './timing.js';
 
 /** The caller's uid and home, from the user database. As firejail, a uid
  * with no entry there is refused: the sandbox is built around its home. */
@@ -63,6 +65,7 @@ export async function main(args: readonly string[], front: FrontState = null): P
     process.stdout.write(`tsjail ${VERSION}\n`);
     return 0;
   }
+  mark('main');
   const cli = parseRunLine(args) ?? (await import('./cli.js')).parseCommandLine(args);
   if (cli.kind === 'done') return 0;
   const user = currentUser();
@@ -112,11 +115,14 @@ async function sandbox(
   void hostEnv['HOME'];
   noteFact('pwhome', caller.home);
   noteStat(BUILD_ID);
+  mark('sandbox');
   const profile = loadRunProfile(values, command, profileContext(hostEnv, process.cwd()));
+  mark('profile');
   const given = values.get('blacklist');
   const raw = { ...applyProfile(profile, values, command), blacklistExplicit: Array.isArray(given) ? given : [] };
   const options = normalizeOptions(raw, { home: caller.home, cwd: process.cwd() });
   setLogLevel(options.log);
+  mark('options');
   if (front !== null) debug(`front end: ${front}`);
   const r = options.root;
   let root: RootSpec | null = null;
@@ -134,9 +140,11 @@ async function sandbox(
   const cgroupFiles = options.resources.cgroupFiles.map(resolveCgroupFile);
   const hostsFile = options.network.hostsFile;
   const hosts = hostsFile === null ? null : readHostsFile(hostsFile);
+  mark('env');
   const plan = buildPlan(options, {
     resolved, env, cwd, caller, probe: hostProbe, root, sources: profileSources(profile), cgroupFiles, hosts,
   });
+  mark('plan');
   if (options.printPlan) {
     stopRecording();
     process.stdout.write(`${JSON.stringify({ ...plan, launch: launchState(front) }, null, 2)}\n`);
@@ -154,7 +162,10 @@ async function sandbox(
       helper, template: encodePlan({ ...plan, argv: [], env: [], cwd: null }),
     });
   }
-  return execHelper(helper, encodePlan(plan));
+  mark('stored');
+  const bytes = encodePlan(plan);
+  mark('encoded');
+  return execHelper(helper, bytes);
 }
 
 function noteSkipped(why: string): void {
@@ -162,12 +173,16 @@ function noteSkipped(why: string): void {
 }
 
 /** --print-plan: whether a launch with the same options (without
- * --print-plan) would start from a stored plan. */
-function launchState(front: FrontState): { plan: 'cached'; file: string } | { plan: 'compiled'; why: string } {
-  if (front !== null && front.startsWith('cached:')) return { plan: 'cached', file: front.slice(7) };
-  if (front !== null && front.startsWith('miss:')) return { plan: 'compiled', why: front.slice(5) };
-  return { plan: 'compiled', why: 'started as a Node script, not through the native front end' };
+ * --print-plan) would start from a stored plan, and where this full path
+ * got its seccomp filter (src/seccomp/precompiled.ts). */
+function launchState(front: FrontState): LaunchState {
+  const filter = filterSource() ?? 'libseccomp';
+  if (front !== null && front.startsWith('cached:')) return { plan: 'cached', file: front.slice(7), filter };
+  if (front !== null && front.startsWith('miss:')) return { plan: 'compiled', why: front.slice(5), filter };
+  return { plan: 'compiled', why: 'started as a Node script, not through the native front end', filter };
 }
+
+type LaunchState = ({ plan: 'cached'; file: string } | { plan: 'compiled'; why: string }) & { filter: FilterSource };
 
 /** invokedAs: process.argv[1]; a name other than tsjail's is a launcher
  * link's. */

@@ -13,13 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#ifndef PR_GET_MDWE
-#define PR_GET_MDWE 66
-#endif
 
 static uint64_t le64(const uint8_t *p)
 {
@@ -213,7 +208,7 @@ static int fact_check(const struct fc_rec *r, char *why)
 	*value++ = '\0';
 	bool ok;
 	if (strcmp(s, "mdwe") == 0) {
-		ok = (size_t)snprintf(now, sizeof now, "%d", prctl(PR_GET_MDWE, 0, 0, 0, 0) >= 0) < sizeof now;
+		ok = (size_t)snprintf(now, sizeof now, "%d", fc_has_mdwe()) < sizeof now;
 	} else if (strcmp(s, "capbnd") == 0) {
 		ok = capbnd(now, sizeof now);
 	} else if (strcmp(s, "pwhome") == 0) {

@@ -77,6 +77,7 @@ static _Noreturn void run_node(int argc, char **argv, const char *front)
 	nargv[1] = entry;
 	for (int i = 1; i < argc; i++)
 		nargv[i + 1] = argv[i];
+	fc_full_path(TSJ_NODE, nargv);
 	execv(TSJ_NODE, nargv);
 	execvp("node", nargv);
 	fprintf(stderr, "tsjail: cannot run node (%s, or node in PATH): %s\n", TSJ_NODE, strerror(errno));

@@ -85,6 +85,21 @@ int fc_check(const struct fc_file *f, const struct fc_launch *l, char *why);
  * directory, handed to the helper. Returns only on failure (why). */
 int fc_exec(const struct fc_file *f, const struct fc_launch *l, bool debug, char *why);
 
+/* fplan.c: execs the helper with plan in a sealed memfd (--plan-fd) and
+ * an empty environment; stored: the stored plan's file, for --debug, or
+ * NULL. Returns only on failure (why). */
+int fc_hand_over(const char *helper, const uint8_t *plan, size_t len, const char *stored, char *why);
+
+/* fhost.c: the host's facts for the full path (TSJAIL_HOST). */
+#define FC_HOST_FACTS 256
+bool fc_has_mdwe(void);
+void fc_host_facts(char *out, size_t size);
+
+/* fback.c: runs node with nargv as a child and does the launch it hands
+ * back (or exits as it exited). Returns only when it could not start it
+ * so (no pipe, no fork): the caller then execs node itself. */
+void fc_full_path(const char *node, char **nargv);
+
 bool fc_streq(const struct fc_rec *r, const char *s);
 void fc_why(char *why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

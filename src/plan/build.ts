@@ -5,6 +5,7 @@ import type { FsProbe } from '../fs/probe.js';
 import { warn } from '../log.js';
 import type { SandboxOptions } from '../options.js';
 import { securityPlan, type SecurityHost } from '../seccomp/plan.js';
+import { mark } from '../timing.js';
 import type { ResolvedProgram } from '../program.js';
 import { buildNetworkPlan } from '../net/plan.js';
 import { buildResources } from '../resources/plan.js';
@@ -43,7 +44,11 @@ export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPla
   if (security !== options.security) {
     warn(`noroot is not possible with ${hostNet ? '--net=IFACE' : 'an overlay over /'}: ignored`);
   }
+  mark('plan:start');
   const sec = securityPlan(security, !options.noProfile, ctx.caller, ctx.security);
+  mark('plan:security');
+  const mounts = filesystemOps(options.filesystem, !options.noProfile && ctx.root === null, ctx.caller, ctx.probe);
+  mark('plan:mounts');
   if (options.network.namespace) namespaces.push('net');
   return {
     version: PLAN_VERSION,
@@ -60,7 +65,7 @@ export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPla
     sources: [...(ctx.sources ?? [])],
     // A new root brings its own /proc, /dev, /sys and /tmp; the host's
     // default policy does not apply inside it.
-    mounts: filesystemOps(options.filesystem, !options.noProfile && ctx.root === null, ctx.caller, ctx.probe),
+    mounts,
     root: ctx.root,
     resources: buildResources(options.resources, ctx.cgroupFiles),
     security: sec.security,

@@ -1,0 +1,107 @@
+/** The full path started by the native front end hands the launch back to
+ * it (src/handback.ts, native/front/fback.c): the helper then gets the very
+ * plan a Node script started directly (bin/tsjail.js, which execs the
+ * helper itself through koffi) gives it, byte for byte, from the same
+ * precompiled or compiled seccomp filter; what Node says and how it ends is
+ * what the front end says and how it ends. */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FRONT_END, TSJAIL } from '../helpers.js';
+
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tjtest-handback-'));
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A stand-in helper that saves the plan it is given (its environment is
+ * empty: the file's name is written into it). */
+function saver(name: string): { helper: string; plan: () => Buffer } {
+  const out = join(dir, `${name}.plan`);
+  const helper = join(dir, `${name}-helper`);
+  writeFileSync(helper, `#!/bin/sh\n[ $# = 1 ] && [ -z "$(env | grep -v '^PWD=')" ] || exit 3\nexec cat "/proc/$$/fd/\${1#--plan-fd=}" >${out}\n`, { mode: 0o755 });
+  return { helper, plan: () => readFileSync(out) };
+}
+
+const ENV = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/root', TERM: 'xterm', LANG: 'C.UTF-8' };
+
+function launch(how: 'front' | 'node', args: readonly string[], helper: string, cache: string): void {
+  const env = { ...ENV, TSJAIL_HELPER: helper, XDG_CACHE_HOME: cache };
+  const [cmd, argv] = how === 'front' ? [FRONT_END, [...args]] : [process.execPath, [TSJAIL, ...args]];
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', env, cwd: '/', timeout: 20_000 });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+}
+
+describe('the hand-back', () => {
+  it('gives the helper the plan the Node path gives it, and stores the same plan', () => {
+    const launches = [['--noprofile', 'true'], ['true', 'a b'], ['--profile=firefox', '--', 'true'], ['--noprofile', '--protocol=unix', 'true'],
+      ['--seccomp.drop=mount,@clock', '--hostname=h', 'true']];
+    const save = saver('plan');
+    const cache = join(dir, 'xdg');
+    const stored = (): Buffer => {
+      const [f] = readdirSync(join(cache, 'tsjail')) as [string];
+      return readFileSync(join(cache, 'tsjail', f));
+    };
+    for (const args of launches) {
+      // In turn, with the same helper and cache directory (the environment
+      // holds their names, the stored plan the helper's stat).
+      launch('front', args, save.helper, cache);
+      const front = { plan: save.plan(), stored: stored() };
+      rmSync(cache, { recursive: true });
+      launch('node', args, save.helper, cache);
+      const node = { plan: save.plan(), stored: stored() };
+      rmSync(cache, { recursive: true });
+      expect(front.plan.length).toBeGreaterThan(100);
+      expect(front.plan.equals(node.plan), args.join(' ')).toBe(true);
+      expect(front.stored.equals(node.stored), args.join(' ')).toBe(true);
+    }
+  });
+
+  it('says, in --print-plan, where the seccomp filter came from', () => {
+    const filter = (cmd: string, argv: string[]) => {
+      const r = spawnSync(cmd, [...argv, '--print-plan', '--noprofile', 'true'], { encoding: 'utf8', env: { ...ENV, XDG_CACHE_HOME: '/dev/null' }, cwd: '/' });
+      expect(r.status, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { launch: { filter: string } }).launch.filter;
+    };
+    expect(filter(FRONT_END, [])).toBe('precompiled');
+    // Node on its own does not know the front end's libseccomp.
+    expect(filter(process.execPath, [TSJAIL])).toBe('libseccomp');
+  });
+
+  it('passes on what Node says and how it ends when it hands back nothing', () => {
+    const env = { ...ENV, XDG_CACHE_HOME: '/dev/null' };
+    const bad = spawnSync(FRONT_END, ['--hostname=-x', 'true'], { encoding: 'utf8', env });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^tsjail: --hostname: '-x' is not a valid hostname/);
+    const help = spawnSync(FRONT_END, ['--help'], { encoding: 'utf8', env });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/--noprofile/);
+    // A Node that dies of a signal: the front end dies of the same.
+    writeFileSync(join(dir, 'die.cjs'), "process.kill(process.pid, 'SIGTERM');\n");
+    const died = spawnSync(FRONT_END, ['--noprofile', 'true'], {
+      encoding: 'utf8', env: { ...env, NODE_OPTIONS: `--require=${join(dir, 'die.cjs')}` },
+    });
+    expect(died.signal).toBe('SIGTERM');
+  });
+
+  it('runs a launcher link\'s program itself inside a sandbox, with the environment Node gives it', () => {
+    const links = join(dir, 'links');
+    mkdirSync(links);
+    symlinkSync(FRONT_END, join(links, 'printenv'));
+    const r = spawnSync(FRONT_END, ['--noprofile', '--env=MARK=1', '--', join(links, 'printenv')], {
+      encoding: 'utf8', env: { ...ENV, PATH: `${links}:${ENV.PATH}`, XDG_CACHE_HOME: '/dev/null' }, cwd: '/',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^container=tsjail$/m);
+    expect(r.stdout).toMatch(/^MARK=1$/m);
+    expect(r.stdout).not.toMatch(/TSJAIL_/);
+  });
+});
