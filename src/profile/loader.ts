@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { OptionError, ProfileError, TsjailError, UsageError } from '../errors.js';
-import { normalizeOptions } from '../options.js';
+import { checkPathAlone, normalizeOptions } from '../options.js';
 import { optionRow, toRawOptions, type OptionRow, type OptionValue, type OptionValues } from '../options-schema.js';
 import type { PlanSource } from '../plan/types.js';
 import { evaluateCondition, isCondition, type SiteSettings } from './conditions.js';
@@ -84,6 +84,8 @@ function checkValue(row: OptionRow, value: RawValue): string | null {
     if (bad !== null) return `${row.name}: ${bad}`;
   }
   if (row.field !== undefined) {
+    const alone = row.kind === 'list' && typeof value === 'string' ? checkPathAlone(row.field, value) : undefined;
+    if (alone !== undefined) return alone?.replace(/^--/, '') ?? null;
     try {
       normalizeOptions(toRawOptions(new Map([[row.name, row.kind === 'list' ? [String(value)] : value]])));
     } catch (e) {
