@@ -41,13 +41,24 @@ export class Recording {
 
 let active: Recording | null = null;
 
+/** While recording: the canonical path and the lstat mode (0: absent) of
+ * each path looked at, so that each is looked at once (a profile's few
+ * hundred paths share their parents, and a path made canonical is then
+ * asked what it is). */
+let canonSeen: Map<string, string> | null = null;
+let lmodeSeen: Map<string, number> | null = null;
+
 export function startRecording(): Recording {
   active = new Recording();
+  canonSeen = new Map();
+  lmodeSeen = new Map();
   return active;
 }
 
 export function stopRecording(): void {
   active = null;
+  canonSeen = null;
+  lmodeSeen = null;
 }
 
 function statOf(path: string, follow: boolean): BigIntStats | null {
@@ -59,6 +70,8 @@ function statOf(path: string, follow: boolean): BigIntStats | null {
 }
 
 function modeOf(path: string, follow: boolean): number {
+  const seen = follow ? undefined : lmodeSeen?.get(path);
+  if (seen !== undefined) return seen;
   let st: Stats | undefined;
   try {
     st = follow ? statSync(path, { throwIfNoEntry: false }) : lstatSync(path, { throwIfNoEntry: false });
@@ -68,16 +81,51 @@ function modeOf(path: string, follow: boolean): number {
   return st === undefined ? 0 : st.mode;
 }
 
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+
 /** The path with every symlink resolved; a missing tail kept as is (as
  * src/fs/probe.ts and native/front/fdeps.c do). */
 export function canonicalPath(path: string): string {
+  const seen = canonSeen?.get(path);
+  if (seen !== undefined) return seen;
+  const c = resolveCanonical(path);
+  canonSeen?.set(path, c);
+  return c;
+}
+
+/** realpath(3), and for a path it cannot resolve, the parent's canonical
+ * path and the name. The same, with fewer system calls and no exceptions:
+ * a path lstat finds absent is not resolved (realpath would fail), and an
+ * existing one that is no symlink, in a path without '.', '..' or '//',
+ * is its parent's canonical path and its name. */
+function resolveCanonical(path: string): string {
+  let mode: number | undefined;
   try {
-    return realpathSync.native(path);
+    mode = lstatSync(path, { throwIfNoEntry: false })?.mode ?? 0;
+    lmodeSeen?.set(path, mode);
   } catch {
-    const parent = dirname(path);
-    if (parent === path) return path;
-    return join(canonicalPath(parent), basename(path));
+    mode = undefined; // ENOTDIR, EACCES, ...: realpath says
   }
+  const parent = dirname(path);
+  if (mode !== 0) {
+    if (mode !== undefined && (mode & S_IFMT) !== S_IFLNK && parent !== path && normal(path)) {
+      return join(canonicalPath(parent), basename(path));
+    }
+    try {
+      return realpathSync.native(path);
+    } catch {
+      // below
+    }
+  }
+  if (parent === path) return path;
+  return join(canonicalPath(parent), basename(path));
+}
+
+/** An absolute path with no '.', '..' or empty component and no
+ * trailing '/'. */
+function normal(path: string): boolean {
+  return path.startsWith('/') && !path.endsWith('/') && !/\/\.{0,2}(\/|$)/.test(path);
 }
 
 /** Records what kind's look at path sees, once per kind and path; returns
