@@ -124,10 +124,18 @@ export function cacheFileName(uid: number, key: CacheKey): string {
 /** Records collected first, then written into one buffer through a
  * DataView: a default profile's plan has several hundred records, and
  * Buffer's per-call write methods (and BigInt writes) made encoding them
- * cost more than the rest of storing. */
+ * cost more than the rest of storing. Strings (a big profile's thousand
+ * paths) stay strings until they are written into that buffer: a Buffer
+ * for each, then copied, cost as much again. */
 type Part =
   | { readonly tag: CacheTag; readonly bytes: Buffer }
-  | { readonly tag: CacheTag.File; readonly dep: FileDep; readonly path: Buffer; readonly real: Buffer | null };
+  | { readonly tag: CacheTag; readonly text: string; readonly n: number }
+  | { readonly tag: CacheTag.File; readonly dep: FileDep; readonly n: number; readonly m: number };
+
+function partLength(p: Part): number {
+  if ('bytes' in p) return p.bytes.length;
+  return 'text' in p ? p.n : 47 + p.n + p.m;
+}
 
 class Writer {
   private readonly parts: Part[] = [];
@@ -138,7 +146,7 @@ class Writer {
 
   str(tag: CacheTag, s: string): void {
     if (s.includes('\0')) throw new PlanError(`stored plan: a NUL byte in ${JSON.stringify(s)}`);
-    this.record(tag, Buffer.from(s, 'utf8'));
+    this.parts.push({ tag, text: s, n: Buffer.byteLength(s, 'utf8') });
   }
 
   u32(tag: CacheTag, v: number): void {
@@ -150,15 +158,14 @@ class Writer {
   /** FILE: u8 kind, u32 mode, u64 dev, ino, size, i64 mtime ns, ctime ns,
    * u16 path length, path, then (kind real) the canonical path. */
   file(dep: FileDep): void {
-    const path = Buffer.from(dep.path, 'utf8');
-    if (path.length > 0xffff) throw new PlanError(`stored plan: a path of ${path.length} bytes`);
-    this.parts.push({ tag: CacheTag.File, dep, path, real: dep.real === null ? null : Buffer.from(dep.real, 'utf8') });
+    const n = Buffer.byteLength(dep.path, 'utf8');
+    if (n > 0xffff) throw new PlanError(`stored plan: a path of ${n} bytes`);
+    this.parts.push({ tag: CacheTag.File, dep, n, m: dep.real === null ? 0 : Buffer.byteLength(dep.real, 'utf8') });
   }
 
   finish(): Buffer {
-    const len = (p: Part): number => ('bytes' in p ? p.bytes.length : 47 + p.path.length + (p.real?.length ?? 0));
     let size = 0;
-    for (const p of this.parts) size += 6 + len(p);
+    for (const p of this.parts) size += 6 + partLength(p);
     const out = Buffer.alloc(12 + size);
     const v = new DataView(out.buffer, out.byteOffset, out.length);
     out.write('TSJC', 0, 'latin1');
@@ -166,29 +173,29 @@ class Writer {
     v.setUint32(8, size, true);
     let off = 12;
     for (const p of this.parts) {
+      const len = partLength(p);
       v.setUint16(off, p.tag, true);
-      v.setUint32(off + 2, len(p), true);
+      v.setUint32(off + 2, len, true);
       off += 6;
-      if ('bytes' in p) {
-        p.bytes.copy(out, off);
-        off += p.bytes.length;
-        continue;
+      if ('bytes' in p) out.set(p.bytes, off);
+      else if ('text' in p) out.write(p.text, off, p.n, 'utf8');
+      else {
+        const d = p.dep;
+        v.setUint8(off, DEP_KINDS[d.kind]);
+        v.setUint32(off + 1, d.mode >>> 0, true);
+        // Only full stat records carry these (the others' are 0, already).
+        if (d.kind === 'stat' || d.kind === 'lstat') {
+          v.setBigUint64(off + 5, d.dev, true);
+          v.setBigUint64(off + 13, d.ino, true);
+          v.setBigUint64(off + 21, d.size, true);
+          v.setBigInt64(off + 29, d.mtimeNs, true);
+          v.setBigInt64(off + 37, d.ctimeNs, true);
+        }
+        v.setUint16(off + 45, p.n, true);
+        out.write(d.path, off + 47, p.n, 'utf8');
+        if (d.real !== null) out.write(d.real, off + 47 + p.n, p.m, 'utf8');
       }
-      const d = p.dep;
-      v.setUint8(off, DEP_KINDS[d.kind]);
-      v.setUint32(off + 1, d.mode >>> 0, true);
-      // Only full stat records carry these (the others' are 0, already).
-      if (d.kind === 'stat' || d.kind === 'lstat') {
-        v.setBigUint64(off + 5, d.dev, true);
-        v.setBigUint64(off + 13, d.ino, true);
-        v.setBigUint64(off + 21, d.size, true);
-        v.setBigInt64(off + 29, d.mtimeNs, true);
-        v.setBigInt64(off + 37, d.ctimeNs, true);
-      }
-      v.setUint16(off + 45, p.path.length, true);
-      p.path.copy(out, off + 47);
-      p.real?.copy(out, off + 47 + p.path.length);
-      off += len(p);
+      off += len;
     }
     return out;
   }
