@@ -59,25 +59,18 @@ try {
 }
 
 // The front end starts dist/start.cjs, which runs the bundle from V8's code
-// cache of it: made here, after two plans were built (--print-plan, with no
-// profile and with the default one, their filters found precompiled, as
-// the front end's TSJAIL_HOST lets them be) and one stored (src/entry.ts
-// warmUp), so that it holds the functions a launch compiles.
+// cache of it: made here, after whole cold launches (src/entry.ts warmUp),
+// so that it holds the functions a launch runs.
 try {
   execFileSync(process.execPath, ['-e', `
   const { statSync, writeFileSync } = require('node:fs');
   const file = ${JSON.stringify(new URL('tsjail.cjs', dist).pathname)};
   const { script, entry } = require(${JSON.stringify(new URL('start.cjs', dist).pathname)});
-  (async () => {
-    for (const args of [['--print-plan', '--noprofile', 'true'], ['--print-plan', 'true']]) {
-      await entry.start([process.execPath, file, ...args]);
-    }
-    process.exitCode = 0;
-    entry.warmUp(${JSON.stringify(join(tmp, 'plans'))});
+  entry.warmUp(${JSON.stringify(join(tmp, 'cache'))}, ${JSON.stringify(facts)}).then(() => {
     const st = statSync(file);
     writeFileSync(file + '.cache', Buffer.concat([Buffer.from(st.size + ' ' + st.mtimeMs + '\\n'), script.createCachedData()]));
-  })();
-`], { stdio: ['ignore', 'ignore', 'inherit'], cwd: '/', env: { ...env, TSJAIL_HOST: facts } });
+  });
+`], { stdio: ['ignore', 'ignore', 'ignore'], cwd: '/', env });
 } catch (e) {
   // Not fatal: start.cjs compiles the bundle without a cache.
   process.stderr.write(`bundle: no code cache for dist/tsjail.cjs: ${e.message}\n`);

@@ -4,8 +4,7 @@
  * what it found (TSJAIL_FRONT), and how to hand the launch back and what
  * it knows of the host (src/front-end.ts); none of it reaches anything
  * tsjail starts. */
-import { noteMode, noteReal, noteStat, startRecording, stopRecording } from './cache/deps.js';
-import { storePlan } from './cache/store.js';
+import { fstatSync } from 'node:fs';
 import { setFrontEndFacts, takeFrontEndFacts } from './front-end.js';
 import { run } from './main.js';
 import { compileFilter } from './seccomp/compile.js';
@@ -22,21 +21,39 @@ export function start(argv: readonly string[]): Promise<void> {
   return run(argv.slice(2), invokedAs, front);
 }
 
-/** For the build's code cache (scripts/bundle.mjs): runs the stored-plan
- * writer once, on a made-up plan, into dir, so that the cache holds its
- * code too (a first launch stores its plan; --print-plan, which the build
- * also runs, does not). */
-export function warmUp(dir: string): void {
-  const deps = startRecording();
-  noteMode('/');
-  noteStat('/');
-  noteReal('/');
-  stopRecording();
-  storePlan(dir, {
-    key: { mode: 'command', args: [], program: 'true' }, uid: process.getuid?.() ?? 0, deps, cwd: '/',
-    envPolicy: { allow: ['HOME'], allowPrefixes: ['LC_'], deny: [], denyPrefixes: ['LD_'], ops: [] },
-    argvFixed: [], argvFromLaunch: true, helper: '/', template: Buffer.from('TSJP'),
-  });
+/** For the build's code cache (scripts/bundle.mjs): whole cold launches,
+ * as the front end starts them (its host facts, a hand-back), of
+ * --noprofile, the default profile, the firefox profile and a launcher
+ * link, storing their plans under cacheHome, each stopped only at its very
+ * end: its hand-back goes to a descriptor that is not open. So the cache
+ * holds the functions a cold launch runs (V8 compiles any other when it is
+ * first called, from source). */
+export async function warmUp(cacheHome: string, hostFacts: string): Promise<void> {
+  const env = process.env;
+  env['XDG_CACHE_HOME'] = cacheHome;
+  env['TSJAIL_HOST'] = hostFacts;
+  const facts = takeFrontEndFacts(env);
+  let closed = 100;
+  while (isOpen(closed)) closed++;
+  const launches: [string[], string][] = [
+    [['--quiet', '--noprofile', 'true'], 'tsjail'], [['--quiet', 'true'], 'tsjail'],
+    [['--quiet', '--profile=firefox', 'true'], 'tsjail'], [[], 'true'],
+  ];
+  for (const [args, invokedAs] of launches) {
+    setFrontEndFacts({ ...facts, handback: closed });
+    await run(args, invokedAs, 'miss:warm-up');
+  }
+  setFrontEndFacts({ handback: null, mdwe: null, libseccomp: null });
+  process.exitCode = 0;
+}
+
+function isOpen(fd: number): boolean {
+  try {
+    fstatSync(fd);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** For the build (scripts/bundle.mjs): the seccomp filters of
