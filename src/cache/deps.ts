@@ -107,25 +107,33 @@ function resolveCanonical(path: string): string {
   } catch {
     mode = undefined; // ENOTDIR, EACCES, ...: realpath says
   }
-  const parent = dirname(path);
+  const isNormal = normal(path);
   if (mode !== 0) {
-    if (mode !== undefined && (mode & S_IFMT) !== S_IFLNK && parent !== path && normal(path)) {
-      return join(canonicalPath(parent), basename(path));
-    }
+    if (isNormal && mode !== undefined && (mode & S_IFMT) !== S_IFLNK) return child(path);
     try {
       return realpathSync.native(path);
     } catch {
       // below
     }
   }
+  if (isNormal) return child(path);
+  const parent = dirname(path);
   if (parent === path) return path;
   return join(canonicalPath(parent), basename(path));
 }
 
-/** An absolute path with no '.', '..' or empty component and no
- * trailing '/'. */
+/** A normal path other than / as its parent's canonical path and its
+ * name (string operations: path.join normalises, in JavaScript). */
+function child(path: string): string {
+  const slash = path.lastIndexOf('/');
+  const parent = slash === 0 ? '/' : canonicalPath(path.slice(0, slash));
+  return `${parent === '/' ? '' : parent}/${path.slice(slash + 1)}`;
+}
+
+/** An absolute path other than / with no '.', '..' or empty component
+ * and no trailing '/'. */
 function normal(path: string): boolean {
-  return path.startsWith('/') && !path.endsWith('/') && !/\/\.{0,2}(\/|$)/.test(path);
+  return path.length > 1 && path.startsWith('/') && !path.endsWith('/') && !/\/\.{0,2}(\/|$)/.test(path);
 }
 
 /** Records what kind's look at path sees, once per kind and path; returns
@@ -138,21 +146,26 @@ function note(kind: FileDepKind, path: string): FileDep | undefined {
     active.uncacheable = `looked at a relative path '${path}'`;
     return undefined;
   }
-  const none = { dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, real: null };
   let dep: FileDep;
   if (kind === 'real') {
-    dep = { kind, path, mode: 0, ...none, real: canonicalPath(path) };
+    dep = fileDep(kind, path, 0, canonicalPath(path));
   } else if (kind === 'mode' || kind === 'lmode') {
-    dep = { kind, path, mode: modeOf(path, kind === 'mode'), ...none };
+    dep = fileDep(kind, path, modeOf(path, kind === 'mode'), null);
   } else {
     const st = statOf(path, kind === 'stat');
-    dep = st === null ? { kind, path, mode: 0, ...none } : {
-      kind, path, mode: Number(st.mode), real: null,
-      dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs,
+    dep = st === null ? fileDep(kind, path, 0, null) : {
+      kind, path, mode: Number(st.mode), dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs,
+      real: null,
     };
   }
   active.files.set(`${kind}:${path}`, dep);
   return dep;
+}
+
+/** A dependency without stat fields (one shape for all: a big profile
+ * makes a thousand). */
+function fileDep(kind: FileDepKind, path: string, mode: number, real: string | null): FileDep {
+  return { kind, path, mode, dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, real };
 }
 
 /** The planner asks whether path exists or what it is (stat/lstat).

@@ -126,27 +126,32 @@ export function cacheFileName(uid: number, key: CacheKey): string {
  * Buffer's per-call write methods (and BigInt writes) made encoding them
  * cost more than the rest of storing. Strings (a big profile's thousand
  * paths) stay strings until they are written into that buffer: a Buffer
- * for each, then copied, cost as much again. */
-type Part =
-  | { readonly tag: CacheTag; readonly bytes: Buffer }
-  | { readonly tag: CacheTag; readonly text: string; readonly n: number }
-  | { readonly tag: CacheTag.File; readonly dep: FileDep; readonly n: number; readonly m: number };
-
-function partLength(p: Part): number {
-  if ('bytes' in p) return p.bytes.length;
-  return 'text' in p ? p.n : 47 + p.n + p.m;
+ * for each, then copied, cost as much again. Every record is one shape of
+ * object, so that the loops over a thousand of them stay cheap. */
+interface Part {
+  readonly tag: CacheTag;
+  /** Exactly one of these. */
+  readonly bytes: Buffer | null;
+  readonly text: string | null;
+  readonly dep: FileDep | null;
+  /** The record's length. */
+  readonly len: number;
+  /** Bytes of text, or of dep's path; of dep's canonical path. */
+  readonly n: number;
+  readonly m: number;
 }
 
 class Writer {
   private readonly parts: Part[] = [];
 
   record(tag: CacheTag, bytes: Buffer): void {
-    this.parts.push({ tag, bytes });
+    this.parts.push({ tag, bytes, text: null, dep: null, len: bytes.length, n: 0, m: 0 });
   }
 
   str(tag: CacheTag, s: string): void {
     if (s.includes('\0')) throw new PlanError(`stored plan: a NUL byte in ${JSON.stringify(s)}`);
-    this.parts.push({ tag, text: s, n: Buffer.byteLength(s, 'utf8') });
+    const n = Buffer.byteLength(s, 'utf8');
+    this.parts.push({ tag, bytes: null, text: s, dep: null, len: n, n, m: 0 });
   }
 
   u32(tag: CacheTag, v: number): void {
@@ -160,12 +165,13 @@ class Writer {
   file(dep: FileDep): void {
     const n = Buffer.byteLength(dep.path, 'utf8');
     if (n > 0xffff) throw new PlanError(`stored plan: a path of ${n} bytes`);
-    this.parts.push({ tag: CacheTag.File, dep, n, m: dep.real === null ? 0 : Buffer.byteLength(dep.real, 'utf8') });
+    const m = dep.real === null ? 0 : Buffer.byteLength(dep.real, 'utf8');
+    this.parts.push({ tag: CacheTag.File, bytes: null, text: null, dep, len: 47 + n + m, n, m });
   }
 
   finish(): Buffer {
     let size = 0;
-    for (const p of this.parts) size += 6 + partLength(p);
+    for (const p of this.parts) size += 6 + p.len;
     const out = Buffer.alloc(12 + size);
     const v = new DataView(out.buffer, out.byteOffset, out.length);
     out.write('TSJC', 0, 'latin1');
@@ -173,14 +179,13 @@ class Writer {
     v.setUint32(8, size, true);
     let off = 12;
     for (const p of this.parts) {
-      const len = partLength(p);
       v.setUint16(off, p.tag, true);
-      v.setUint32(off + 2, len, true);
+      v.setUint32(off + 2, p.len, true);
       off += 6;
-      if ('bytes' in p) out.set(p.bytes, off);
-      else if ('text' in p) out.write(p.text, off, p.n, 'utf8');
-      else {
-        const d = p.dep;
+      const d = p.dep;
+      if (p.bytes !== null) out.set(p.bytes, off);
+      else if (p.text !== null) out.write(p.text, off, p.n, 'utf8');
+      else if (d !== null) {
         v.setUint8(off, DEP_KINDS[d.kind]);
         v.setUint32(off + 1, d.mode >>> 0, true);
         // Only full stat records carry these (the others' are 0, already).
@@ -195,7 +200,7 @@ class Writer {
         out.write(d.path, off + 47, p.n, 'utf8');
         if (d.real !== null) out.write(d.real, off + 47 + p.n, p.m, 'utf8');
       }
-      off += len;
+      off += p.len;
     }
     return out;
   }
