@@ -47,11 +47,14 @@ let active: Recording | null = null;
  * asked what it is). */
 let canonSeen: Map<string, string> | null = null;
 let lmodeSeen: Map<string, number> | null = null;
+/** ... and the paths noteReal recorded. */
+let realNoted: Set<string> | null = null;
 
 export function startRecording(): Recording {
   active = new Recording();
   canonSeen = new Map();
   lmodeSeen = new Map();
+  realNoted = new Set();
   return active;
 }
 
@@ -59,6 +62,7 @@ export function stopRecording(): void {
   active = null;
   canonSeen = null;
   lmodeSeen = null;
+  realNoted = null;
 }
 
 function statOf(path: string, follow: boolean): BigIntStats | null {
@@ -182,9 +186,26 @@ export function noteStat(path: string, follow = true): void {
 }
 
 /** The planner resolves path's symlinks: the canonical path
- * (canonicalPath), or undefined outside a recording. */
+ * (canonicalPath), or undefined outside a recording.
+ *
+ * A normal path that is not a symlink (or is not there at all) is its
+ * parent's canonical path and its name for as long as its lstat mode stays
+ * what it is: such a path depends on that mode and on its parent's
+ * canonical path, which it shares with its siblings. A big profile's few
+ * hundred paths so make a few dozen records more than their modes, not a
+ * few hundred, and a launch with the stored plan checks them with lstat,
+ * not realpath. Symlinks and other paths are recorded with their
+ * canonical path. */
 export function noteReal(path: string): string | undefined {
-  return note('real', path)?.real ?? undefined;
+  if (active === null) return undefined;
+  const c = canonicalPath(path); // (sees the lstat mode first)
+  if (realNoted?.has(path)) return c;
+  realNoted?.add(path);
+  if (!normal(path)) return note('real', path)?.real ?? undefined;
+  const mode = note('lmode', path)?.mode ?? 0;
+  if ((mode & S_IFMT) === S_IFLNK) return note('real', path)?.real ?? undefined;
+  noteReal(path.slice(0, path.lastIndexOf('/')) || '/');
+  return c;
 }
 
 /** The planner resolved a relative path against the working directory. */

@@ -63,4 +63,23 @@ describe('canonicalPath', () => {
       stopRecording();
     }
   });
+
+  it('records a path that is no symlink by its mode and its parent, a symlink by where it points', () => {
+    const rec = startRecording();
+    try {
+      noteReal(`${dir}/real/sub/missing`);
+      noteReal(`${dir}/real/file`);
+      noteReal(`${dir}/rel/file`);
+    } finally {
+      stopRecording();
+    }
+    const kinds = [...rec.files.keys()].sort();
+    expect(kinds).toContain(`lmode:${dir}/real/sub/missing`);
+    expect(kinds).toContain(`lmode:${dir}/real/sub`);
+    expect(kinds).toContain(`lmode:${dir}/real/file`);
+    expect(kinds).toContain(`real:${dir}/rel`);
+    expect(kinds).toContain('real:/');
+    expect(kinds.filter((k) => k.startsWith('real:'))).toEqual(['real:/', `real:${dir}/rel`]);
+    expect(rec.files.get(`real:${dir}/rel`)?.real).toBe(`${realpathSync.native(dir)}/real`);
+  });
 });
