@@ -241,8 +241,11 @@ export function encodeStoredPlan(s: StoredPlan): Buffer {
  * is not the caller's alone. */
 function ownDir(dir: string, uid: number): boolean {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = lstatSync(dir);
+    let st = lstatSync(dir, { throwIfNoEntry: false });
+    if (st === undefined) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      st = lstatSync(dir);
+    }
     if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) {
       debug(`stored plans: ${dir} is not a 0700 directory of uid ${uid}: nothing stored`);
       return false;
@@ -259,7 +262,7 @@ function ownDir(dir: string, uid: number): boolean {
  * by its length and rewritten). Failing to store is not an error. */
 export function storePlan(dir: string, s: StoredPlan): string | null {
   if (!ownDir(dir, s.uid)) return null;
-  const file = join(dir, cacheFileName(s.uid, s.key));
+  const file = `${dir}/${cacheFileName(s.uid, s.key)}`;
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     const bytes = encodeStoredPlan(s);

@@ -1,16 +1,18 @@
 /** Seccomp filters the build compiled ahead (dist/filters/), so that a
- * launch of a shipped profile needs neither koffi nor libseccomp: each file
- * holds one filter spec, exactly, the libseccomp it was compiled with (its
- * version and ELF build id), and what compileFilter returned for it. A
- * launch uses a file only when the spec it built is the same, word for
- * word, and the front end found the same libseccomp (src/front-end.ts);
- * anything else is compiled by libseccomp as before. So the helper gets
- * exactly the BPF libseccomp would write for the spec
- * (test/unit/seccomp/precompiled.test.ts compiles every file's spec again
+ * launch of a shipped profile needs neither koffi nor libseccomp: each
+ * entry holds one filter spec, exactly, the libseccomp it was compiled
+ * with (its version and ELF build id), and what compileFilter returned for
+ * it. A launch uses an entry only when the spec it built is the same, word
+ * for word, and the front end found the same libseccomp
+ * (src/front-end.ts); anything else is compiled by libseccomp as before.
+ * So the helper gets exactly the BPF libseccomp would write for the spec
+ * (test/unit/seccomp/precompiled.test.ts compiles every entry's spec again
  * and compares).
  *
- * File: "tsjail-filter 1\n", the libseccomp "V:BUILD-ID\n", the spec's key
- * (filterKey) "\n", the syscall list as JSON "\n", then the BPF program. */
+ * A file holds the entries whose keys fall in its bucket (filterFile),
+ * each: "tsjail-filter 1\n", the libseccomp "V:BUILD-ID\n", the spec's key
+ * (filterKey) "\n", the syscall list as JSON "\n", the BPF program's
+ * length "\n", then the BPF program. */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_DIR } from '../package-dir.js';
@@ -34,12 +36,15 @@ export function filterKey(spec: FilterSpec): string {
   });
 }
 
-/** The file a key goes in: FNV-1a (32 bits) of it; the file holds the key
- * itself, which is compared. */
+/** The file a key's entry is in: named by its length and 64 of its
+ * characters, evenly spread (a hash of all of a default filter's 8,000
+ * took a launch a millisecond of interpreted code); keys that share a
+ * bucket share the file, and the whole key is compared. */
 export function filterFile(key: string, dir = FILTER_DIR): string {
   let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return join(dir, `${(h >>> 0).toString(16).padStart(8, '0')}.bpf`);
+  const step = Math.max(1, Math.floor(key.length / 64));
+  for (let i = 0; i < key.length; i += step) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return `${dir}/${key.length}-${(h >>> 0).toString(16).padStart(8, '0')}.bpf`;
 }
 
 export interface FilterEntry {
@@ -48,33 +53,39 @@ export interface FilterEntry {
   readonly filter: CompiledFilter;
 }
 
-/** A file's entry; null when it is not one. */
-export function readFilterFile(file: string): FilterEntry | null {
+/** A file's entries; an empty list when it is not there or is damaged
+ * anywhere. */
+export function readFilterFile(file: string): FilterEntry[] {
   let b: Buffer;
   try {
     b = readFileSync(file);
   } catch {
-    return null;
+    return [];
   }
-  const lines: string[] = [];
+  const out: FilterEntry[] = [];
   let off = 0;
-  for (let i = 0; i < 4; i++) {
-    const nl = b.indexOf(10, off);
-    if (nl < 0) return null;
-    lines.push(b.toString('utf8', off, nl));
-    off = nl + 1;
+  while (off < b.length) {
+    const lines: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const nl = b.indexOf(10, off);
+      if (nl < 0) return [];
+      lines.push(b.toString('utf8', off, nl));
+      off = nl + 1;
+    }
+    const [header, libseccomp, key, calls, size] = lines as [string, string, string, string, string];
+    const n = /^[1-9][0-9]*$/.test(size) ? Number(size) : 0;
+    if (header !== HEADER || n % 8 !== 0 || n === 0 || off + n > b.length) return [];
+    let syscalls: unknown;
+    try {
+      syscalls = JSON.parse(calls);
+    } catch {
+      return [];
+    }
+    if (!Array.isArray(syscalls) || !syscalls.every((s) => typeof s === 'string')) return [];
+    out.push({ libseccomp, key, filter: { bpf: Buffer.from(b.subarray(off, off + n)), syscalls: syscalls as string[] } });
+    off += n;
   }
-  const [header, libseccomp, key, calls] = lines as [string, string, string, string];
-  const bpf = Buffer.from(b.subarray(off));
-  if (header !== HEADER || bpf.length === 0 || bpf.length % 8 !== 0) return null;
-  let syscalls: unknown;
-  try {
-    syscalls = JSON.parse(calls);
-  } catch {
-    return null;
-  }
-  if (!Array.isArray(syscalls) || !syscalls.every((s) => typeof s === 'string')) return null;
-  return { libseccomp, key, filter: { bpf, syscalls: syscalls as string[] } };
+  return out;
 }
 
 /** Where the last filter came from (--print-plan's launch.filter). */
@@ -92,22 +103,23 @@ export function filterSource(): FilterSource | null {
 export function precompiledFilter(spec: FilterSpec): CompiledFilter | null {
   const lib = frontEndFacts().libseccomp;
   const key = lib === null ? null : filterKey(spec);
-  const e = key === null ? null : readFilterFile(filterFile(key));
-  const hit = e !== null && e.libseccomp === lib && e.key === key;
-  source = hit ? 'precompiled' : 'libseccomp';
-  return hit ? e.filter : null;
+  const e = key === null ? undefined : readFilterFile(filterFile(key)).find((x) => x.key === key && x.libseccomp === lib);
+  source = e !== undefined ? 'precompiled' : 'libseccomp';
+  return e?.filter ?? null;
 }
 
-/** For the build: writes an entry (false: the file is another spec's). */
-export function writeFilterFile(dir: string, libseccomp: string, spec: FilterSpec, filter: CompiledFilter): boolean {
+/** For the build: adds an entry (to the file of its bucket). */
+export function writeFilterFile(dir: string, libseccomp: string, spec: FilterSpec, filter: CompiledFilter): void {
   const key = filterKey(spec);
   const file = filterFile(key, dir);
   const there = readFilterFile(file);
-  if (there !== null) return there.key === key;
+  if (there.some((e) => e.key === key && e.libseccomp === libseccomp)) return;
   mkdirSync(dir, { recursive: true });
-  const head = `${HEADER}\n${libseccomp}\n${key}\n${JSON.stringify(filter.syscalls)}\n`;
-  writeFileSync(file, Buffer.concat([Buffer.from(head, 'utf8'), filter.bpf]));
-  return true;
+  const entry = (e: FilterEntry) => Buffer.concat([
+    Buffer.from(`${HEADER}\n${e.libseccomp}\n${e.key}\n${JSON.stringify(e.filter.syscalls)}\n${e.filter.bpf.length}\n`, 'utf8'),
+    e.filter.bpf,
+  ]);
+  writeFileSync(file, Buffer.concat([...there, { libseccomp, key, filter }].map(entry)));
 }
 
 /** The specs compiled while collecting (the build's list of what to

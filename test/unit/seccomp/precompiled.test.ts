@@ -2,7 +2,7 @@
  * each is what libseccomp writes for its spec, here and now, and a launch
  * uses one only for the same spec from the same libseccomp. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -62,13 +62,13 @@ describe('precompiled seccomp filters', () => {
     const specs = await buildSpecs();
     expect(specs.length).toBeGreaterThan(20);
     const files = new Set<string>();
+    let entries = 0;
     for (const spec of specs) {
       const key = filterKey(spec);
       const file = filterFile(key);
       files.add(file);
-      const entry = readFilterFile(file);
-      expect(entry, file).not.toBeNull();
-      expect(entry?.key).toBe(key);
+      const entry = readFilterFile(file).find((e) => e.key === key);
+      expect(entry, file).toBeDefined();
       expect(entry?.libseccomp).toBe(LIBSECCOMP);
       const now = compileFilter(spec);
       expect(entry?.filter.bpf.equals(now.bpf), file).toBe(true);
@@ -78,6 +78,8 @@ describe('precompiled seccomp filters', () => {
     }
     // ... and there is no other.
     expect(readdirSync(FILTER_DIR).map((f) => join(FILTER_DIR, f)).sort()).toEqual([...files].sort());
+    for (const f of files) entries += readFilterFile(f).length;
+    expect(entries).toBe(new Set(specs.map(filterKey)).size);
   });
 
   it('are not used for another libseccomp, or when the front end did not name one', () => {
@@ -107,17 +109,26 @@ describe('precompiled seccomp filters', () => {
     expect(filterKey({ ...base, syscalls: new Map([['mount', { action: null, direct: true, option: '--seccomp.drop' }]]) })).toBe(filterKey(base));
   });
 
-  it('that are damaged, or another spec\'s, are not used', () => {
+  it('that are damaged are not used; keys that share a file are told apart', () => {
     const dir = join(tmp, 'filters');
     const spec: FilterSpec = { allowlist: false, action: EPERM, syscalls: new Map(), guards: terminalGuard(EPERM).guards, blockSecondary: false };
-    expect(writeFilterFile(dir, 'x', spec, compileFilter(spec))).toBe(true);
+    writeFilterFile(dir, 'x', spec, compileFilter(spec));
+    writeFilterFile(dir, 'x', spec, compileFilter(spec));
     const file = filterFile(filterKey(spec), dir);
-    expect(readFilterFile(file)?.libseccomp).toBe('x');
-    for (const bad of ['', 'tsjail-filter 1\nx\n{}\n[]\n', 'tsjail-filter 2\nx\nk\n[]\n12345678', 'tsjail-filter 1\nx\nk\n[1]\n12345678',
-      'tsjail-filter 1\nx\nk\n{\n12345678', 'tsjail-filter 1\nx\nk\n[]\n1234567']) {
+    expect(readFilterFile(file).map((e) => e.libseccomp)).toEqual(['x']);
+    // Another libseccomp's entry goes beside it.
+    writeFilterFile(dir, 'y', spec, compileFilter(spec));
+    expect(readFilterFile(file).map((e) => e.libseccomp)).toEqual(['x', 'y']);
+    const good = readFileSync(file);
+    for (const bad of ['', 'tsjail-filter 1\nx\n{}\n[]\n', 'tsjail-filter 2\nx\nk\n[]\n8\n12345678', 'tsjail-filter 1\nx\nk\n[1]\n8\n12345678',
+      'tsjail-filter 1\nx\nk\n{\n8\n12345678', 'tsjail-filter 1\nx\nk\n[]\n8\n1234567', 'tsjail-filter 1\nx\nk\n[]\n7\n1234567',
+      'tsjail-filter 1\nx\nk\n[]\n08\n12345678']) {
       writeFileSync(file, bad);
-      expect(readFilterFile(file), JSON.stringify(bad)).toBeNull();
+      expect(readFilterFile(file), JSON.stringify(bad)).toEqual([]);
+      // Damage after a good entry spoils the file.
+      writeFileSync(file, Buffer.concat([good, Buffer.from(bad || 'x')]));
+      expect(readFilterFile(file), JSON.stringify(bad)).toEqual([]);
     }
-    expect(readFilterFile(join(dir, 'none.bpf'))).toBeNull();
+    expect(readFilterFile(join(dir, 'none.bpf'))).toEqual([]);
   });
 });
