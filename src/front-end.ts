@@ -5,7 +5,10 @@
  *  - TSJAIL_HANDBACK=FD: a pipe to hand the launch back through instead of
  *    executing it here (src/handback.ts, native/front/fback.c);
  *  - TSJAIL_HOST="mdwe=0|1 libseccomp=V:BUILD-ID": facts of the host the
- *    planner would otherwise need koffi for (native/front/fhost.c).
+ *    planner would otherwise need koffi for (native/front/fhost.c);
+ *  - TSJAIL_NODE_EXTRA_CA_CERTS: the caller's NODE_EXTRA_CA_CERTS, kept
+ *    from Node's start-up (where it costs the parsing of a bundle of
+ *    certificates the planner never uses) and put back here.
  *
  * Started as a Node script (bin/tsjail.js), tsjail has none of them and
  * finds out for itself. */
@@ -27,8 +30,11 @@ let facts: FrontEndFacts = { handback: null, mdwe: null, libseccomp: null };
 export function takeFrontEndFacts(env: Record<string, string | undefined>): FrontEndFacts {
   const fd = env['TSJAIL_HANDBACK'];
   const host = env['TSJAIL_HOST'];
+  const ca = env['TSJAIL_NODE_EXTRA_CA_CERTS'];
   delete env['TSJAIL_HANDBACK'];
   delete env['TSJAIL_HOST'];
+  delete env['TSJAIL_NODE_EXTRA_CA_CERTS'];
+  if (ca !== undefined) env['NODE_EXTRA_CA_CERTS'] = ca;
   const values = new Map((host ?? '').split(' ').map((kv) => {
     const eq = kv.indexOf('=');
     return [kv.slice(0, eq), kv.slice(eq + 1)] as const;

@@ -165,6 +165,21 @@ static _Noreturn void exit_like(int st)
 	exit(WIFEXITED(st) ? WEXITSTATUS(st) : 1);
 }
 
+/* NODE_EXTRA_CA_CERTS makes Node read and parse that bundle of
+ * certificates as it starts (tens of milliseconds for a system's bundle),
+ * and the planner opens no TLS connection: it gets the variable under
+ * another name, and puts it back into its environment (src/front-end.ts),
+ * where a launcher link run inside a sandbox finds it. */
+static int set_aside_ca_certs(void)
+{
+	const char *v = getenv("NODE_EXTRA_CA_CERTS");
+	if (v == NULL)
+		return unsetenv("TSJAIL_NODE_EXTRA_CA_CERTS");
+	if (setenv("TSJAIL_NODE_EXTRA_CA_CERTS", v, 1) != 0)
+		return -1;
+	return unsetenv("NODE_EXTRA_CA_CERTS");
+}
+
 void fc_full_path(const char *node, char **nargv)
 {
 	int p[2];
@@ -184,8 +199,8 @@ void fc_full_path(const char *node, char **nargv)
 		/* Node goes when the front end does (it waits for nothing
 		 * else); the pipe's end must reach it. */
 		if (close(p[0]) != 0 || fcntl(p[1], F_SETFD, 0) != 0 || setenv("TSJAIL_HANDBACK", num, 1) != 0 ||
-		    setenv("TSJAIL_HOST", facts, 1) != 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
-		    getppid() != parent)
+		    setenv("TSJAIL_HOST", facts, 1) != 0 || set_aside_ca_certs() != 0 ||
+		    prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
 			_exit(1);
 		execv(node, nargv);
 		execvp("node", nargv);

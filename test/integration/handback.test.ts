@@ -96,12 +96,18 @@ describe('the hand-back', () => {
     const links = join(dir, 'links');
     mkdirSync(links);
     symlinkSync(FRONT_END, join(links, 'printenv'));
-    const r = spawnSync(FRONT_END, ['--noprofile', '--env=MARK=1', '--', join(links, 'printenv')], {
+    // (--env, as NODE_EXTRA_CA_CERTS is no variable a sandbox gets.)
+    const ca = join(dir, 'no-such-bundle.pem');
+    const r = spawnSync(FRONT_END, ['--noprofile', '--env=MARK=1', `--env=NODE_EXTRA_CA_CERTS=${ca}`, '--', join(links, 'printenv')], {
       encoding: 'utf8', env: { ...ENV, PATH: `${links}:${ENV.PATH}`, XDG_CACHE_HOME: '/dev/null' }, cwd: '/',
     });
-    expect(r.status, r.stderr).toBe(0);
+    // No Node complained of the missing bundle: it was kept from them.
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^container=tsjail$/m);
     expect(r.stdout).toMatch(/^MARK=1$/m);
+    // ... and given back to the program.
+    expect(r.stdout).toContain(`NODE_EXTRA_CA_CERTS=${ca}\n`);
     expect(r.stdout).not.toMatch(/TSJAIL_/);
   });
 });
