@@ -74,10 +74,13 @@ export async function main(args: readonly string[], front: FrontState = null): P
   if (cli.kind !== 'run') return (await import('./overlay/commands.js')).runOverlayCommand(cli, caller.home);
   // The command line's log level holds while the profile is read.
   setLogLevel(normalizeOptions(cli.options, { home: caller.home, cwd: process.cwd() }).log);
-  const text = profileCommand(cli.values, profileContext(process.env, process.cwd()), VERSION);
-  if (text !== null) {
-    process.stdout.write(text);
-    return 0;
+  // (A profile context reads firejail.config and more: only for these.)
+  if (cli.values.has('profile-check') || cli.values.has('profile-convert')) {
+    const text = profileCommand(cli.values, profileContext(process.env, process.cwd()), VERSION);
+    if (text !== null) {
+      process.stdout.write(text);
+      return 0;
+    }
   }
   return sandbox(cli.values, cli.command, caller, null, commandKey(args, cli.command), front);
 }

@@ -4,7 +4,7 @@
  * --profile-convert. */
 import { homedir } from 'node:os';
 import { TsjailError, UsageError } from '../errors.js';
-import { debug } from '../log.js';
+import { debug, debugging } from '../log.js';
 import type { RawOptions } from '../options.js';
 import { toRawOptions, type OptionValue, type OptionValues } from '../options-schema.js';
 import type { PlanSource } from '../plan/types.js';
@@ -84,8 +84,10 @@ export function loadRunProfile(cli: OptionValues, command: readonly string[], ct
     debug(`profile: ${file} (${sel.why})`);
   }
   const p = loadProfile(file, loadOptions(ctx, cli));
-  debug(`profile: ${summaryLine(p)}`);
-  for (const line of notEnforcedLines(p)) debug(line);
+  if (debugging()) {
+    debug(`profile: ${summaryLine(p)}`);
+    for (const line of notEnforcedLines(p)) debug(line);
+  }
   return p;
 }
 
