@@ -11,6 +11,8 @@ import { HelperError } from './errors.js';
 const MAGIC = 'TSJB';
 const HELPER = 1;
 const PROGRAM = 2;
+const STORED = 3;
+const LINK = 0xffffffff;
 
 /** Length-prefixed pieces, in one buffer. */
 function message(kind: number, parts: readonly (string | Buffer | number)[]): Buffer {
@@ -57,4 +59,12 @@ export function handBackHelper(fd: number, helper: string, plan: Buffer): never 
 /** A program run as it is (a launcher link inside a sandbox). */
 export function handBackProgram(fd: number, program: string, argv: readonly string[], env: readonly string[]): never {
   return send(fd, message(PROGRAM, [program, argv.length, ...argv, env.length, ...env]));
+}
+
+/** A stored plan (src/cache/store.ts), which the front end makes the
+ * helper's plan of as it does for a cached launch; programAt: where the
+ * program's words begin among tsjail's arguments, null for a launcher
+ * link. */
+export function handBackStored(fd: number, programAt: number | null, stored: Buffer): never {
+  return send(fd, message(STORED, [programAt ?? LINK, stored]));
 }

@@ -17,7 +17,9 @@ import { buildEnvironment, envPolicy } from './environment.js';
 import { noteFact, noteStat, noteUncacheable, recordedEnv, startRecording, stopRecording, type Recording } from './cache/deps.js';
 import { cacheDir, storePlan, type CacheKey } from './cache/store.js';
 import { PlanError, TsjailError, UsageError } from './errors.js';
-import { execHelper, execProgram, findHelper } from './launch.js';
+import { execHelper, execProgram, findHelper, timing } from './launch.js';
+import { frontEndFacts } from './front-end.js';
+import { handBackStored } from './handback.js';
 import { debug, error, setLogLevel } from './log.js';
 import { normalizeOptions } from './options.js';
 import type { OptionValues } from './options-schema.js';
@@ -155,10 +157,11 @@ async function sandbox(
   }
   const helper = findHelper(hostEnv);
   stopRecording();
+  let stored: Buffer | null = null;
   if (key === null) noteSkipped('the options and the program cannot be told apart by position');
   else if (recording.uncacheable !== null) noteSkipped(recording.uncacheable);
   else {
-    storePlan(cacheDir(process.env, caller.home), {
+    stored = storePlan(cacheDir(process.env, caller.home), {
       key, uid: caller.uid, deps: recording, cwd, envPolicy: envPolicy(options),
       argvFixed: key.mode === 'link' ? [resolved.argv[0] ?? ''] : command.length === 0 ? [...resolved.argv] : [],
       argvFromLaunch: key.mode === 'link' || command.length > 0,
@@ -166,6 +169,14 @@ async function sandbox(
     });
   }
   mark('stored');
+  // Through the front end, a stored plan goes back as it is: the front end
+  // makes the helper's plan of it, as for a cached launch.
+  const back = frontEndFacts().handback;
+  if (back !== null && stored !== null && key !== null) {
+    debug(`handing the stored plan back to the front end (${stored.length} bytes)`);
+    timing();
+    return handBackStored(back, key.mode === 'link' ? null : key.args.length, stored);
+  }
   const bytes = encodePlan(plan);
   mark('encoded');
   return execHelper(helper, bytes);

@@ -35,7 +35,7 @@ static bool cstr(const uint8_t *v, size_t n, char *buf, size_t size)
 	return true;
 }
 
-static int key_check(const struct fc_file *f, const struct fc_launch *l, char *why)
+int fc_key_check(const struct fc_file *f, const struct fc_launch *l, char *why)
 {
 	uint32_t uid, mode;
 	if (!fc_u32(f, FC_UID, &uid) || uid != (uint32_t)getuid()) {
@@ -227,7 +227,7 @@ static int fact_check(const struct fc_rec *r, char *why)
 
 int fc_check(const struct fc_file *f, const struct fc_launch *l, char *why)
 {
-	if (key_check(f, l, why) != 0)
+	if (fc_key_check(f, l, why) != 0)
 		return -1;
 	for (size_t i = 0; i < f->nrecs; i++) {
 		const struct fc_rec *r = &f->recs[i];

@@ -259,13 +259,21 @@ function ownDir(dir: string, uid: number): boolean {
 
 /** Writes the stored plan beside the others, atomically (a new 0600 file
  * renamed over the old one; no fsync: a file a crash cut short is refused
- * by its length and rewritten). Failing to store is not an error. */
-export function storePlan(dir: string, s: StoredPlan): string | null {
-  if (!ownDir(dir, s.uid)) return null;
+ * by its length and rewritten). Failing to store is not an error. Returns
+ * the stored plan (which a launch through the front end hands back to it,
+ * src/handback.ts), written or not; null when there is none to write. */
+export function storePlan(dir: string, s: StoredPlan): Buffer | null {
+  let bytes: Buffer;
+  try {
+    bytes = encodeStoredPlan(s);
+  } catch (e) {
+    debug(`stored plans: ${(e as Error).message}`);
+    return null;
+  }
+  if (!ownDir(dir, s.uid)) return bytes;
   const file = `${dir}/${cacheFileName(s.uid, s.key)}`;
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    const bytes = encodeStoredPlan(s);
     const fd = openSync(tmp, 'wx', 0o600);
     try {
       let off = 0;
@@ -275,10 +283,9 @@ export function storePlan(dir: string, s: StoredPlan): string | null {
     }
     renameSync(tmp, file);
     debug(`stored plan: ${file}`);
-    return file;
   } catch (e) {
     try { unlinkSync(tmp); } catch { /* not made */ }
     debug(`stored plans: cannot write ${file}: ${(e as Error).message}`);
-    return null;
   }
+  return bytes;
 }

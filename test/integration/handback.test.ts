@@ -1,15 +1,16 @@
 /** The full path started by the native front end hands the launch back to
- * it (src/handback.ts, native/front/fback.c): the helper then gets the very
- * plan a Node script started directly (bin/tsjail.js, which execs the
- * helper itself through koffi) gives it, byte for byte, from the same
- * precompiled or compiled seccomp filter; what Node says and how it ends is
- * what the front end says and how it ends. */
+ * it (src/handback.ts, native/front/fback.c): the helper then gets the plan
+ * a Node script started directly (bin/tsjail.js, which execs the helper
+ * itself through koffi) gives it, with the same precompiled or compiled
+ * seccomp filter: made of the stored plan as for a cached launch (the same
+ * records), or byte for byte when the plan is not stored; what Node says
+ * and how it ends is what the front end says and how it ends. */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FRONT_END, TSJAIL } from '../helpers.js';
+import { FRONT_END, HELPER, TSJAIL } from '../helpers.js';
 
 let dir: string;
 
@@ -40,10 +41,17 @@ function launch(how: 'front' | 'node', args: readonly string[], helper: string, 
   expect(r.status).toBe(0);
 }
 
+/** A plan as the helper reads it. */
+function dumped(plan: Buffer): unknown {
+  const r = spawnSync(HELPER, ['--dump-plan', '--plan-fd=0'], { input: plan, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as unknown;
+}
+
 describe('the hand-back', () => {
   it('gives the helper the plan the Node path gives it, and stores the same plan', () => {
     const launches = [['--noprofile', 'true'], ['true', 'a b'], ['--profile=firefox', '--', 'true'], ['--noprofile', '--protocol=unix', 'true'],
-      ['--seccomp.drop=mount,@clock', '--hostname=h', 'true']];
+      ['--seccomp.drop=mount,@clock', '--hostname=h', 'true'], ['--noprofile', '--', 'sh', '-c', 'x', '--'], ['--noprofile']];
     const save = saver('plan');
     const cache = join(dir, 'xdg');
     const stored = (): Buffer => {
@@ -60,9 +68,24 @@ describe('the hand-back', () => {
       const node = { plan: save.plan(), stored: stored() };
       rmSync(cache, { recursive: true });
       expect(front.plan.length).toBeGreaterThan(100);
-      expect(front.plan.equals(node.plan), args.join(' ')).toBe(true);
+      // The front end made it of the stored plan: the same records, in
+      // its order.
+      expect(dumped(front.plan), args.join(' ')).toEqual(dumped(node.plan));
       expect(front.stored.equals(node.stored), args.join(' ')).toBe(true);
     }
+  });
+
+  it('gives the helper a plan that is not stored byte for byte as the Node path does', () => {
+    // (A new root is never stored.)
+    const save = saver('plan');
+    const cache = join(dir, 'xdg');
+    const plans = (['front', 'node'] as const).map((how) => {
+      launch(how, ['--overlay-tmpfs', '--noprofile', 'true'], save.helper, cache);
+      return save.plan();
+    });
+    expect(plans[0]?.length).toBeGreaterThan(100);
+    expect(plans[0]?.equals(plans[1] ?? Buffer.alloc(0))).toBe(true);
+    expect(existsSync(join(cache, 'tsjail'))).toBe(false);
   });
 
   it('says, in --print-plan, where the seccomp filter came from', () => {
