@@ -109,40 +109,54 @@ const FLAG_NO_NEW_PRIVS = 1;
 const FLAG_QUIET = 2;
 const FLAG_DEBUG = 4;
 
+/** The records, written into one growing buffer as they come (a plan has
+ * hundreds; a Buffer for each, then joined, was most of encoding one). */
 class Writer {
-  private readonly chunks: Buffer[] = [];
-  private size = 0;
+  private buf = Buffer.alloc(16384);
+  private view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+  private off = 12;
+
+  private head(tag: Tag | number, len: number): void {
+    if (this.off + 6 + len > this.buf.length) {
+      const bigger = Buffer.alloc(Math.max(2 * this.buf.length, this.off + 6 + len));
+      bigger.set(this.buf.subarray(0, this.off));
+      this.buf = bigger;
+      this.view = new DataView(bigger.buffer, bigger.byteOffset, bigger.length);
+    }
+    this.view.setUint16(this.off, tag, true);
+    this.view.setUint32(this.off + 2, len, true);
+    this.off += 6;
+  }
 
   record(tag: Tag | number, value: Buffer): void {
-    const head = Buffer.alloc(6);
-    head.writeUInt16LE(tag, 0);
-    head.writeUInt32LE(value.length, 2);
-    this.chunks.push(head, value);
-    this.size += 6 + value.length;
+    this.head(tag, value.length);
+    this.buf.set(value, this.off);
+    this.off += value.length;
   }
 
   u32(tag: Tag, v: number): void {
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(v >>> 0, 0);
-    this.record(tag, b);
+    this.head(tag, 4);
+    this.view.setUint32(this.off, v >>> 0, true);
+    this.off += 4;
   }
 
   str(tag: Tag, s: string): void {
     if (s.includes('\0')) throw new PlanError(`plan: a NUL byte in ${JSON.stringify(s)}`);
-    this.record(tag, Buffer.from(s, 'utf8'));
+    const n = Buffer.byteLength(s, 'utf8');
+    this.head(tag, n);
+    this.buf.write(s, this.off, n, 'utf8');
+    this.off += n;
   }
 
   finish(): Buffer {
-    const header = Buffer.alloc(12);
-    header.write('TSJP', 0, 'latin1');
-    header.writeUInt16LE(PLAN_VERSION, 4);
-    header.writeUInt16LE(0, 6);
-    header.writeUInt32LE(this.size, 8);
-    const out = Buffer.concat([header, ...this.chunks]);
-    if (out.length > PLAN_MAX) {
-      throw new PlanError(`plan: ${out.length} bytes, more than the limit of ${PLAN_MAX}`);
+    if (this.off > PLAN_MAX) {
+      throw new PlanError(`plan: ${this.off} bytes, more than the limit of ${PLAN_MAX}`);
     }
-    return out;
+    this.buf.write('TSJP', 0, 'latin1');
+    this.view.setUint16(4, PLAN_VERSION, true);
+    this.view.setUint16(6, 0, true);
+    this.view.setUint32(8, this.off - 12, true);
+    return Buffer.from(this.buf.subarray(0, this.off));
   }
 }
 
