@@ -137,7 +137,8 @@ function child(path: string): string {
 /** An absolute path other than / with no '.', '..' or empty component
  * and no trailing '/'. */
 function normal(path: string): boolean {
-  return path.length > 1 && path.startsWith('/') && !path.endsWith('/') && !/\/\.{0,2}(\/|$)/.test(path);
+  return path.length > 1 && path.startsWith('/') && !path.endsWith('/') && !path.endsWith('/.') && !path.endsWith('/..') &&
+    !path.includes('//') && !path.includes('/./') && !path.includes('/../');
 }
 
 /** Records what kind's look at path sees, once per kind and path; returns
