@@ -28,10 +28,15 @@ export interface ProfileContext {
 export function profileContext(env: Readonly<Record<string, string | undefined>>, cwd: string): ProfileContext {
   const home = homedir();
   const uid = process.getuid?.() ?? 0;
+  let site: SiteSettings | undefined;
   return {
     dirs: defaultDirs(home, env),
     macros: Macros.fromProcess(env, home, uid),
-    site: siteSettings('/etc/firejail/firejail.config'),
+    // Read when a condition asks (and so a dependency of the plan only then).
+    get site() {
+      site ??= siteSettings('/etc/firejail/firejail.config');
+      return site;
+    },
     uid,
     cwd,
   };
@@ -46,7 +51,9 @@ function loadOptions(ctx: ProfileContext, cli: OptionValues, keepConditionals = 
   return {
     dirs: ctx.dirs,
     macros: ctx.macros,
-    site: ctx.site,
+    get site() {
+      return ctx.site;
+    },
     cliValues: cli,
     cliIgnores: strings(cli.get('ignore')),
     keepConditionals,
