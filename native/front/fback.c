@@ -283,10 +283,12 @@ void fc_full_path(const char *node, char **nargv, const struct fc_launch *whole)
 			fail("waiting for node: ", strerror(errno));
 	}
 	/* A whole message is the launch, however Node ended after it (it
-	 * ends itself with SIGKILL: nothing of it needs to run on). */
+	 * ends itself with SIGKILL: nothing of it needs to run on). Without
+	 * one, Node's end is the front end's: it has said what went wrong. */
 	if (len > 0 && !too_big)
 		hand_back(msg, len, whole);
-	if (len == 0 && !too_big)
+	bool ended_well = (WIFEXITED(st) && WEXITSTATUS(st) == 0) || (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	if (len == 0 || !ended_well)
 		exit_like(st);
 	fail("the full path handed back a malformed launch", "");
 }

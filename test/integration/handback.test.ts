@@ -115,6 +115,17 @@ describe('the hand-back', () => {
     expect(died.signal).toBe('SIGTERM');
   });
 
+  it('refuses a hand-back it cannot read, and starts nothing', () => {
+    const env = { ...ENV, XDG_CACHE_HOME: '/dev/null', TSJAIL_HELPER: join(dir, 'must-not-run') };
+    for (const [i, bytes] of ['TSJB', 'TSJB\x01\x00\x00\x00\x05\x00\x00\x00/bin', 'XXXX\x01\x00\x00\x00', 'TSJB\x03\x00\x00\x00\x00\x00\x00\x00\x04\x00\x00\x00TSJC'].entries()) {
+      // A Node that hands back these bytes, as if it had built a plan.
+      writeFileSync(join(dir, `bad${i}.cjs`), `require('fs').writeSync(Number(process.env.TSJAIL_HANDBACK), Buffer.from(${JSON.stringify(bytes)}, 'latin1'));\nprocess.exit(0);\n`);
+      const r = spawnSync(FRONT_END, ['--noprofile', 'true'], { encoding: 'utf8', env: { ...env, NODE_OPTIONS: `--require=${join(dir, `bad${i}.cjs`)}` } });
+      expect(r.status, JSON.stringify(bytes)).toBe(1);
+      expect(r.stderr).toBe('tsjail: the full path handed back a malformed launch\n');
+    }
+  });
+
   it('runs a launcher link\'s program itself inside a sandbox, with the environment Node gives it', () => {
     const links = join(dir, 'links');
     mkdirSync(links);
