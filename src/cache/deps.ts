@@ -145,7 +145,8 @@ function normal(path: string): boolean {
  * the dependency (undefined outside a recording). */
 function note(kind: FileDepKind, path: string): FileDep | undefined {
   if (active === null) return undefined;
-  const seen = active.files.get(`${kind}:${path}`);
+  const id = `${kind}:${path}`;
+  const seen = active.files.get(id);
   if (seen !== undefined) return seen;
   if (!path.startsWith('/')) {
     active.uncacheable = `looked at a relative path '${path}'`;
@@ -163,7 +164,7 @@ function note(kind: FileDepKind, path: string): FileDep | undefined {
       real: null,
     };
   }
-  active.files.set(`${kind}:${path}`, dep);
+  active.files.set(id, dep);
   return dep;
 }
 

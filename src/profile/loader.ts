@@ -238,10 +238,10 @@ class Loader {
         for (const v of values) {
           const bad = this.check(row, v);
           if (bad !== null) fail(bad);
-          const d: Directive = {
-            name: l.name, value: v, raw: l.value, file, line: l.line, format, condition: l.condition,
-            ...(l.spelled !== undefined ? { spelled: l.spelled } : {}),
-          };
+          // (No spread: a big profile makes hundreds of these.)
+          const d: Directive = l.spelled === undefined
+            ? { name: l.name, value: v, raw: l.value, file, line: l.line, format, condition: l.condition }
+            : { name: l.name, value: v, raw: l.value, file, line: l.line, format, condition: l.condition, spelled: l.spelled };
           if (!this.conditionHolds(l.condition)) {
             this.skipped.push(d);
             continue;
