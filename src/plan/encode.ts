@@ -68,41 +68,24 @@ function rootRecord(r: RootSpec): Buffer {
   return Buffer.concat([head, ...prefixed([...paths, ...r.lowers])]);
 }
 
-function mountRecord(m: MountOp): Buffer {
-  let flags = 0;
-  let mode = 0;
-  let paths: readonly string[] = [];
+/** A MOUNT record's fields: u8 kind, u8 flags, u16 mode, u16 count, then
+ * the paths, u16-length-prefixed (Writer.mount writes them). */
+function mountFields(m: MountOp): { flags: number; mode: number; paths: readonly string[] } {
   switch (m.op) {
     case 'dev':
-      flags = (m.sound ? MF_SOUND : 0) | (m.dri ? MF_DRI : 0);
-      break;
+      return { flags: (m.sound ? MF_SOUND : 0) | (m.dri ? MF_DRI : 0), mode: 0, paths: [] };
     case 'mkdir':
     case 'mkfile':
-      paths = [m.path];
-      break;
+      return { flags: 0, mode: 0, paths: [m.path] };
     case 'bind':
-      flags = (m.optional ? MF_OPTIONAL : 0) | (m.readOnly ? MF_READ_ONLY : 0);
-      paths = [m.src, m.dst];
-      break;
+      return { flags: (m.optional ? MF_OPTIONAL : 0) | (m.readOnly ? MF_READ_ONLY : 0), mode: 0, paths: [m.src, m.dst] };
     case 'tmpfs':
-      flags = (m.optional ? MF_OPTIONAL : 0) | (m.userOwned ? MF_USER_OWNED : 0);
-      mode = m.mode;
-      paths = [m.path];
-      break;
+      return { flags: (m.optional ? MF_OPTIONAL : 0) | (m.userOwned ? MF_USER_OWNED : 0), mode: m.mode, paths: [m.path] };
     case 'whitelist':
-      flags = m.optional ? MF_OPTIONAL : 0;
-      paths = [m.path, ...m.entries];
-      break;
+      return { flags: m.optional ? MF_OPTIONAL : 0, mode: 0, paths: [m.path, ...m.entries] };
     default:
-      flags = m.optional ? MF_OPTIONAL : 0;
-      paths = [m.path];
+      return { flags: m.optional ? MF_OPTIONAL : 0, mode: 0, paths: [m.path] };
   }
-  const head = Buffer.alloc(6);
-  head.writeUInt8(MOUNT_KINDS[m.op], 0);
-  head.writeUInt8(flags, 1);
-  head.writeUInt16LE(mode, 2);
-  head.writeUInt16LE(paths.length, 4);
-  return Buffer.concat([head, ...prefixed(paths)]);
 }
 
 const FLAG_NO_NEW_PRIVS = 1;
@@ -138,6 +121,34 @@ class Writer {
     this.head(tag, 4);
     this.view.setUint32(this.off, v >>> 0, true);
     this.off += 4;
+  }
+
+  /** A MOUNT record, written in place (a plan has a hundred; Buffers for
+   * each field and path, then joined, were most of encoding them). */
+  mount(m: MountOp): void {
+    const { flags, mode, paths } = mountFields(m);
+    const sizes: number[] = [];
+    let len = 6;
+    for (const p of paths) {
+      if (p.includes('\0')) throw new PlanError(`plan: a NUL byte in ${JSON.stringify(p)}`);
+      const n = Buffer.byteLength(p, 'utf8');
+      if (n > 0xffff) throw new PlanError(`plan: a path of ${n} bytes`);
+      sizes.push(n);
+      len += 2 + n;
+    }
+    this.head(Tag.Mount, len);
+    const v = this.view;
+    v.setUint8(this.off, MOUNT_KINDS[m.op]);
+    v.setUint8(this.off + 1, flags);
+    v.setUint16(this.off + 2, mode, true);
+    v.setUint16(this.off + 4, paths.length, true);
+    this.off += 6;
+    for (let i = 0; i < paths.length; i++) {
+      const n = sizes[i] as number;
+      v.setUint16(this.off, n, true);
+      this.buf.write(paths[i] as string, this.off + 2, n, 'utf8');
+      this.off += 2 + n;
+    }
   }
 
   str(tag: Tag, s: string): void {
@@ -186,7 +197,7 @@ export function encodePlan(plan: SandboxPlan): Buffer {
   for (const s of plan.sources) {
     w.record(Tag.Source, Buffer.concat([u64(BigInt(s.mtimeNs)), Buffer.from(s.path, 'utf8')]));
   }
-  for (const m of plan.mounts) w.record(Tag.Mount, mountRecord(m));
+  for (const m of plan.mounts) w.mount(m);
   if (plan.root !== null) w.record(Tag.Root, rootRecord(plan.root));
   for (const [tag, value] of encodeResources(plan.resources)) w.record(tag, value);
   securityRecords(w, plan.security);
