@@ -3,12 +3,14 @@
  * "ROW<TAB>MS". A command is a line of tab-separated words: the row's name,
  * then optional NAME=VALUE words (set in the child's environment), an
  * optional @DIR word (its working directory) and <FILE word (its stdin),
- * then argv. Output of the
- * commands goes to /dev/null; a command that fails stops the bench.
+ * then argv; a !DIR word empties DIR before each run, untimed (a first
+ * launch's cache directory). Output of the commands goes to /dev/null; a
+ * command that fails stops the bench.
  *   interleave RUNS WARMUP COMMANDS-FILE */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +26,29 @@ struct cmd {
 	char *env[MAX_WORDS];
 	char *dir;
 	char *in;
+	char *clean;
 	char *argv[MAX_WORDS];
 };
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	if (ftw->level > 0 && remove(path) != 0) {
+		perror(path);
+		exit(1);
+	}
+	return 0;
+}
+
+/* Everything in dir goes (dir stays); a missing dir is fine. */
+static void empty_dir(const char *dir)
+{
+	if (nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0 && errno != ENOENT) {
+		perror(dir);
+		exit(1);
+	}
+}
 
 static double now_ms(void)
 {
@@ -36,6 +59,8 @@ static double now_ms(void)
 
 static double run(const struct cmd *c)
 {
+	if (c->clean != NULL)
+		empty_dir(c->clean);
 	double t0 = now_ms();
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -98,6 +123,8 @@ int main(int argc, char **argv)
 				c->dir = w + 1;
 			else if (na == 0 && w[0] == '<')
 				c->in = w + 1;
+			else if (na == 0 && w[0] == '!')
+				c->clean = w + 1;
 			else if (na == 0 && strchr(w, '=') != NULL && ne < MAX_WORDS - 1)
 				c->env[ne++] = w;
 			else

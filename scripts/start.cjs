@@ -10,6 +10,11 @@ const { createRequire, wrap } = require('node:module');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
 
+// TSJAIL_TIMING=1 (src/timing.ts): when this started, read the bundle and
+// compiled it. Not otherwise: the global performance loads perf_hooks.
+const timing = process.env.TSJAIL_TIMING === '1';
+const now = () => (timing ? performance.now() : 0);
+const t0 = now();
 const file = join(__dirname, 'tsjail.cjs');
 const fd = openSync(file, 'r');
 const st = fstatSync(fd);
@@ -23,8 +28,16 @@ try {
 } catch {
   // no cache: compile
 }
+const t1 = now();
 const script = new Script(wrap(source), { filename: file, cachedData });
+const t2 = now();
 const mod = { exports: {}, filename: file, id: file, loaded: false };
 script.runInThisContext()(mod.exports, createRequire(file), mod, file, __dirname);
 module.exports = { script, entry: mod.exports };
+if (timing) {
+  mod.exports.mark('node', t0);
+  mod.exports.mark('read', t1);
+  mod.exports.mark('compiled', t2);
+  mod.exports.mark('loaded');
+}
 if (require.main === module) mod.exports.start([process.argv[0], file, ...process.argv.slice(2)]);

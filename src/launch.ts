@@ -1,15 +1,20 @@
 /** Hand-over to the helper: the plan goes into a sealed memfd, fds 0-2 are
  * made inheritable and blocking again, and this process execve()s the helper,
- * so no Node process stays resident while the sandbox runs. */
+ * so no Node process stays resident while the sandbox runs. Started by the
+ * native front end, tsjail hands the launch back to it instead, which does
+ * the same (src/handback.ts). */
 import { spawnSync } from 'node:child_process';
 import { accessSync, closeSync, constants, writeSync } from 'node:fs';
 import { constants as os } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_DIR } from './package-dir.js';
-import koffi from 'koffi';
+import { koffi } from './ffi.js';
+import { frontEndFacts } from './front-end.js';
+import { handBackHelper, handBackProgram } from './handback.js';
 import { HelperError } from './errors.js';
 import { debug } from './log.js';
 import { noteStat } from './cache/deps.js';
+import { mark, timingLine } from './timing.js';
 
 const HELPER_NEXT_TO_US = join(PACKAGE_DIR, 'native', 'tsjail-helper');
 
@@ -45,7 +50,7 @@ interface Libc {
 }
 
 function libc(): Libc {
-  const lib = koffi.load('libc.so.6');
+  const lib = koffi().load('libc.so.6');
   return {
     memfd_create: lib.func('int memfd_create(const char *name, unsigned int flags)'),
     fcntl: lib.func('int fcntl(int fd, int cmd, ...)'),
@@ -57,7 +62,7 @@ function libc(): Libc {
 
 function check(c: Libc, stage: string, r: number): number {
   if (r < 0) {
-    const errno = koffi.errno();
+    const errno = koffi().errno();
     throw new HelperError(stage, `${stage}: ${c.strerror(errno)}`, errno);
   }
   return r;
@@ -87,14 +92,21 @@ function restoreStdio(c: Libc): void {
 }
 
 /** Replaces this process with the helper. Returns only by throwing. */
-export function execHelper(helper: string, plan: Buffer, extraArgs: readonly string[] = []): never {
+export function execHelper(helper: string, plan: Buffer): never {
+  const back = frontEndFacts().handback;
+  if (back !== null) {
+    debug(`handing back to the front end: ${helper} (${plan.length} byte plan)`);
+    timing();
+    return handBackHelper(back, helper, plan);
+  }
   const c = libc();
   const fd = planFd(c, plan);
   restoreStdio(c);
-  const argv = [helper, `--plan-fd=${fd}`, ...extraArgs];
+  const argv = [helper, `--plan-fd=${fd}`];
   debug(`handing over to ${argv.join(' ')} (${plan.length} byte plan)`);
+  timing();
   c.execve(helper, [...argv, null], [null]);
-  const errno = koffi.errno();
+  const errno = koffi().errno();
   throw new HelperError('execve', `cannot execute the helper '${helper}': ${c.strerror(errno)}`, errno);
 }
 
@@ -115,6 +127,13 @@ export function runHelper(helper: string, plan: Buffer): number {
   }
 }
 
+/** TSJAIL_TIMING: the last mark and the line (src/timing.ts). */
+export function timing(): void {
+  mark('exec');
+  const t = timingLine();
+  if (t !== null) writeSync(2, `tsjail: timing: ${t}\n`);
+}
+
 /** Replaces this process with program itself, no sandbox (a launcher link
  * run inside a sandbox, src/desktop). Returns only by throwing. */
 export function execProgram(
@@ -122,10 +141,12 @@ export function execProgram(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): never {
+  const envp = Object.entries(env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
+  const back = frontEndFacts().handback;
+  if (back !== null) return handBackProgram(back, program, argv, envp);
   const c = libc();
   restoreStdio(c);
-  const envp = Object.entries(env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
   c.execve(program, [...argv, null], [...envp, null]);
-  const errno = koffi.errno();
+  const errno = koffi().errno();
   throw new HelperError('execve', `cannot execute '${program}': ${c.strerror(errno)}`, errno);
 }

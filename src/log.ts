@@ -7,6 +7,11 @@ export function setLogLevel(l: LogLevel): void {
   level = l;
 }
 
+/** Whether debug() prints: for messages that cost something to make. */
+export function debugging(): boolean {
+  return level === 'debug';
+}
+
 export function debug(message: string): void {
   if (level === 'debug') process.stderr.write(`tsjail: debug: ${message}\n`);
 }

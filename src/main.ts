@@ -17,7 +17,9 @@ import { buildEnvironment, envPolicy } from './environment.js';
 import { noteFact, noteStat, noteUncacheable, recordedEnv, startRecording, stopRecording, type Recording } from './cache/deps.js';
 import { cacheDir, storePlan, type CacheKey } from './cache/store.js';
 import { PlanError, TsjailError, UsageError } from './errors.js';
-import { execHelper, execProgram, findHelper } from './launch.js';
+import { execHelper, execProgram, findHelper, timing } from './launch.js';
+import { frontEndFacts } from './front-end.js';
+import { handBackStored } from './handback.js';
 import { debug, error, setLogLevel, warn } from './log.js';
 import { normalizeOptions } from './options.js';
 import type { OptionValues } from './options-schema.js';
@@ -29,6 +31,8 @@ import { resolveProgram, type ResolvedProgram } from './program.js';
 import { resolveCgroupFile } from './resources/cgroup-path.js';
 import { readHostsFile } from './net/plan.js';
 import { buildDbus, hostDbus } from './dbus/plan.js';
+import { filterSource, type FilterSource } from './seccomp/precompiled.js';
+import { mark } from './timing.js';
 
 /** The caller's uid and home, from the user database. As firejail, a uid
  * with no entry there is refused: the sandbox is built around its home. */
@@ -64,6 +68,7 @@ export async function main(args: readonly string[], front: FrontState = null): P
     process.stdout.write(`tsjail ${VERSION}\n`);
     return 0;
   }
+  mark('main');
   const cli = parseRunLine(args) ?? (await import('./cli.js')).parseCommandLine(args);
   if (cli.kind === 'done') return 0;
   const user = currentUser();
@@ -72,10 +77,13 @@ export async function main(args: readonly string[], front: FrontState = null): P
   if (cli.kind !== 'run') return (await import('./overlay/commands.js')).runOverlayCommand(cli, caller.home);
   // The command line's log level holds while the profile is read.
   setLogLevel(normalizeOptions(cli.options, { home: caller.home, cwd: process.cwd() }).log);
-  const text = profileCommand(cli.values, profileContext(process.env, process.cwd()), VERSION);
-  if (text !== null) {
-    process.stdout.write(text);
-    return 0;
+  // (A profile context reads firejail.config and more: only for these.)
+  if (cli.values.has('profile-check') || cli.values.has('profile-convert')) {
+    const text = profileCommand(cli.values, profileContext(process.env, process.cwd()), VERSION);
+    if (text !== null) {
+      process.stdout.write(text);
+      return 0;
+    }
   }
   if (cli.values.has('build')) return (await import('./build/run.js')).runBuild(cli.values, cli.command, caller);
   return sandbox(cli.values, cli.command, caller, null, commandKey(args, cli.command), front);
@@ -114,7 +122,9 @@ async function sandbox(
   void hostEnv['HOME'];
   noteFact('pwhome', caller.home);
   noteStat(BUILD_ID);
+  mark('sandbox');
   const profile = loadRunProfile(values, command, profileContext(hostEnv, process.cwd()));
+  mark('profile');
   const given = values.get('blacklist');
   const raw = { ...applyProfile(profile, values, command), blacklistExplicit: Array.isArray(given) ? given : [] };
   const options = normalizeOptions(raw, { home: caller.home, cwd: process.cwd() });
@@ -124,6 +134,7 @@ async function sandbox(
   if (values.has('netfilter') && !options.network.namespace) {
     warn('--netfilter: no effect without a network namespace of the sandbox\'s own (--net=none or --net=INTERFACE)');
   }
+  mark('options');
   if (front !== null) debug(`front end: ${front}`);
   if (options.name !== null) debug(`sandbox name: ${options.name} (a label only: tsjail has no --join, --list or --shutdown)`);
   const r = options.root;
@@ -143,9 +154,11 @@ async function sandbox(
   const cgroupFiles = options.resources.cgroupFiles.map(resolveCgroupFile);
   const hostsFile = options.network.hostsFile;
   const hosts = hostsFile === null ? null : readHostsFile(hostsFile);
+  mark('env');
   const plan = buildPlan(options, {
     resolved, env, cwd, caller, probe: hostProbe, root, sources: profileSources(profile), cgroupFiles, hosts, dbus: dbus.plan,
   });
+  mark('plan');
   if (options.printPlan) {
     stopRecording();
     process.stdout.write(`${JSON.stringify({ ...plan, launch: launchState(front) }, null, 2)}\n`);
@@ -153,17 +166,29 @@ async function sandbox(
   }
   const helper = findHelper(hostEnv);
   stopRecording();
+  let stored: Buffer | null = null;
   if (key === null) noteSkipped('the options and the program cannot be told apart by position');
   else if (recording.uncacheable !== null) noteSkipped(recording.uncacheable);
   else {
-    storePlan(cacheDir(process.env, caller.home), {
+    stored = storePlan(cacheDir(process.env, caller.home), {
       key, uid: caller.uid, deps: recording, cwd, envPolicy: envPolicy(options, dbus.env),
       argvFixed: key.mode === 'link' ? [resolved.argv[0] ?? ''] : command.length === 0 ? [...resolved.argv] : [],
       argvFromLaunch: key.mode === 'link' || command.length > 0,
       helper, template: encodePlan({ ...plan, argv: [], env: [], cwd: null }),
     });
   }
-  return execHelper(helper, encodePlan(plan));
+  mark('stored');
+  // Through the front end, a stored plan goes back as it is: the front end
+  // makes the helper's plan of it, as for a cached launch.
+  const back = frontEndFacts().handback;
+  if (back !== null && stored !== null && key !== null) {
+    debug(`handing the stored plan back to the front end (${stored.length} bytes)`);
+    timing();
+    return handBackStored(back, key.mode === 'link' ? null : key.args.length, stored);
+  }
+  const bytes = encodePlan(plan);
+  mark('encoded');
+  return execHelper(helper, bytes);
 }
 
 function noteSkipped(why: string): void {
@@ -171,12 +196,16 @@ function noteSkipped(why: string): void {
 }
 
 /** --print-plan: whether a launch with the same options (without
- * --print-plan) would start from a stored plan. */
-function launchState(front: FrontState): { plan: 'cached'; file: string } | { plan: 'compiled'; why: string } {
-  if (front !== null && front.startsWith('cached:')) return { plan: 'cached', file: front.slice(7) };
-  if (front !== null && front.startsWith('miss:')) return { plan: 'compiled', why: front.slice(5) };
-  return { plan: 'compiled', why: 'started as a Node script, not through the native front end' };
+ * --print-plan) would start from a stored plan, and where this full path
+ * got its seccomp filter (src/seccomp/precompiled.ts). */
+function launchState(front: FrontState): LaunchState {
+  const filter = filterSource() ?? 'libseccomp';
+  if (front !== null && front.startsWith('cached:')) return { plan: 'cached', file: front.slice(7), filter };
+  if (front !== null && front.startsWith('miss:')) return { plan: 'compiled', why: front.slice(5), filter };
+  return { plan: 'compiled', why: 'started as a Node script, not through the native front end', filter };
 }
+
+type LaunchState = ({ plan: 'cached'; file: string } | { plan: 'compiled'; why: string }) & { filter: FilterSource };
 
 /** invokedAs: process.argv[1]; a name other than tsjail's is a launcher
  * link's. */

@@ -153,6 +153,29 @@ function normalizePrivateDirs(raw: RawFilesystemOptions) {
   };
 }
 
+/** The filesystem fields that are lists of paths, and their options:
+ * normalizeFilesystem expands each path alone. */
+const PATH_LISTS = {
+  blacklist: '--blacklist', noblacklist: '--noblacklist', whitelist: '--whitelist', nowhitelist: '--nowhitelist',
+  readOnly: '--read-only', readWrite: '--read-write', noexec: '--noexec', tmpfs: '--tmpfs', mkdir: '--mkdir', mkfile: '--mkfile',
+} as const satisfies Partial<Record<keyof RawFilesystemOptions, string>>;
+
+/** What normalizeOptions (with its default context) says of one path of a
+ * path-list field given alone: null when it takes it, else its message;
+ * undefined when field is not a list of paths. The same verdict without
+ * normalising every other option: a profile checks each of its lines so
+ * (src/profile/loader.ts), and a big one has hundreds of paths. */
+export function checkPathAlone(field: string, path: string): string | null | undefined {
+  if (!Object.hasOwn(PATH_LISTS, field)) return undefined;
+  try {
+    expandUserPath(PATH_LISTS[field as keyof typeof PATH_LISTS], path, '/', null);
+    return null;
+  } catch (e) {
+    if (e instanceof OptionError) return e.message;
+    throw e;
+  }
+}
+
 function normalizeFilesystem(raw: RawFilesystemOptions, home: string, cwd: string | null): FilesystemOptions {
   const paths = (option: string, list: readonly string[] | undefined): readonly string[] =>
     Object.freeze((list ?? []).map((p) => expandUserPath(option, p, home, cwd)));
@@ -179,17 +202,17 @@ function normalizeFilesystem(raw: RawFilesystemOptions, home: string, cwd: strin
   }
   return Object.freeze({
     ...normalizePrivateDirs(raw),
-    blacklist: paths('--blacklist', raw.blacklist),
-    blacklistExplicit: paths('--blacklist', raw.blacklistExplicit),
-    noblacklist: paths('--noblacklist', raw.noblacklist),
-    whitelist: paths('--whitelist', raw.whitelist),
-    nowhitelist: paths('--nowhitelist', raw.nowhitelist),
-    readOnly: paths('--read-only', raw.readOnly),
-    readWrite: paths('--read-write', raw.readWrite),
-    noexec: paths('--noexec', raw.noexec),
-    tmpfs: paths('--tmpfs', raw.tmpfs),
-    mkdir: paths('--mkdir', raw.mkdir),
-    mkfile: paths('--mkfile', raw.mkfile),
+    blacklist: paths(PATH_LISTS.blacklist, raw.blacklist),
+    blacklistExplicit: paths(PATH_LISTS.blacklist, raw.blacklistExplicit),
+    noblacklist: paths(PATH_LISTS.noblacklist, raw.noblacklist),
+    whitelist: paths(PATH_LISTS.whitelist, raw.whitelist),
+    nowhitelist: paths(PATH_LISTS.nowhitelist, raw.nowhitelist),
+    readOnly: paths(PATH_LISTS.readOnly, raw.readOnly),
+    readWrite: paths(PATH_LISTS.readWrite, raw.readWrite),
+    noexec: paths(PATH_LISTS.noexec, raw.noexec),
+    tmpfs: paths(PATH_LISTS.tmpfs, raw.tmpfs),
+    mkdir: paths(PATH_LISTS.mkdir, raw.mkdir),
+    mkfile: paths(PATH_LISTS.mkfile, raw.mkfile),
     bind: Object.freeze(bind),
     private: priv,
     privateTmp: raw.privateTmp ?? false,

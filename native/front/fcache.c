@@ -210,6 +210,23 @@ out:
 	return rc;
 }
 
+int fc_parse(struct fc_file *f, uint8_t *buf, size_t len, char *why)
+{
+	memset(f, 0, sizeof *f);
+	f->buf = buf;
+	snprintf(f->path, sizeof f->path, "(handed back by the full path)");
+	if (len < 12 || len > FC_MAX) {
+		fc_why(why, "a stored plan of %zu bytes", len);
+		fc_free(f);
+		return -1;
+	}
+	if (frame(f, len, why) != 0) {
+		fc_free(f);
+		return -1;
+	}
+	return 0;
+}
+
 void fc_free(struct fc_file *f)
 {
 	free(f->buf);

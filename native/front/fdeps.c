@@ -13,13 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#ifndef PR_GET_MDWE
-#define PR_GET_MDWE 66
-#endif
 
 static uint64_t le64(const uint8_t *p)
 {
@@ -40,7 +35,7 @@ static bool cstr(const uint8_t *v, size_t n, char *buf, size_t size)
 	return true;
 }
 
-static int key_check(const struct fc_file *f, const struct fc_launch *l, char *why)
+int fc_key_check(const struct fc_file *f, const struct fc_launch *l, char *why)
 {
 	uint32_t uid, mode;
 	if (!fc_u32(f, FC_UID, &uid) || uid != (uint32_t)getuid()) {
@@ -213,7 +208,7 @@ static int fact_check(const struct fc_rec *r, char *why)
 	*value++ = '\0';
 	bool ok;
 	if (strcmp(s, "mdwe") == 0) {
-		ok = (size_t)snprintf(now, sizeof now, "%d", prctl(PR_GET_MDWE, 0, 0, 0, 0) >= 0) < sizeof now;
+		ok = (size_t)snprintf(now, sizeof now, "%d", fc_has_mdwe()) < sizeof now;
 	} else if (strcmp(s, "capbnd") == 0) {
 		ok = capbnd(now, sizeof now);
 	} else if (strcmp(s, "pwhome") == 0) {
@@ -232,7 +227,7 @@ static int fact_check(const struct fc_rec *r, char *why)
 
 int fc_check(const struct fc_file *f, const struct fc_launch *l, char *why)
 {
-	if (key_check(f, l, why) != 0)
+	if (fc_key_check(f, l, why) != 0)
 		return -1;
 	for (size_t i = 0; i < f->nrecs; i++) {
 		const struct fc_rec *r = &f->recs[i];

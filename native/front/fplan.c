@@ -229,7 +229,7 @@ static int build_plan(const struct fc_file *f, const struct fc_launch *l, struct
 }
 
 /* A sealed memfd holding the plan, inheritable, at offset 0. */
-static int plan_fd(const struct buf *b, char *why)
+static int plan_fd(const uint8_t *plan, size_t len, char *why)
 {
 	int fd = memfd_create("tsjail-plan", MFD_ALLOW_SEALING);
 	if (fd < 0) {
@@ -237,8 +237,8 @@ static int plan_fd(const struct buf *b, char *why)
 		return -1;
 	}
 	size_t off = 0;
-	while (off < b->len) {
-		ssize_t n = write(fd, b->p + off, b->len - off);
+	while (off < len) {
+		ssize_t n = write(fd, plan + off, len - off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -257,6 +257,33 @@ static int plan_fd(const struct buf *b, char *why)
 	return fd;
 }
 
+int fc_hand_over(const char *helper, const uint8_t *plan, size_t len, const char *stored, char *why)
+{
+	if (len > PLAN_MAX) {
+		fc_why(why, "a plan of %zu bytes", len);
+		return -1;
+	}
+	int fd = plan_fd(plan, len, why);
+	if (fd < 0)
+		return -1;
+	char arg[32];
+	snprintf(arg, sizeof arg, "--plan-fd=%d", fd);
+	if (stored != NULL) {
+		char line[PATH_MAX + 128];
+		int n = snprintf(line, sizeof line, "tsjail: debug: stored plan %s: handing over to %s %s\n",
+				 stored, helper, arg);
+		if (n > 0 && write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0) {
+			/* nothing to do: stderr is gone */
+		}
+	}
+	char *argv[] = { (char *)helper, arg, NULL };
+	char *envp[] = { NULL };
+	execve(helper, argv, envp);
+	fc_why(why, "cannot execute the helper '%s': %s", helper, strerror(errno));
+	close(fd);
+	return -1;
+}
+
 int fc_exec(const struct fc_file *f, const struct fc_launch *l, bool debug, char *why)
 {
 	const struct fc_rec *h = fc_one(f, FC_HELPER);
@@ -273,24 +300,7 @@ int fc_exec(const struct fc_file *f, const struct fc_launch *l, bool debug, char
 		free(b.p);
 		return -1;
 	}
-	int fd = plan_fd(&b, why);
+	int r = fc_hand_over(helper, b.p, b.len, debug ? f->path : NULL, why);
 	free(b.p);
-	if (fd < 0)
-		return -1;
-	char arg[32];
-	snprintf(arg, sizeof arg, "--plan-fd=%d", fd);
-	if (debug) {
-		char line[PATH_MAX + 128];
-		int n = snprintf(line, sizeof line, "tsjail: debug: stored plan %s: handing over to %s %s\n",
-				 f->path, helper, arg);
-		if (n > 0 && write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0) {
-			/* nothing to do: stderr is gone */
-		}
-	}
-	char *argv[] = { helper, arg, NULL };
-	char *envp[] = { NULL };
-	execve(helper, argv, envp);
-	fc_why(why, "cannot execute the helper '%s': %s", helper, strerror(errno));
-	close(fd);
-	return -1;
+	return r;
 }

@@ -52,6 +52,12 @@ static int package_dir(char *out, size_t size)
 
 /* The Node path: node PKG/dist/start.cjs ARGS... (or bin/tsjail.js),
  * told how it was started and what the front end found. */
+/* Started through a launcher link: any name but tsjail's own. */
+static bool link_name(const char *name)
+{
+	return strcmp(name, "tsjail") != 0 && strcmp(name, "tsjail.js") != 0 && name[0] != '\0';
+}
+
 static _Noreturn void run_node(int argc, char **argv, const char *front)
 {
 	char pkg[PATH_MAX], entry[PATH_MAX + 32];
@@ -77,6 +83,9 @@ static _Noreturn void run_node(int argc, char **argv, const char *front)
 	nargv[1] = entry;
 	for (int i = 1; i < argc; i++)
 		nargv[i + 1] = argv[i];
+	const char *name = base_name(argv[0]);
+	struct fc_launch whole = { .link = link_name(name), .name = name, .args = argv + 1, .nargs = (size_t)argc - 1 };
+	fc_full_path(TSJ_NODE, nargv, &whole);
 	execv(TSJ_NODE, nargv);
 	execvp("node", nargv);
 	fprintf(stderr, "tsjail: cannot run node (%s, or node in PATH): %s\n", TSJ_NODE, strerror(errno));
@@ -119,7 +128,7 @@ int main(int argc, char **argv)
 	if (argc < 1 || argv[0] == NULL)
 		return 1;
 	const char *name = base_name(argv[0]);
-	bool link = strcmp(name, "tsjail") != 0 && strcmp(name, "tsjail.js") != 0 && name[0] != '\0';
+	bool link = link_name(name);
 	/* What the Node path prints for it (the package's version). */
 	if (!link && argc == 2 && strcmp(argv[1], "--version") == 0) {
 		if (printf("tsjail %s\n", TSJ_VERSION) < 0 || fflush(stdout) != 0)

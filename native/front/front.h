@@ -73,17 +73,38 @@ int fc_dir(char *out, size_t size, char *why);
 uint64_t fc_hash(unsigned uid, const struct fc_launch *l);
 /* 0: *f holds the stored plan for l; -1: none (why says why). */
 int fc_open(const char *dir, const struct fc_launch *l, struct fc_file *f, char *why);
+/* 0: *f holds the stored plan in buf (a malloc()ed buffer it then owns);
+ * -1: buf is no stored plan (and is freed). */
+int fc_parse(struct fc_file *f, uint8_t *buf, size_t len, char *why);
 void fc_free(struct fc_file *f);
 /* The one record of tag (0 when absent or repeated: *value stays NULL). */
 const struct fc_rec *fc_one(const struct fc_file *f, unsigned tag);
 bool fc_u32(const struct fc_file *f, unsigned tag, uint32_t *out);
 
-/* fdeps.c: 0 when the key matches l and every dependency is unchanged. */
+/* fdeps.c: 0 when the key matches l and every dependency is unchanged;
+ * fc_key_check: the key alone. */
 int fc_check(const struct fc_file *f, const struct fc_launch *l, char *why);
+int fc_key_check(const struct fc_file *f, const struct fc_launch *l, char *why);
 
 /* fplan.c: the plan with this launch's argv, environment and working
  * directory, handed to the helper. Returns only on failure (why). */
 int fc_exec(const struct fc_file *f, const struct fc_launch *l, bool debug, char *why);
+
+/* fplan.c: execs the helper with plan in a sealed memfd (--plan-fd) and
+ * an empty environment; stored: the stored plan's file, for --debug, or
+ * NULL. Returns only on failure (why). */
+int fc_hand_over(const char *helper, const uint8_t *plan, size_t len, const char *stored, char *why);
+
+/* fhost.c: the host's facts for the full path (TSJAIL_HOST). */
+#define FC_HOST_FACTS 256
+bool fc_has_mdwe(void);
+void fc_host_facts(char *out, size_t size);
+
+/* fback.c: runs node with nargv as a child and does the launch it hands
+ * back (or exits as it exited); whole: how tsjail was started, with all
+ * its arguments. Returns only when it could not start it so (no pipe, no
+ * fork): the caller then execs node itself. */
+void fc_full_path(const char *node, char **nargv, const struct fc_launch *whole);
 
 bool fc_streq(const struct fc_rec *r, const char *s);
 void fc_why(char *why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

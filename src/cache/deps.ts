@@ -41,13 +41,28 @@ export class Recording {
 
 let active: Recording | null = null;
 
+/** While recording: the canonical path and the lstat mode (0: absent) of
+ * each path looked at, so that each is looked at once (a profile's few
+ * hundred paths share their parents, and a path made canonical is then
+ * asked what it is). */
+let canonSeen: Map<string, string> | null = null;
+let lmodeSeen: Map<string, number> | null = null;
+/** ... and the paths noteReal recorded. */
+let realNoted: Set<string> | null = null;
+
 export function startRecording(): Recording {
   active = new Recording();
+  canonSeen = new Map();
+  lmodeSeen = new Map();
+  realNoted = new Set();
   return active;
 }
 
 export function stopRecording(): void {
   active = null;
+  canonSeen = null;
+  lmodeSeen = null;
+  realNoted = null;
 }
 
 function statOf(path: string, follow: boolean): BigIntStats | null {
@@ -59,6 +74,8 @@ function statOf(path: string, follow: boolean): BigIntStats | null {
 }
 
 function modeOf(path: string, follow: boolean): number {
+  const seen = follow ? undefined : lmodeSeen?.get(path);
+  if (seen !== undefined) return seen;
   let st: Stats | undefined;
   try {
     st = follow ? statSync(path, { throwIfNoEntry: false }) : lstatSync(path, { throwIfNoEntry: false });
@@ -68,43 +85,93 @@ function modeOf(path: string, follow: boolean): number {
   return st === undefined ? 0 : st.mode;
 }
 
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+
 /** The path with every symlink resolved; a missing tail kept as is (as
  * src/fs/probe.ts and native/front/fdeps.c do). */
 export function canonicalPath(path: string): string {
+  const seen = canonSeen?.get(path);
+  if (seen !== undefined) return seen;
+  const c = resolveCanonical(path);
+  canonSeen?.set(path, c);
+  return c;
+}
+
+/** realpath(3), and for a path it cannot resolve, the parent's canonical
+ * path and the name. The same, with fewer system calls and no exceptions:
+ * a path lstat finds absent is not resolved (realpath would fail), and an
+ * existing one that is no symlink, in a path without '.', '..' or '//',
+ * is its parent's canonical path and its name. */
+function resolveCanonical(path: string): string {
+  let mode: number | undefined;
   try {
-    return realpathSync.native(path);
+    mode = lstatSync(path, { throwIfNoEntry: false })?.mode ?? 0;
+    lmodeSeen?.set(path, mode);
   } catch {
-    const parent = dirname(path);
-    if (parent === path) return path;
-    return join(canonicalPath(parent), basename(path));
+    mode = undefined; // ENOTDIR, EACCES, ...: realpath says
   }
+  const isNormal = normal(path);
+  if (mode !== 0) {
+    if (isNormal && mode !== undefined && (mode & S_IFMT) !== S_IFLNK) return child(path);
+    try {
+      return realpathSync.native(path);
+    } catch {
+      // below
+    }
+  }
+  if (isNormal) return child(path);
+  const parent = dirname(path);
+  if (parent === path) return path;
+  return join(canonicalPath(parent), basename(path));
+}
+
+/** A normal path other than / as its parent's canonical path and its
+ * name (string operations: path.join normalises, in JavaScript). */
+function child(path: string): string {
+  const slash = path.lastIndexOf('/');
+  const parent = slash === 0 ? '/' : canonicalPath(path.slice(0, slash));
+  return `${parent === '/' ? '' : parent}/${path.slice(slash + 1)}`;
+}
+
+/** An absolute path other than / with no '.', '..' or empty component
+ * and no trailing '/'. */
+function normal(path: string): boolean {
+  return path.length > 1 && path.startsWith('/') && !path.endsWith('/') && !path.endsWith('/.') && !path.endsWith('/..') &&
+    !path.includes('//') && !path.includes('/./') && !path.includes('/../');
 }
 
 /** Records what kind's look at path sees, once per kind and path; returns
  * the dependency (undefined outside a recording). */
 function note(kind: FileDepKind, path: string): FileDep | undefined {
   if (active === null) return undefined;
-  const seen = active.files.get(`${kind}:${path}`);
+  const id = `${kind}:${path}`;
+  const seen = active.files.get(id);
   if (seen !== undefined) return seen;
   if (!path.startsWith('/')) {
     active.uncacheable = `looked at a relative path '${path}'`;
     return undefined;
   }
-  const none = { dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, real: null };
   let dep: FileDep;
   if (kind === 'real') {
-    dep = { kind, path, mode: 0, ...none, real: canonicalPath(path) };
+    dep = fileDep(kind, path, 0, canonicalPath(path));
   } else if (kind === 'mode' || kind === 'lmode') {
-    dep = { kind, path, mode: modeOf(path, kind === 'mode'), ...none };
+    dep = fileDep(kind, path, modeOf(path, kind === 'mode'), null);
   } else {
     const st = statOf(path, kind === 'stat');
-    dep = st === null ? { kind, path, mode: 0, ...none } : {
-      kind, path, mode: Number(st.mode), real: null,
-      dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs,
+    dep = st === null ? fileDep(kind, path, 0, null) : {
+      kind, path, mode: Number(st.mode), dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs,
+      real: null,
     };
   }
-  active.files.set(`${kind}:${path}`, dep);
+  active.files.set(id, dep);
   return dep;
+}
+
+/** A dependency without stat fields (one shape for all: a big profile
+ * makes a thousand). */
+function fileDep(kind: FileDepKind, path: string, mode: number, real: string | null): FileDep {
+  return { kind, path, mode, dev: 0n, ino: 0n, size: 0n, mtimeNs: 0n, ctimeNs: 0n, real };
 }
 
 /** The planner asks whether path exists or what it is (stat/lstat).
@@ -121,9 +188,26 @@ export function noteStat(path: string, follow = true): void {
 }
 
 /** The planner resolves path's symlinks: the canonical path
- * (canonicalPath), or undefined outside a recording. */
+ * (canonicalPath), or undefined outside a recording.
+ *
+ * A normal path that is not a symlink (or is not there at all) is its
+ * parent's canonical path and its name for as long as its lstat mode stays
+ * what it is: such a path depends on that mode and on its parent's
+ * canonical path, which it shares with its siblings. A big profile's few
+ * hundred paths so make a few dozen records more than their modes, not a
+ * few hundred, and a launch with the stored plan checks them with lstat,
+ * not realpath. Symlinks and other paths are recorded with their
+ * canonical path. */
 export function noteReal(path: string): string | undefined {
-  return note('real', path)?.real ?? undefined;
+  if (active === null) return undefined;
+  const c = canonicalPath(path); // (sees the lstat mode first)
+  if (realNoted?.has(path)) return c;
+  realNoted?.add(path);
+  if (!normal(path)) return note('real', path)?.real ?? undefined;
+  const mode = note('lmode', path)?.mode ?? 0;
+  if ((mode & S_IFMT) === S_IFLNK) return note('real', path)?.real ?? undefined;
+  noteReal(path.slice(0, path.lastIndexOf('/')) || '/');
+  return c;
 }
 
 /** The planner resolved a relative path against the working directory. */

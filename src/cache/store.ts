@@ -124,21 +124,34 @@ export function cacheFileName(uid: number, key: CacheKey): string {
 /** Records collected first, then written into one buffer through a
  * DataView: a default profile's plan has several hundred records, and
  * Buffer's per-call write methods (and BigInt writes) made encoding them
- * cost more than the rest of storing. */
-type Part =
-  | { readonly tag: CacheTag; readonly bytes: Buffer }
-  | { readonly tag: CacheTag.File; readonly dep: FileDep; readonly path: Buffer; readonly real: Buffer | null };
+ * cost more than the rest of storing. Strings (a big profile's thousand
+ * paths) stay strings until they are written into that buffer: a Buffer
+ * for each, then copied, cost as much again. Every record is one shape of
+ * object, so that the loops over a thousand of them stay cheap. */
+interface Part {
+  readonly tag: CacheTag;
+  /** Exactly one of these. */
+  readonly bytes: Buffer | null;
+  readonly text: string | null;
+  readonly dep: FileDep | null;
+  /** The record's length. */
+  readonly len: number;
+  /** Bytes of text, or of dep's path; of dep's canonical path. */
+  readonly n: number;
+  readonly m: number;
+}
 
 class Writer {
   private readonly parts: Part[] = [];
 
   record(tag: CacheTag, bytes: Buffer): void {
-    this.parts.push({ tag, bytes });
+    this.parts.push({ tag, bytes, text: null, dep: null, len: bytes.length, n: 0, m: 0 });
   }
 
   str(tag: CacheTag, s: string): void {
     if (s.includes('\0')) throw new PlanError(`stored plan: a NUL byte in ${JSON.stringify(s)}`);
-    this.record(tag, Buffer.from(s, 'utf8'));
+    const n = Buffer.byteLength(s, 'utf8');
+    this.parts.push({ tag, bytes: null, text: s, dep: null, len: n, n, m: 0 });
   }
 
   u32(tag: CacheTag, v: number): void {
@@ -150,45 +163,48 @@ class Writer {
   /** FILE: u8 kind, u32 mode, u64 dev, ino, size, i64 mtime ns, ctime ns,
    * u16 path length, path, then (kind real) the canonical path. */
   file(dep: FileDep): void {
-    const path = Buffer.from(dep.path, 'utf8');
-    if (path.length > 0xffff) throw new PlanError(`stored plan: a path of ${path.length} bytes`);
-    this.parts.push({ tag: CacheTag.File, dep, path, real: dep.real === null ? null : Buffer.from(dep.real, 'utf8') });
+    const n = Buffer.byteLength(dep.path, 'utf8');
+    if (n > 0xffff) throw new PlanError(`stored plan: a path of ${n} bytes`);
+    const m = dep.real === null ? 0 : Buffer.byteLength(dep.real, 'utf8');
+    this.parts.push({ tag: CacheTag.File, bytes: null, text: null, dep, len: 47 + n + m, n, m });
   }
 
   finish(): Buffer {
-    const len = (p: Part): number => ('bytes' in p ? p.bytes.length : 47 + p.path.length + (p.real?.length ?? 0));
+    // (Index loops: a for-of over a thousand records makes a thousand
+    // iterator results before any code is optimised.)
+    const parts = this.parts;
     let size = 0;
-    for (const p of this.parts) size += 6 + len(p);
+    for (let i = 0; i < parts.length; i++) size += 6 + (parts[i] as Part).len;
     const out = Buffer.alloc(12 + size);
     const v = new DataView(out.buffer, out.byteOffset, out.length);
     out.write('TSJC', 0, 'latin1');
     v.setUint16(4, CACHE_VERSION, true);
     v.setUint32(8, size, true);
     let off = 12;
-    for (const p of this.parts) {
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i] as Part;
       v.setUint16(off, p.tag, true);
-      v.setUint32(off + 2, len(p), true);
+      v.setUint32(off + 2, p.len, true);
       off += 6;
-      if ('bytes' in p) {
-        p.bytes.copy(out, off);
-        off += p.bytes.length;
-        continue;
-      }
       const d = p.dep;
-      v.setUint8(off, DEP_KINDS[d.kind]);
-      v.setUint32(off + 1, d.mode >>> 0, true);
-      // Only full stat records carry these (the others' are 0, already).
-      if (d.kind === 'stat' || d.kind === 'lstat') {
-        v.setBigUint64(off + 5, d.dev, true);
-        v.setBigUint64(off + 13, d.ino, true);
-        v.setBigUint64(off + 21, d.size, true);
-        v.setBigInt64(off + 29, d.mtimeNs, true);
-        v.setBigInt64(off + 37, d.ctimeNs, true);
+      if (p.bytes !== null) out.set(p.bytes, off);
+      else if (p.text !== null) out.write(p.text, off, p.n, 'utf8');
+      else if (d !== null) {
+        v.setUint8(off, DEP_KINDS[d.kind]);
+        v.setUint32(off + 1, d.mode >>> 0, true);
+        // Only full stat records carry these (the others' are 0, already).
+        if (d.kind === 'stat' || d.kind === 'lstat') {
+          v.setBigUint64(off + 5, d.dev, true);
+          v.setBigUint64(off + 13, d.ino, true);
+          v.setBigUint64(off + 21, d.size, true);
+          v.setBigInt64(off + 29, d.mtimeNs, true);
+          v.setBigInt64(off + 37, d.ctimeNs, true);
+        }
+        v.setUint16(off + 45, p.n, true);
+        out.write(d.path, off + 47, p.n, 'utf8');
+        if (d.real !== null) out.write(d.real, off + 47 + p.n, p.m, 'utf8');
       }
-      v.setUint16(off + 45, p.path.length, true);
-      p.path.copy(out, off + 47);
-      p.real?.copy(out, off + 47 + p.path.length);
-      off += len(p);
+      off += p.len;
     }
     return out;
   }
@@ -204,7 +220,7 @@ export function encodeStoredPlan(s: StoredPlan): Buffer {
   if (s.key.program !== null) w.str(CacheTag.Program, s.key.program);
   for (const [name, value] of s.deps.env) w.str(CacheTag.EnvKey, value === null ? name : `${name}=${value}`);
   if (s.deps.usesCwd) w.str(CacheTag.CwdKey, s.cwd);
-  for (const d of s.deps.files.values()) w.file(d);
+  s.deps.files.forEach((d) => w.file(d));
   for (const [name, value] of s.deps.facts) w.str(CacheTag.Fact, `${name}=${value}`);
   const p = s.envPolicy;
   for (const n of p.allow) w.str(CacheTag.EnvAllow, n);
@@ -229,8 +245,11 @@ export function encodeStoredPlan(s: StoredPlan): Buffer {
  * is not the caller's alone. */
 function ownDir(dir: string, uid: number): boolean {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = lstatSync(dir);
+    let st = lstatSync(dir, { throwIfNoEntry: false });
+    if (st === undefined) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      st = lstatSync(dir);
+    }
     if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) {
       debug(`stored plans: ${dir} is not a 0700 directory of uid ${uid}: nothing stored`);
       return false;
@@ -244,13 +263,21 @@ function ownDir(dir: string, uid: number): boolean {
 
 /** Writes the stored plan beside the others, atomically (a new 0600 file
  * renamed over the old one; no fsync: a file a crash cut short is refused
- * by its length and rewritten). Failing to store is not an error. */
-export function storePlan(dir: string, s: StoredPlan): string | null {
-  if (!ownDir(dir, s.uid)) return null;
-  const file = join(dir, cacheFileName(s.uid, s.key));
+ * by its length and rewritten). Failing to store is not an error. Returns
+ * the stored plan (which a launch through the front end hands back to it,
+ * src/handback.ts), written or not; null when there is none to write. */
+export function storePlan(dir: string, s: StoredPlan): Buffer | null {
+  let bytes: Buffer;
+  try {
+    bytes = encodeStoredPlan(s);
+  } catch (e) {
+    debug(`stored plans: ${(e as Error).message}`);
+    return null;
+  }
+  if (!ownDir(dir, s.uid)) return bytes;
+  const file = `${dir}/${cacheFileName(s.uid, s.key)}`;
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    const bytes = encodeStoredPlan(s);
     const fd = openSync(tmp, 'wx', 0o600);
     try {
       let off = 0;
@@ -260,10 +287,9 @@ export function storePlan(dir: string, s: StoredPlan): string | null {
     }
     renameSync(tmp, file);
     debug(`stored plan: ${file}`);
-    return file;
   } catch (e) {
     try { unlinkSync(tmp); } catch { /* not made */ }
     debug(`stored plans: cannot write ${file}: ${(e as Error).message}`);
-    return null;
   }
+  return bytes;
 }

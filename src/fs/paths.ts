@@ -17,9 +17,15 @@ export function shownPath(p: string): string {
   return /[\x00-\x1f\x7f]/.test(short) ? JSON.stringify(short).slice(1, -1) : short;
 }
 
+/** An absolute path already as expandUserPath gives it: no empty, '.' or
+ * '..' component, no control character (nor ${HOME}, tested apart). */
+const PLAIN = /^(?:\/(?!\.{1,2}(?:\/|$))[^/\x00-\x1f\x7f]+)+$/;
+
 /** cwd: the directory a relative path is taken from; null: a relative path
  * is refused. */
 export function expandUserPath(option: string, raw: string, home: string, cwd: string | null = null): string {
+  // Most paths (a profile has hundreds) are already plain: as they are.
+  if (raw.length < PATH_MAX && PLAIN.test(raw) && !raw.includes('${HOME}')) return raw;
   if (/[\x00-\x1f\x7f]/.test(raw)) {
     throw new OptionError(`${option}: '${shownPath(raw)}' has a control character (a newline, tab, NUL, ...)`);
   }

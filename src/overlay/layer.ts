@@ -3,7 +3,7 @@
  * (user.overlay.opaque=y) get a .wh..wh..opq entry. */
 import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, readSync, rmSync, symlinkSync, linkSync, writeSync, chmodSync, lutimesSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
-import koffi from 'koffi';
+import { koffi } from '../ffi.js';
 import { getSystemErrorMap } from 'node:util';
 import { PlanError } from '../errors.js';
 import { shownPath } from '../fs/paths.js';
@@ -23,7 +23,7 @@ interface Xattr {
 let libc: Xattr | null = null;
 function c(): Xattr {
   if (libc === null) {
-    const lib = koffi.load('libc.so.6');
+    const lib = koffi().load('libc.so.6');
     libc = {
       lgetxattr: lib.func('long lgetxattr(const char *path, const char *name, _Out_ uint8_t *value, size_t size)'),
       lsetxattr: lib.func('int lsetxattr(const char *path, const char *name, const char *value, size_t size, int flags)'),
@@ -41,7 +41,7 @@ function opaque(path: string): boolean {
 }
 
 function fail(what: string): never {
-  const e = koffi.errno();
+  const e = koffi().errno();
   throw new PlanError(`${what}: ${c().strerror(e)}`);
 }
 

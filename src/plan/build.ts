@@ -5,6 +5,7 @@ import type { FsProbe } from '../fs/probe.js';
 import { warn } from '../log.js';
 import type { SandboxOptions } from '../options.js';
 import { securityPlan, type SecurityHost } from '../seccomp/plan.js';
+import { mark } from '../timing.js';
 import type { ResolvedProgram } from '../program.js';
 import { buildNetworkPlan } from '../net/plan.js';
 import { buildResources } from '../resources/plan.js';
@@ -46,15 +47,16 @@ export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPla
   if (security !== options.security) {
     warn(`noroot is not possible with ${hostNet ? '--net=IFACE' : 'an overlay over /'}: ignored`);
   }
-  // A new root brings its own /proc, /dev, /sys and /tmp; the host's
-  // default policy does not apply inside it.
+  mark('plan:start');
   // A new root brings its own /proc, /dev, /sys and /tmp; the host's
   // default policy does not apply inside it.
   const mounts = filesystemOps(options.filesystem, !options.noProfile && ctx.root === null, ctx.caller, ctx.probe, {
     newRoot: ctx.root !== null, program: ctx.resolved.program,
   });
+  mark('plan:mounts');
   const blacklisted = mounts.flatMap((m) => (m.op === 'blacklist' ? [m.path] : []));
   const sec = securityPlan(security, !options.noProfile, ctx.caller, ctx.security, blacklisted);
+  mark('plan:security');
   if (options.network.namespace) namespaces.push('net');
   return {
     version: PLAN_VERSION,

@@ -4,7 +4,7 @@
  * --profile-convert. */
 import { homedir } from 'node:os';
 import { TsjailError, UsageError } from '../errors.js';
-import { debug } from '../log.js';
+import { debug, debugging } from '../log.js';
 import type { RawOptions } from '../options.js';
 import { toRawOptions, type OptionValue, type OptionValues } from '../options-schema.js';
 import type { PlanSource } from './model.js';
@@ -28,10 +28,15 @@ export interface ProfileContext {
 export function profileContext(env: Readonly<Record<string, string | undefined>>, cwd: string): ProfileContext {
   const home = homedir();
   const uid = process.getuid?.() ?? 0;
+  let site: SiteSettings | undefined;
   return {
     dirs: defaultDirs(home, env),
     macros: Macros.fromProcess(env, home, uid),
-    site: siteSettings('/etc/firejail/firejail.config'),
+    // Read when a condition asks (and so a dependency of the plan only then).
+    get site() {
+      site ??= siteSettings('/etc/firejail/firejail.config');
+      return site;
+    },
     uid,
     cwd,
   };
@@ -46,7 +51,9 @@ function loadOptions(ctx: ProfileContext, cli: OptionValues, keepConditionals = 
   return {
     dirs: ctx.dirs,
     macros: ctx.macros,
-    site: ctx.site,
+    get site() {
+      return ctx.site;
+    },
     cliValues: cli,
     cliIgnores: strings(cli.get('ignore')),
     keepConditionals,
@@ -84,8 +91,10 @@ export function loadRunProfile(cli: OptionValues, command: readonly string[], ct
     debug(`profile: ${file} (${sel.why})`);
   }
   const p = loadProfile(file, loadOptions(ctx, cli));
-  debug(`profile: ${summaryLine(p)}`);
-  for (const line of notEnforcedLines(p)) debug(line);
+  if (debugging()) {
+    debug(`profile: ${summaryLine(p)}`);
+    for (const line of notEnforcedLines(p)) debug(line);
+  }
   return p;
 }
 

@@ -13,7 +13,7 @@
  *   private-dev                         (a flag: bare, = true or = false)
  *   ?BROWSER_DISABLE_U2F: nou2f = true  (a conditional line, as in firejail)
  */
-import { safe, unsafe } from 'ini';
+import { safe, unsafe as iniUnsafe } from 'ini';
 import { ProfileError } from '../errors.js';
 import { optionRow, SECTIONS, type Section, unknownDirective } from '../options-schema.js';
 import { CONDITIONS, isCondition } from './conditions.js';
@@ -23,6 +23,12 @@ const SECTION_RE = /^\[([^\]]*)\]\s*$/;
 const KEY_RE = /^([^=]+)(=(.*))?$/;
 const MAX_LINE = 8192;
 
+/** ini's unsafe(): without quotes, backslashes or comment characters it
+ * only trims (and its character loop is most of reading a big profile). */
+export function unsafe(v: string): string {
+  return /["'\\;#]/.test(v) ? iniUnsafe(v) : v.trim();
+}
+
 function isSection(s: string): s is Section {
   return (SECTIONS as readonly string[]).includes(s);
 }
@@ -31,11 +37,12 @@ export function parseIniProfile(file: string, text: string): ProfileLine[] {
   const out: ProfileLine[] = [];
   let section: Section | null = null;
   const lines = text.split('\n');
+  let n = 0;
+  const fail = (msg: string): never => {
+    throw new ProfileError(file, n, msg);
+  };
   for (let i = 0; i < lines.length; i++) {
-    const n = i + 1;
-    const fail = (msg: string): never => {
-      throw new ProfileError(file, n, msg);
-    };
+    n = i + 1;
     const l = (lines[i] ?? '').replace(/\r$/, '');
     if (l.length > MAX_LINE) fail(`line longer than ${MAX_LINE} characters`);
     if (l.trim() === '' || /^\s*[;#]/.test(l)) continue;
@@ -56,7 +63,7 @@ export function parseIniProfile(file: string, text: string): ProfileLine[] {
     if (key === '') fail('a value without a key');
 
     let condition: string | null = null;
-    const c = /^\?([A-Za-z0-9_]+):\s*(.*)$/.exec(key);
+    const c = key.startsWith('?') ? /^\?([A-Za-z0-9_]+):\s*(.*)$/.exec(key) : null;
     if (c !== null) {
       const cond = c[1] as string;
       if (!isCondition(cond)) fail(`unknown condition ?${cond} (known: ${CONDITIONS.join(', ')})`);

@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { OptionError, ProfileError, TsjailError, UsageError } from '../errors.js';
-import { normalizeOptions } from '../options.js';
+import { checkPathAlone, normalizeOptions } from '../options.js';
 import { optionRow, toRawOptions, type OptionRow, type OptionValue, type OptionValues } from '../options-schema.js';
 import type { PlanSource } from './model.js';
 import { evaluateCondition, isCondition, type SiteSettings } from './conditions.js';
@@ -84,6 +84,8 @@ function checkValue(row: OptionRow, value: RawValue): string | null {
     if (bad !== null) return `${row.name}: ${bad}`;
   }
   if (row.field !== undefined) {
+    const alone = row.kind === 'list' && typeof value === 'string' ? checkPathAlone(row.field, value) : undefined;
+    if (alone !== undefined) return alone?.replace(/^--/, '') ?? null;
     try {
       normalizeOptions(toRawOptions(new Map([[row.name, row.kind === 'list' ? [String(value)] : value]])));
     } catch (e) {
@@ -236,10 +238,10 @@ class Loader {
         for (const v of values) {
           const bad = this.check(row, v);
           if (bad !== null) fail(bad);
-          const d: Directive = {
-            name: l.name, value: v, raw: l.value, file, line: l.line, format, condition: l.condition,
-            ...(l.spelled !== undefined ? { spelled: l.spelled } : {}),
-          };
+          // (No spread: a big profile makes hundreds of these.)
+          const d: Directive = l.spelled === undefined
+            ? { name: l.name, value: v, raw: l.value, file, line: l.line, format, condition: l.condition }
+            : { name: l.name, value: v, raw: l.value, file, line: l.line, format, condition: l.condition, spelled: l.spelled };
           if (!this.conditionHolds(l.condition)) {
             this.skipped.push(d);
             continue;

@@ -41,7 +41,9 @@ export function defaultDirs(home: string, env: Readonly<Record<string, string | 
 }
 
 export function isFile(path: string): boolean {
-  noteMode(path);
+  // While recording, the mode noted is the answer (one stat, not two).
+  const mode = noteMode(path);
+  if (mode !== undefined) return (mode & 0o170000) === 0o100000;
   try {
     return statSync(path).isFile();
   } catch {

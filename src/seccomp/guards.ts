@@ -52,17 +52,24 @@ function bits(mask: number): number[] {
  * patterns. */
 export function complement(mask: number, values: readonly number[]): Pattern[] {
   const out: Pattern[] = [];
-  const walk = (rest: number[], pm: number, pv: number, vs: number[]): void => {
+  const bs = bits(mask);
+  // (Indices, not destructuring: every launch builds these, before any
+  // code is optimised, and a copy of the rest of the bits per step was
+  // most of the cost.)
+  const walk = (i: number, pm: number, pv: number, vs: number[]): void => {
     if (vs.length === 0) {
       out.push({ mask: pm >>> 0, value: pv >>> 0 });
       return;
     }
-    const [b, ...tail] = rest;
+    const b = bs[i];
     if (b === undefined) return; // a single value, which is in the set
-    walk(tail, pm | b, pv, vs.filter((v) => (v & b) === 0));
-    walk(tail, pm | b, pv | b, vs.filter((v) => (v & b) !== 0));
+    const clear: number[] = [];
+    const set: number[] = [];
+    for (const v of vs) ((v & b) === 0 ? clear : set).push(v);
+    walk(i + 1, pm | b, pv, clear);
+    walk(i + 1, pm | b, pv | b, set);
   };
-  walk(bits(mask), 0, 0, [...new Set(values.map((v) => (v & mask) >>> 0))]);
+  walk(0, 0, 0, [...new Set(values.map((v) => (v & mask) >>> 0))]);
   return out;
 }
 

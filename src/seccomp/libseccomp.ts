@@ -2,7 +2,7 @@
  * syscall names for each architecture and writes the BPF program; tsjail
  * never loads a filter into its own process (the helper installs it). */
 import { closeSync, fstatSync, readSync } from 'node:fs';
-import koffi from 'koffi';
+import { koffi } from '../ffi.js';
 import { PlanError } from '../errors.js';
 
 /** AUDIT_ARCH_* tokens, as libseccomp names architectures. */
@@ -65,14 +65,14 @@ let raw: Raw | null = null;
 
 function bind(): Raw {
   if (raw !== null) return raw;
-  let lib: ReturnType<typeof koffi.load>;
+  let lib: ReturnType<ReturnType<typeof koffi>['load']>;
   try {
-    lib = koffi.load('libseccomp.so.2');
+    lib = koffi().load('libseccomp.so.2');
   } catch (e) {
     throw new PlanError(`seccomp: cannot load libseccomp.so.2 (install libseccomp2): ${(e as Error).message}`);
   }
-  const libc = koffi.load('libc.so.6');
-  koffi.struct('tsjail_scmp_arg_cmp', { arg: 'uint', op: 'int', a: 'uint64_t', b: 'uint64_t' });
+  const libc = koffi().load('libc.so.6');
+  koffi().struct('tsjail_scmp_arg_cmp', { arg: 'uint', op: 'int', a: 'uint64_t', b: 'uint64_t' });
   raw = {
     init: lib.func('void *seccomp_init(uint32_t def_action)'),
     release: lib.func('void seccomp_release(void *ctx)'),
@@ -105,7 +105,7 @@ const MFD_CLOEXEC = 1;
  * export-to-memory call). */
 function exportVia(fn: (fd: number) => number, what: string): Buffer {
   const fd = bind().memfdCreate('tsjail-seccomp', MFD_CLOEXEC);
-  if (fd < 0) throw new PlanError(`seccomp: memfd_create failed (errno ${koffi.errno()})`);
+  if (fd < 0) throw new PlanError(`seccomp: memfd_create failed (errno ${koffi().errno()})`);
   try {
     check(what, fn(fd));
     const size = fstatSync(fd).size;
@@ -197,7 +197,7 @@ export function syscallName(n: number): string | null {
   const p = b.resolveNumArch(b.archNative(), n);
   if (p === null) return null;
   try {
-    return koffi.decode(p, 'char', -1) as string;
+    return koffi().decode(p, 'char', -1) as string;
   } finally {
     b.free(p);
   }

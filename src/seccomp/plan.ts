@@ -3,7 +3,8 @@
  * --print-plan), no_new_privs, --noroot, --memory-deny-write-execute,
  * --nogroups, --apparmor and --tracelog. */
 import { readFileSync } from 'node:fs';
-import koffi from 'koffi';
+import { koffi } from '../ffi.js';
+import { frontEndFacts } from '../front-end.js';
 import { OptionError, PlanError } from '../errors.js';
 import { debug, warn } from '../log.js';
 import type { PrivBits, SeccompBits } from '../wire/plan-def.js';
@@ -11,6 +12,7 @@ import { actionName, ENOSYS, EPERM } from './actions.js';
 import { CAPABILITIES, capabilityNumber } from './caps.js';
 import { compileFilter, type CompiledFilter, type FilterSpec, type ListEntry } from './compile.js';
 import { DEFAULT_GROUP, expandGroup } from './groups.js';
+import { noteSpec, precompiledFilter } from './precompiled.js';
 import { syscallName } from './libseccomp.js';
 import { mdweGuard, namespaceGuard, protocolGuard, terminalGuard, type GuardSet } from './guards.js';
 import type { ListItem, SecurityOptions } from './options.js';
@@ -57,11 +59,19 @@ export interface SecurityHost {
 
 const PR_GET_MDWE = 66;
 
+function probeMdwe(): boolean {
+  const prctl = koffi().load('libc.so.6').func('int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)');
+  return prctl(PR_GET_MDWE, 0, 0, 0, 0) >= 0;
+}
+
 export const hostSecurity: SecurityHost = {
-  compile: (spec) => compileFilter(spec),
+  compile(spec) {
+    noteSpec(spec);
+    return precompiledFilter(spec) ?? compileFilter(spec);
+  },
   hasMdwe() {
-    const prctl = koffi.load('libc.so.6').func('int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)');
-    const has = prctl(PR_GET_MDWE, 0, 0, 0, 0) >= 0;
+    // The front end asks the kernel the same (native/front/fhost.c).
+    const has = frontEndFacts().mdwe ?? probeMdwe();
     noteFact('mdwe', has ? '1' : '0');
     return has;
   },

@@ -1,0 +1,70 @@
+/** The hand-back: started by the native front end with a pipe
+ * (src/front-end.ts), the full path does not exec the helper (or a
+ * launcher link's program) itself: it writes what it would have executed
+ * into the pipe, closes it and exits, and the front end, which waits for
+ * that, does the exec (native/front/fback.c, where the message is
+ * described). So a launch needs no koffi, whose loading was a good part of
+ * a cold launch's cost over Node's own start-up (native/FRONT.md). */
+import { closeSync, writeSync } from 'node:fs';
+import { HelperError } from './errors.js';
+
+const MAGIC = 'TSJB';
+const HELPER = 1;
+const PROGRAM = 2;
+const STORED = 3;
+const LINK = 0xffffffff;
+
+/** Length-prefixed pieces, in one buffer. */
+function message(kind: number, parts: readonly (string | Buffer | number)[]): Buffer {
+  const bufs: Buffer[] = [Buffer.from(MAGIC, 'latin1'), u32(kind)];
+  for (const p of parts) {
+    if (typeof p === 'number') {
+      bufs.push(u32(p));
+      continue;
+    }
+    if (typeof p === 'string' && p.includes('\0')) throw new HelperError('execve', `a NUL byte in ${JSON.stringify(p)}`);
+    const b = typeof p === 'string' ? Buffer.from(p, 'utf8') : p;
+    bufs.push(u32(b.length), b);
+  }
+  return Buffer.concat(bufs);
+}
+
+function u32(v: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(v, 0);
+  return b;
+}
+
+function send(fd: number, msg: Buffer): never {
+  try {
+    let off = 0;
+    while (off < msg.length) off += writeSync(fd, msg, off);
+    closeSync(fd);
+  } catch (e) {
+    throw new HelperError('hand-back', `cannot hand the launch back to the front end: ${(e as Error).message}`);
+  }
+  // What exec would have done to this process: nothing of it runs on.
+  // SIGKILL ends it without Node's own exit work (its threads, its heap),
+  // which the front end, waiting for it, would wait for too; all it wrote
+  // was written synchronously.
+  process.kill(process.pid, 'SIGKILL');
+  throw new HelperError('hand-back', 'still running after handing the launch back');
+}
+
+/** The helper, with plan on --plan-fd (and an empty environment). */
+export function handBackHelper(fd: number, helper: string, plan: Buffer): never {
+  return send(fd, message(HELPER, [helper, plan]));
+}
+
+/** A program run as it is (a launcher link inside a sandbox). */
+export function handBackProgram(fd: number, program: string, argv: readonly string[], env: readonly string[]): never {
+  return send(fd, message(PROGRAM, [program, argv.length, ...argv, env.length, ...env]));
+}
+
+/** A stored plan (src/cache/store.ts), which the front end makes the
+ * helper's plan of as it does for a cached launch; programAt: where the
+ * program's words begin among tsjail's arguments, null for a launcher
+ * link. */
+export function handBackStored(fd: number, programAt: number | null, stored: Buffer): never {
+  return send(fd, message(STORED, [programAt ?? LINK, stored]));
+}
