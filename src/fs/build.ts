@@ -217,6 +217,9 @@ export function filesystemOps(
     groups.delete('/etc');
   }
   const tmpGroup = groups.get('/tmp');
+  // The host's own /tmp (no default policy, no --private-tmp, nothing of it
+  // whitelisted): only then are its entries the sandbox's concern.
+  const hostTmp = !defaults && !fs.privateTmp && tmpGroup === undefined && ctx.newRoot !== true;
   groups.delete('/tmp');
   // /run first: it would hide /run/user/UID and /run/media, so they stay in
   // it as entries and are then reduced themselves.
@@ -313,7 +316,7 @@ export function filesystemOps(
   // none of them); a link (cdrom -> sr0) stays, its target goes.
   const hostDev = !privateDev && ctx.newRoot !== true;
   if (hostDev) for (const p of hiddenDevices(fs.devices, probe)) if (probe.kind(p) !== 'link') black.push(p);
-  if (!fs.devices.sound) black.push(...soundSockets({ uid: caller.uid, home }, probe, hostDev).map(canon));
+  if (!fs.devices.sound) black.push(...soundSockets({ uid: caller.uid, home }, probe, hostDev, hostTmp).map(canon));
   for (const p of fs.blacklist) {
     if (!there(p) && !explicit.has(p) && !fs.blacklistExplicit.includes(p)) continue;
     const c = canon(p);

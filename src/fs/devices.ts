@@ -22,13 +22,17 @@ export function hiddenDevices(devices: DeviceClasses, probe: FsProbe): string[] 
 
 /** What --nosound hides besides /dev/snd, where it is: PulseAudio's
  * client configuration and socket, PipeWire's sockets, and (with the
- * host's /dev) JACK's shared memory. */
-export function soundSockets(caller: { readonly uid: number; readonly home: string }, probe: FsProbe, hostDev: boolean): string[] {
+ * host's /dev) JACK's shared memory, (with the host's /tmp) PulseAudio's
+ * directories there. A private /tmp is not even listed: a stored plan
+ * would depend on the host's /tmp, which changes all the time. */
+export function soundSockets(
+  caller: { readonly uid: number; readonly home: string }, probe: FsProbe, hostDev: boolean, hostTmp: boolean,
+): string[] {
   const run = `/run/user/${caller.uid}`;
   const starting = (dir: string, prefix: string) =>
     probe.list(dir).filter((n) => n.startsWith(prefix)).map((n) => `${dir}/${n}`);
   return [
     `${caller.home}/.config/pulse`, `${run}/pulse/native`,
-    ...starting(run, 'pipewire-'), ...starting('/tmp', 'pulse-'), ...(hostDev ? starting('/dev/shm', 'jack') : []),
+    ...starting(run, 'pipewire-'), ...(hostTmp ? starting('/tmp', 'pulse-') : []), ...(hostDev ? starting('/dev/shm', 'jack') : []),
   ].filter((p) => probe.kind(p) !== null);
 }

@@ -208,6 +208,19 @@ describe('filesystemOps: the device options', () => {
     ]);
   });
 
+  it('--nosound looks for PulseAudio\'s /tmp/pulse-* only on the host\'s /tmp (a stored plan must not depend on /tmp)', () => {
+    const withPulse: FsProbe = { ...merged, kind: (p) => (p === '/tmp/pulse-x' ? 'dir' : merged.kind(p)),
+      list: (d) => (d === '/tmp' ? ['pulse-x'] : merged.list(d)) };
+    const listed: string[] = [];
+    const watch: FsProbe = { ...withPulse, list: (d) => { listed.push(d); return withPulse.list(d); } };
+    expect(black(filesystemOps(normalizeOptions({ nosound: true }).filesystem, false, user, withPulse))).toContain('/tmp/pulse-x');
+    for (const raw of [{ nosound: true, privateTmp: true }, { nosound: true, whitelist: ['/tmp/x'] }]) {
+      expect(black(filesystemOps(normalizeOptions(raw).filesystem, false, user, watch))).not.toContain('/tmp/pulse-x');
+    }
+    expect(black(filesystemOps(normalizeOptions({ nosound: true }).filesystem, true, user, watch))).not.toContain('/tmp/pulse-x');
+    expect(listed).not.toContain('/tmp');
+  });
+
   it('on the host\'s /dev, each class turned off is blacklisted where it is (not its links), optional', () => {
     const o = mergedOps({ novideo: true, nodvd: true, noinput: true, nosound: true });
     expect(dev(o)).toEqual([]);
