@@ -2,7 +2,7 @@
  * operations"): u8 kind, u16 flags, u16 mode, u16 npaths, the paths. The
  * kinds and flag bits are plan.def's. */
 import { MOUNT_FLAGS, MOUNT_KINDS } from '../wire/plan-def.js';
-import { bitsOf, prefixed, type PlanWriter } from '../wire/writer.js';
+import { bitsOf, type PlanWriter } from '../wire/writer.js';
 import type { MountOp } from './plan.js';
 
 function paths(m: MountOp): readonly string[] {
@@ -22,17 +22,15 @@ function paths(m: MountOp): readonly string[] {
   }
 }
 
-export function mountRecord(m: MountOp): Buffer {
+/** A MOUNT record: u8 kind, u16 flags, u16 mode, u16 count, the paths. */
+function writeMount(m: MountOp, w: PlanWriter): void {
   const p = paths(m);
-  const head = Buffer.alloc(7);
   const kind = MOUNT_KINDS[m.op];
-  head.writeUInt8(kind.kind, 0);
-  head.writeUInt16LE(bitsOf(MOUNT_FLAGS, m) & kind.flags, 1);
-  head.writeUInt16LE(m.op === 'tmpfs' ? m.mode : 0, 3);
-  head.writeUInt16LE(p.length, 5);
-  return Buffer.concat([head, ...prefixed(p)]);
+  const flags = bitsOf(MOUNT_FLAGS, m) & kind.flags;
+  const mode = m.op === 'tmpfs' ? m.mode : 0;
+  w.prefixedRecord('MOUNT', [kind.kind, flags & 0xff, flags >>> 8, mode & 0xff, mode >>> 8, p.length & 0xff, p.length >>> 8], p);
 }
 
 export function encodeMounts(mounts: readonly MountOp[], w: PlanWriter): void {
-  for (const m of mounts) w.record('MOUNT', mountRecord(m));
+  for (const m of mounts) writeMount(m, w);
 }

@@ -6,37 +6,79 @@
 import { PlanError } from '../errors.js';
 import { PLAN_HEADER, PLAN_MAX, PLAN_VERSION, TAG, type RecordName } from './plan-def.js';
 
+/** The records go into one growing buffer as they come: a plan has
+ * hundreds (a big profile's MOUNT records), and a Buffer for each record,
+ * each field and each path, joined at the end, was most of encoding one. */
 export class PlanWriter {
-  private readonly chunks: Buffer[] = [];
-  private size = 0;
+  private buf = Buffer.allocUnsafe(16384);
+  private off = PLAN_HEADER;
+
+  /** Room for n more bytes. */
+  private room(n: number): void {
+    if (this.off + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.off + n));
+    this.buf.copy(bigger, 0, 0, this.off);
+    this.buf = bigger;
+  }
+
+  private head(name: RecordName, len: number): void {
+    this.room(6 + len);
+    this.buf.writeUInt16LE(TAG[name], this.off);
+    this.buf.writeUInt32LE(len, this.off + 2);
+    this.off += 6;
+  }
 
   record(name: RecordName, value: Buffer): void {
-    const head = Buffer.alloc(6);
-    head.writeUInt16LE(TAG[name], 0);
-    head.writeUInt32LE(value.length, 2);
-    this.chunks.push(head, value);
-    this.size += 6 + value.length;
+    this.head(name, value.length);
+    value.copy(this.buf, this.off);
+    this.off += value.length;
   }
 
   u32(name: RecordName, v: number): void {
-    this.record(name, u32(v));
+    this.head(name, 4);
+    this.buf.writeUInt32LE(v >>> 0, this.off);
+    this.off += 4;
   }
 
   str(name: RecordName, s: string): void {
-    this.record(name, text(s));
+    if (s.includes('\0')) throw new PlanError(`plan: a NUL byte in ${JSON.stringify(s)}`);
+    const n = Buffer.byteLength(s, 'utf8');
+    this.head(name, n);
+    this.off += this.buf.write(s, this.off, n, 'utf8');
+  }
+
+  /** A record of a fixed head (bytes) then u16-length-prefixed strings
+   * (MOUNT, ROOT), written in place. */
+  prefixedRecord(name: RecordName, head: readonly number[], strings: readonly string[]): void {
+    let len = head.length;
+    const sizes: number[] = [];
+    for (const s of strings) {
+      if (s.includes('\0')) throw new PlanError(`plan: a NUL byte in ${JSON.stringify(s)}`);
+      const n = Buffer.byteLength(s, 'utf8');
+      if (n > 0xffff) throw new PlanError(`plan: a string of ${n} bytes`);
+      sizes.push(n);
+      len += 2 + n;
+    }
+    this.head(name, len);
+    for (const b of head) this.buf[this.off++] = b;
+    for (let i = 0; i < strings.length; i++) {
+      const n = sizes[i] as number;
+      this.buf.writeUInt16LE(n, this.off);
+      this.off += 2;
+      this.off += this.buf.write(strings[i] as string, this.off, n, 'utf8');
+    }
   }
 
   /** The header, then the records in the order they were added. */
   finish(): Buffer {
-    const header = Buffer.alloc(PLAN_HEADER);
-    header.write('TSJP', 0, 'latin1');
-    header.writeUInt16LE(PLAN_VERSION, 4);
-    header.writeUInt16LE(0, 6);
-    header.writeUInt32LE(this.size, 8);
-    const out = Buffer.concat([header, ...this.chunks]);
-    if (out.length > PLAN_MAX) {
-      throw new PlanError(`plan: ${out.length} bytes, more than the limit of ${PLAN_MAX}`);
+    if (this.off > PLAN_MAX) {
+      throw new PlanError(`plan: ${this.off} bytes, more than the limit of ${PLAN_MAX}`);
     }
+    const out = this.buf.subarray(0, this.off);
+    out.write('TSJP', 0, 'latin1');
+    out.writeUInt16LE(PLAN_VERSION, 4);
+    out.writeUInt16LE(0, 6);
+    out.writeUInt32LE(this.off - PLAN_HEADER, 8);
     return out;
   }
 }
@@ -59,22 +101,20 @@ export function text(s: string): Buffer {
   return Buffer.from(s, 'utf8');
 }
 
-/** u16-length-prefixed strings (MOUNT and ROOT paths). */
-export function prefixed(strings: readonly string[]): Buffer[] {
-  return strings.flatMap((s) => {
-    const b = text(s);
-    const len = Buffer.alloc(2);
-    len.writeUInt16LE(b.length, 0);
-    return [len, b];
-  });
-}
-
 /** The bits of table whose keys are true in flags (keys it does not
  * have are clear). */
 export function bitsOf(table: Readonly<Record<string, number>>, flags: object): number {
+  let entries = BIT_ENTRIES.get(table);
+  if (entries === undefined) {
+    entries = Object.entries(table);
+    BIT_ENTRIES.set(table, entries);
+  }
   let v = 0;
-  for (const [key, bit] of Object.entries(table)) {
+  for (const [key, bit] of entries) {
     if ((flags as Record<string, unknown>)[key] === true) v |= bit;
   }
   return v;
 }
+
+/** Each table's entries, made once (a plan has hundreds of MOUNT records). */
+const BIT_ENTRIES = new WeakMap<object, (readonly [string, number])[]>();
