@@ -3,8 +3,8 @@
  * so no Node process stays resident while the sandbox runs. Started by the
  * native front end, tsjail hands the launch back to it instead, which does
  * the same (src/handback.ts). */
-import { spawnSync } from 'node:child_process';
 import { accessSync, closeSync, constants, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { constants as os } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_DIR } from './package-dir.js';
@@ -119,6 +119,9 @@ export function runHelper(helper: string, plan: Buffer): number {
   restoreStdio(c);
   debug(`running ${helper} --plan-fd=3 (${plan.length} byte plan)`);
   try {
+    // node:child_process (and node:net, which it loads) only here: a few
+    // milliseconds of every launch otherwise.
+    const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
     const r = spawnSync(helper, ['--plan-fd=3'], { stdio: ['inherit', 'inherit', 'inherit', fd], env: {} });
     if (r.error !== undefined) throw new HelperError('spawn', `cannot run the helper '${helper}': ${r.error.message}`);
     return r.status ?? 128 + (r.signal === null ? 0 : (os.signals[r.signal] ?? 0));
