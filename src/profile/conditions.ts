@@ -20,12 +20,16 @@ export interface SiteSettings {
   readonly allowTray: boolean;
   readonly browserAllowDrm: boolean;
   readonly browserDisableU2f: boolean;
+  /** firejail.config's tracelog: firejail acts on a firejail profile's
+   * tracelog line only when the site turned it on (it is off by default). */
+  readonly tracelog: boolean;
 }
 
 export const DEFAULT_SITE_SETTINGS: SiteSettings = Object.freeze({
   allowTray: false,
   browserAllowDrm: false,
   browserDisableU2f: true,
+  tracelog: false,
 });
 
 /** firejail.config: "key value" lines. Unknown keys are someone else's. */
@@ -39,6 +43,9 @@ export function parseFirejailConfig(text: string): Map<string, string> {
   }
   return out;
 }
+
+/** Where firejail keeps its site settings. */
+export const FIREJAIL_CONFIG = '/etc/firejail/firejail.config';
 
 export function siteSettings(firejailConfig: string): SiteSettings {
   let cfg: Map<string, string>;
@@ -56,6 +63,7 @@ export function siteSettings(firejailConfig: string): SiteSettings {
     allowTray: yes('allow-tray', DEFAULT_SITE_SETTINGS.allowTray),
     browserAllowDrm: yes('browser-allow-drm', DEFAULT_SITE_SETTINGS.browserAllowDrm),
     browserDisableU2f: yes('browser-disable-u2f', DEFAULT_SITE_SETTINGS.browserDisableU2f),
+    tracelog: yes('tracelog', DEFAULT_SITE_SETTINGS.tracelog),
   };
 }
 

@@ -8,7 +8,7 @@ import { debug, debugging } from '../log.js';
 import type { RawOptions } from '../options.js';
 import { toRawOptions, type OptionValue, type OptionValues } from '../options-schema.js';
 import type { PlanSource } from './model.js';
-import { siteSettings, type SiteSettings } from './conditions.js';
+import { FIREJAIL_CONFIG, siteSettings, type SiteSettings } from './conditions.js';
 import { convertToIni } from './convert.js';
 import { loadProfile, type LoadOptions } from './loader.js';
 import { Macros } from './macros.js';
@@ -34,7 +34,7 @@ export function profileContext(env: Readonly<Record<string, string | undefined>>
     macros: Macros.fromProcess(env, home, uid),
     // Read when a condition asks (and so a dependency of the plan only then).
     get site() {
-      site ??= siteSettings('/etc/firejail/firejail.config');
+      site ??= siteSettings(FIREJAIL_CONFIG);
       return site;
     },
     uid,

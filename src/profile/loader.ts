@@ -10,7 +10,7 @@ import { OptionError, ProfileError, TsjailError, UsageError } from '../errors.js
 import { checkPathAlone, normalizeOptions } from '../options.js';
 import { optionRow, toRawOptions, type OptionRow, type OptionValue, type OptionValues } from '../options-schema.js';
 import type { PlanSource } from './model.js';
-import { evaluateCondition, isCondition, type SiteSettings } from './conditions.js';
+import { evaluateCondition, FIREJAIL_CONFIG, isCondition, type SiteSettings } from './conditions.js';
 import { parseFirejailProfile } from './firejail-reader.js';
 import { parseIniProfile } from './ini-reader.js';
 import type { Macros } from './macros.js';
@@ -20,6 +20,13 @@ import {
 } from './model.js';
 import { formatOf, isFile, localFiles, renamedFirejailInclude, resolveInclude, type ProfileDirs } from './search.js';
 import { noteStat } from '../cache/deps.js';
+
+/** What ignores a firejail profile's tracelog where firejail.config does
+ * not turn it on (--profile-check names it). */
+const SITE_TRACELOG: IgnoreRule = Object.freeze({
+  pattern: 'not acted on: tracelog is off in firejail\'s site settings (its default)',
+  file: FIREJAIL_CONFIG, line: 0, condition: null,
+});
 
 export const MAX_INCLUDE_DEPTH = 16;
 export const MAX_PROFILE_SIZE = 1024 * 1024;
@@ -244,6 +251,12 @@ class Loader {
             : { name: l.name, value: v, raw: l.value, file, line: l.line, format, condition: l.condition, spelled: l.spelled };
           if (!this.conditionHolds(l.condition)) {
             this.skipped.push(d);
+            continue;
+          }
+          // As firejail: a firejail profile's tracelog only where the
+          // site's firejail.config turns tracelog on (off by default).
+          if (firejail && l.name === 'tracelog' && !this.o.site.tracelog) {
+            this.ignored.push({ directive: d, by: SITE_TRACELOG });
             continue;
           }
           const by = this.ignoredBy(this.following, d);

@@ -81,6 +81,11 @@ export function checkListing(p: LoadedProfile): string {
   if (p.ignored.length > 0) {
     out.push('ignored:');
     for (const { directive: d, by } of p.ignored) {
+      // Line 0: a site setting (firejail.config's tracelog), not an ignore line.
+      if (by.line === 0 && by.file !== null) {
+        out.push(`  ${where(d)}: ${shown(d)}: ${by.pattern} (${by.file})`);
+        continue;
+      }
       const src = by.file === null ? '--ignore' : `${by.file}:${by.line}`;
       out.push(`  ${where(d)}: ${shown(d)}: by 'ignore ${by.pattern}' (${src})`);
     }

@@ -43,7 +43,7 @@ describe('--profile-convert', () => {
     expect(Object.fromEntries(profileValues(after.directives))).toEqual(Object.fromEntries(profileValues(before.directives)));
     expect(pairs(after).sort()).toEqual(pairs(before).sort());
     // With DRM allowed, the conditional ignore drops noexec in both.
-    const drm = { allowTray: false, browserAllowDrm: true, browserDisableU2f: true };
+    const drm = { allowTray: false, browserAllowDrm: true, browserDisableU2f: true, tracelog: false };
     expect(pairs(loadProfile(ini, t.options({ site: drm }))).sort()).toEqual(pairs(loadProfile(top, t.options({ site: drm }))).sort());
   });
 });

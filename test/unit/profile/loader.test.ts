@@ -85,8 +85,18 @@ describe('profile loader', () => {
     const p = loadProfile(top, t.options());
     expect(pairs(p)).toEqual(['net=eth0', 'dns=1.1.1.1', 'nou2f', `noexec=${t.home}`]);
     expect(p.skipped.map((d) => d.line)).toEqual([1]);
-    const drm = loadProfile(top, t.options({ site: { allowTray: false, browserAllowDrm: true, browserDisableU2f: false }, cliValues: new Map([['net', 'eth1']]) }));
+    const drm = loadProfile(top, t.options({ site: { allowTray: false, browserAllowDrm: true, browserDisableU2f: false, tracelog: false }, cliValues: new Map([['net', 'eth1']]) }));
     expect(pairs(drm)).toEqual(['hostname=net', 'net=eth0', 'dns=1.1.1.1']);
+  });
+
+  it('a firejail profile\'s tracelog only where firejail.config turns tracelog on (as firejail: off by default); an INI profile\'s always', () => {
+    const top = t.write({ 'tl.profile': 'tracelog\nhostname x\n', 'tl.ini': '[sandbox]\ntracelog\n' });
+    const off = loadProfile(top, t.options());
+    expect(pairs(off)).toEqual(['hostname=x']);
+    expect(off.ignored.map((i) => [i.directive.name, i.by.file, i.by.line])).toEqual([['tracelog', '/etc/firejail/firejail.config', 0]]);
+    const on = loadProfile(top, t.options({ site: { allowTray: false, browserAllowDrm: false, browserDisableU2f: true, tracelog: true } }));
+    expect(pairs(on)).toEqual(['tracelog', 'hostname=x']);
+    expect(pairs(loadProfile(top.replace(/tl\.profile$/, 'tl.ini'), t.options()))).toEqual(['tracelog']);
   });
 
   it('?HAS_NODBUS: both buses none or filter, by the profile or the command line', () => {
