@@ -85,3 +85,12 @@ void debug(const char *fmt, ...)
 	emit("debug: ", 0, fmt, ap);
 	va_end(ap);
 }
+
+int err_msg(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}

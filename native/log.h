@@ -3,6 +3,7 @@
 #define TSJ_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 extern bool tsj_debug_on;
 extern bool tsj_quiet;
@@ -16,5 +17,8 @@ _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Writes the message into err (errlen bytes) for the caller to report, and
+ * returns -1: for checks that say why without dying. */
+int err_msg(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -287,17 +287,6 @@ bool path_below(const char *path, const char *base)
 
 /* ---- files only root can change (path_open_rootowned) ---- */
 
-static int terr(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int terr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* Root-owned, and writable by nobody else unless a sticky directory (like
  * /tmp, where others cannot replace root's entries). */
 static bool trusted(const struct stat *st, bool dir)
@@ -344,15 +333,15 @@ int path_open_rootowned(const char *path, bool program, char *err, size_t errlen
 	char buf[4096];
 	struct stat st;
 	if (path[0] != '/' || strlen(path) >= sizeof buf)
-		return terr(err, errlen, "%s: not an absolute path", path);
+		return err_msg(err, errlen, "%s: not an absolute path", path);
 	snprintf(buf, sizeof buf, "%s", path);
 	for (int hops = 0; hops <= 16; hops++) {
 		int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (dir < 0 || fstat(dir, &st) != 0)
-			return terr(err, errlen, "%s: open /: %s", path, strerror(errno));
+			return err_msg(err, errlen, "%s: open /: %s", path, strerror(errno));
 		if (!trusted(&st, true)) {
 			close(dir);
-			return terr(err, errlen, "%s: / is not owned by root or is writable by others", path);
+			return err_msg(err, errlen, "%s: / is not owned by root or is writable by others", path);
 		}
 		char *c = buf + 1;
 		for (;;) {
@@ -361,7 +350,7 @@ int path_open_rootowned(const char *path, bool program, char *err, size_t errlen
 				*slash = '\0';
 			if (*c == '\0' || strcmp(c, ".") == 0 || strcmp(c, "..") == 0) {
 				close(dir);
-				return terr(err, errlen, "%s: not a normalised path", path);
+				return err_msg(err, errlen, "%s: not a normalised path", path);
 			}
 			int flags = slash || program ? O_PATH : O_RDONLY | O_NONBLOCK | O_NOCTTY;
 			int fd = openat(dir, c, flags | O_NOFOLLOW | O_CLOEXEC);
@@ -376,22 +365,22 @@ int path_open_rootowned(const char *path, bool program, char *err, size_t errlen
 			}
 			if (fd < 0 && (e == ELOOP || e == ENOTDIR)) {
 				close(dir);
-				return terr(err, errlen, "%s: '%s' is a symbolic link or not a directory", path, c);
+				return err_msg(err, errlen, "%s: '%s' is a symbolic link or not a directory", path, c);
 			}
 			if (fd < 0) {
 				close(dir);
-				return terr(err, errlen, "%s: open '%s': %s", path, c, strerror(e));
+				return err_msg(err, errlen, "%s: open '%s': %s", path, c, strerror(e));
 			}
 			if (fstat(fd, &st) != 0) {
 				e = errno;
 				close(fd);
 				close(dir);
-				return terr(err, errlen, "%s: fstat '%s': %s", path, c, strerror(e));
+				return err_msg(err, errlen, "%s: fstat '%s': %s", path, c, strerror(e));
 			}
 			if (!trusted(&st, S_ISDIR(st.st_mode))) {
 				close(fd);
 				close(dir);
-				return terr(err, errlen, "%s: '%s' is not owned by root or is writable by others",
+				return err_msg(err, errlen, "%s: '%s' is not owned by root or is writable by others",
 					    path, c);
 			}
 			if (S_ISLNK(st.st_mode) && program) {
@@ -402,7 +391,7 @@ int path_open_rootowned(const char *path, bool program, char *err, size_t errlen
 				close(fd);
 				close(dir);
 				if (n <= 0)
-					return terr(err, errlen, "%s: readlink '%s' failed", path, c);
+					return err_msg(err, errlen, "%s: readlink '%s' failed", path, c);
 				target[n] = '\0';
 				/* A relative target is relative to the link's directory:
 				 * buf up to c, with the '/' put back between components. */
@@ -416,7 +405,7 @@ int path_open_rootowned(const char *path, bool program, char *err, size_t errlen
 				int m = snprintf(next, sizeof next, "%s/%s%s%s", dirpath, target, slash ? "/" : "",
 						 slash ? slash + 1 : "");
 				if (m < 0 || (size_t)m >= sizeof next)
-					return terr(err, errlen, "%s: too long once its links are followed", path);
+					return err_msg(err, errlen, "%s: too long once its links are followed", path);
 				path_normalise(next);
 				snprintf(buf, sizeof buf, "%s", next);
 				break;
@@ -424,13 +413,13 @@ int path_open_rootowned(const char *path, bool program, char *err, size_t errlen
 			if (slash && !S_ISDIR(st.st_mode)) {
 				close(fd);
 				close(dir);
-				return terr(err, errlen, "%s: '%s' is not a directory", path, c);
+				return err_msg(err, errlen, "%s: '%s' is not a directory", path, c);
 			}
 			close(dir);
 			if (slash == NULL) {
 				if (!S_ISREG(st.st_mode) || (program && !(st.st_mode & 0111))) {
 					close(fd);
-					return terr(err, errlen, "%s: not a regular file%s", path,
+					return err_msg(err, errlen, "%s: not a regular file%s", path,
 						    program ? " that can be run" : "");
 				}
 				return fd;
@@ -439,5 +428,5 @@ int path_open_rootowned(const char *path, bool program, char *err, size_t errlen
 			c = slash + 1;
 		}
 	}
-	return terr(err, errlen, "%s: too many symbolic links", path);
+	return err_msg(err, errlen, "%s: too many symbolic links", path);
 }

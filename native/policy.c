@@ -32,18 +32,6 @@
 #include "seccomp.h"
 #include "dbus.h"
 
-static int perr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int perr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static char *trim(char *s)
 {
 	while (*s == ' ' || *s == '\t' || *s == '\r')
@@ -60,12 +48,12 @@ static int parse_net_allow(const char *path, unsigned line, char *value, struct 
 	char *save = NULL;
 	for (char *t = strtok_r(value, ", \t", &save); t; t = strtok_r(NULL, ", \t", &save)) {
 		if (!tsj_ifname_ok(t))
-			return perr(err, errlen, "%s:%u: '%s' is not an interface name", path, line, t);
+			return err_msg(err, errlen, "%s:%u: '%s' is not an interface name", path, line, t);
 		if (pol->n_net_allow >= TSJ_POLICY_MAX_IFACES)
-			return perr(err, errlen, "%s:%u: more than %u interfaces in net-allow", path,
+			return err_msg(err, errlen, "%s:%u: more than %u interfaces in net-allow", path,
 				    line, TSJ_POLICY_MAX_IFACES);
 		if ((pol->net_allow[pol->n_net_allow] = strdup(t)) == NULL)
-			return perr(err, errlen, "out of memory");
+			return err_msg(err, errlen, "out of memory");
 		pol->n_net_allow++;
 	}
 	return 0;
@@ -101,7 +89,7 @@ static int parse(const char *path, char *text, struct tsj_policy *pol, char *err
 			continue;
 		char *eq = strchr(l, '=');
 		if (eq == NULL)
-			return perr(err, errlen, "%s:%u: expected 'key = value'", path, line);
+			return err_msg(err, errlen, "%s:%u: expected 'key = value'", path, line);
 		*eq = '\0';
 		char *key = trim(l), *value = trim(eq + 1);
 		if (strcmp(key, "net-allow") == 0) {
@@ -109,11 +97,11 @@ static int parse(const char *path, char *text, struct tsj_policy *pol, char *err
 				return -1;
 		} else if (known(key)) {
 			if (pol->nentries >= TSJ_POLICY_MAX_KEYS)
-				return perr(err, errlen, "%s:%u: more than %u settings", path, line, TSJ_POLICY_MAX_KEYS);
+				return err_msg(err, errlen, "%s:%u: more than %u settings", path, line, TSJ_POLICY_MAX_KEYS);
 			struct tsj_policy_entry *e = &pol->entries[pol->nentries];
 			if ((e->key = strdup(key)) == NULL || (e->value = strdup(value)) == NULL) {
 				free(e->key);
-				return perr(err, errlen, "out of memory");
+				return err_msg(err, errlen, "out of memory");
 			}
 			e->line = line;
 			pol->nentries++;
@@ -136,7 +124,7 @@ int policy_load(const char *path, struct tsj_policy *pol, char *err, size_t errl
 	char *text = malloc(TSJ_POLICY_MAX + 1);
 	if (text == NULL) {
 		close(fd);
-		return perr(err, errlen, "out of memory");
+		return err_msg(err, errlen, "out of memory");
 	}
 	size_t got = 0;
 	while (got < TSJ_POLICY_MAX + 1) {
@@ -147,7 +135,7 @@ int policy_load(const char *path, struct tsj_policy *pol, char *err, size_t errl
 			int e = errno;
 			close(fd);
 			free(text);
-			return perr(err, errlen, "%s: read: %s", path, strerror(e));
+			return err_msg(err, errlen, "%s: read: %s", path, strerror(e));
 		}
 		if (n == 0)
 			break;
@@ -156,9 +144,9 @@ int policy_load(const char *path, struct tsj_policy *pol, char *err, size_t errl
 	close(fd);
 	int r = 0;
 	if (got > TSJ_POLICY_MAX)
-		r = perr(err, errlen, "%s: more than %u bytes", path, TSJ_POLICY_MAX);
+		r = err_msg(err, errlen, "%s: more than %u bytes", path, TSJ_POLICY_MAX);
 	else if (memchr(text, '\0', got) != NULL)
-		r = perr(err, errlen, "%s: contains a NUL byte", path);
+		r = err_msg(err, errlen, "%s: contains a NUL byte", path);
 	if (r == 0) {
 		text[got] = '\0';
 		r = parse(path, text, pol, err, errlen);
