@@ -39,17 +39,47 @@ void path_as_root(const struct tsj_creds *cr)
 		die("setfsuid/setfsgid back to 0 failed");
 }
 
-int path_openat2(int dirfd, const char *path, uint64_t flags, bool beneath)
+static int openat2_how(int dirfd, const char *path, uint64_t flags, uint64_t resolve)
 {
 	struct open_how how;
 	memset(&how, 0, sizeof how);
 	how.flags = flags | O_CLOEXEC;
-	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | (beneath ? RESOLVE_BENEATH : 0);
+	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | resolve;
 	int fd;
 	do
 		fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 	while (fd < 0 && errno == EAGAIN);
 	return fd;
+}
+
+int path_openat2(int dirfd, const char *path, uint64_t flags, bool beneath)
+{
+	return openat2_how(dirfd, path, flags, beneath ? RESOLVE_BENEATH : 0);
+}
+
+/* fd, or -1 with ELOOP (and fd closed) when fd is a symbolic link itself
+ * (O_PATH|O_NOFOLLOW opens the last component's link); errno kept from
+ * the open otherwise. */
+static int no_link(int fd, const char *path)
+{
+	int err = errno;
+	if (fd >= 0) {
+		struct stat st;
+		if (fstat(fd, &st) != 0)
+			die_errno("fstat %s", path);
+		if (S_ISLNK(st.st_mode)) {
+			close(fd);
+			errno = ELOOP;
+			return -1;
+		}
+	}
+	errno = err;
+	return fd;
+}
+
+int path_open_within(int dirfd, const char *path)
+{
+	return no_link(openat2_how(dirfd, path, O_PATH | O_NOFOLLOW, RESOLVE_BENEATH | RESOLVE_NO_XDEV), path);
 }
 
 static int openat2_nofollow(int dirfd, const char *path, bool beneath)
@@ -63,18 +93,8 @@ int path_open(const struct tsj_creds *cr, int dirfd, const char *path, bool bene
 	int fd = openat2_nofollow(dirfd, path, beneath);
 	int err = errno;
 	path_as_root(cr);
-	if (fd >= 0) {
-		struct stat st;
-		if (fstat(fd, &st) != 0)
-			die_errno("fstat %s", path);
-		if (S_ISLNK(st.st_mode)) {
-			close(fd);
-			errno = ELOOP;
-			return -1;
-		}
-	}
 	errno = err;
-	return fd;
+	return no_link(fd, path);
 }
 
 bool path_link_trusted(const struct tsj_creds *cr, int dirfd, const struct stat *dir, const struct stat *link)
