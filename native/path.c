@@ -359,6 +359,49 @@ void path_normalise(char *p)
 	memcpy(p, out, n + 1);
 }
 
+/* A file of the kernel's own filesystems (proc, sysfs and the like) is
+ * root's, but what it says is not root's alone: /proc/PID/cmdline of a
+ * setuid program holds the argv its caller gave it, and others show
+ * whatever the opener's capabilities let them. Closes fd and returns -1
+ * for one of those. */
+static int kernel_made(int fd, const char *path, char *err, size_t errlen)
+{
+	static const unsigned long kernel_fs[] = { PROC_SUPER_MAGIC, SYSFS_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC,
+		SECURITYFS_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC, BPF_FS_MAGIC, EFIVARFS_MAGIC, PSTOREFS_MAGIC };
+	struct statfs fs;
+	if (fstatfs(fd, &fs) != 0) {
+		int e = errno;
+		close(fd);
+		return terr(err, errlen, "%s: fstatfs: %s", path, strerror(e));
+	}
+	for (size_t i = 0; i < sizeof kernel_fs / sizeof kernel_fs[0]; i++)
+		if ((unsigned long)fs.f_type == kernel_fs[i]) {
+			close(fd);
+			return terr(err, errlen, "%s: a file of the kernel's (proc, sysfs...), not one root wrote", path);
+		}
+	return fd;
+}
+
+/* The judged O_PATH fd's file opened for reading, from the same
+ * directory (root's: no one else can have swapped the name), and checked
+ * to be the same inode. Closes fd. */
+static int reopen_read(int dir, const char *name, int fd, const char *path, char *err, size_t errlen)
+{
+	struct stat was, now;
+	int rd = openat(dir, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
+	int e = errno;
+	bool same = rd >= 0 && fstat(fd, &was) == 0 && fstat(rd, &now) == 0 && was.st_dev == now.st_dev &&
+		    was.st_ino == now.st_ino;
+	close(fd);
+	if (rd < 0)
+		return terr(err, errlen, "%s: open '%s': %s", path, name, strerror(e));
+	if (!same) {
+		close(rd);
+		return terr(err, errlen, "%s: '%s' changed while it was opened", path, name);
+	}
+	return rd;
+}
+
 int path_open_rootowned(const char *path, bool program, char *err, size_t errlen)
 {
 	char buf[4096];
@@ -383,16 +426,22 @@ int path_open_rootowned(const char *path, bool program, char *err, size_t errlen
 				close(dir);
 				return terr(err, errlen, "%s: not a normalised path", path);
 			}
-			int flags = slash || program ? O_PATH : O_RDONLY | O_NONBLOCK | O_NOCTTY;
-			int fd = openat(dir, c, flags | O_NOFOLLOW | O_CLOEXEC);
+			/* O_PATH: nothing is opened for reading (a device's open
+			 * may act) before it is judged. */
+			int fd = openat(dir, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 			int e = errno;
 			if (fd < 0 && e == ENOENT) {
 				close(dir);
 				return -2;
 			}
-			if (fd < 0 && e == ELOOP && program) {
-				fd = openat(dir, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-				e = errno;
+			if (fd >= 0 && !program && slash == NULL) {
+				/* The file only: O_PATH|O_NOFOLLOW opens a link itself. */
+				struct stat ls;
+				if (fstat(fd, &ls) == 0 && S_ISLNK(ls.st_mode)) {
+					close(fd);
+					fd = -1;
+					e = ELOOP;
+				}
 			}
 			if (fd < 0 && (e == ELOOP || e == ENOTDIR)) {
 				close(dir);
@@ -446,15 +495,20 @@ int path_open_rootowned(const char *path, bool program, char *err, size_t errlen
 				close(dir);
 				return terr(err, errlen, "%s: '%s' is not a directory", path, c);
 			}
-			close(dir);
 			if (slash == NULL) {
 				if (!S_ISREG(st.st_mode) || (program && !(st.st_mode & 0111))) {
 					close(fd);
+					close(dir);
 					return terr(err, errlen, "%s: not a regular file%s", path,
 						    program ? " that can be run" : "");
 				}
+				fd = kernel_made(fd, path, err, errlen);
+				if (fd >= 0 && !program)
+					fd = reopen_read(dir, c, fd, path, err, errlen);
+				close(dir);
 				return fd;
 			}
+			close(dir);
 			dir = fd;
 			c = slash + 1;
 		}
