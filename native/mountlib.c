@@ -100,32 +100,73 @@ int mnt_proc(void)
 	return m;
 }
 
-/* Creates rel's parent directories inside the tmpfs root, owned by
- * uid:gid (-1: left as made, for ids a user namespace does not map). */
-static void make_parents(int root, char *buf, long uid, long gid)
+/* The directory inside the tmpfs root that rel's last component goes in,
+ * its parents made where missing (0755, owned uid:gid; -1: left as made,
+ * for ids a user namespace does not map). Each is opened without following
+ * a symbolic link or crossing a mount point (path_open_within): a link made
+ * again for an earlier entry, or the mount of one, leads out of the tmpfs,
+ * and the helper, as root, must make and mount nothing there (it would be
+ * wherever that link's text or that mount's owner says). An entry below
+ * one of those is not placed: -1 (what the program sees there is what the
+ * link or the mount shows). *last: rel's last component, in buf. */
+static int parent_in(int root, const char *rel, char *buf, size_t size, const char **last, long uid, long gid)
 {
-	for (char *c = strchr(buf, '/'); c; c = strchr(c + 1, '/')) {
-		*c = '\0';
-		if (mkdirat(root, buf, 0755) == 0) {
-			if (uid >= 0 && fchownat(root, buf, (uid_t)uid, (gid_t)gid, AT_SYMLINK_NOFOLLOW) != 0)
+	snprintf(buf, size, "%s", rel);
+	int dir = path_open_within(root, ".");
+	if (dir < 0)
+		die_errno("open the whitelist's tmpfs");
+	char *c = buf;
+	for (char *slash; (slash = strchr(c, '/')) != NULL; c = slash + 1) {
+		*slash = '\0';
+		if (mkdirat(dir, c, 0755) == 0) {
+			if (uid >= 0 && fchownat(dir, c, (uid_t)uid, (gid_t)gid, AT_SYMLINK_NOFOLLOW) != 0)
 				die_errno("chown %s", buf);
 		} else if (errno != EEXIST) {
 			die_errno("mkdir %s", buf);
 		}
-		*c = '/';
+		int next = path_open_within(dir, c);
+		int err = errno;
+		close(dir);
+		if (next < 0 && (err == ELOOP || err == EXDEV || err == ENOTDIR)) {
+			debug("whitelist %s: below a whitelisted link or another entry (%s): not placed", rel, buf);
+			return -1;
+		}
+		if (next < 0) {
+			errno = err;
+			die_errno("open %s", buf);
+		}
+		*slash = '/';
+		dir = next;
 	}
+	*last = c;
+	return dir;
 }
 
 /* The mount point of rel inside the tmpfs root: a directory or an empty
- * file, made once (a second entry of the same name finds it there). */
-static void make_mountpoint(int root, const char *rel, bool dir, long uid, long gid)
+ * file, made once (a second entry of the same name finds it there), opened
+ * as parent_in opens its parents. -1: not placed. */
+static int make_mountpoint(int root, const char *rel, bool isdir, long uid, long gid)
 {
 	char buf[4096];
-	snprintf(buf, sizeof buf, "%s", rel);
-	make_parents(root, buf, uid, gid);
-	int r = dir ? mkdirat(root, buf, 0755) : mknodat(root, buf, S_IFREG | 0644, 0);
+	const char *last;
+	int dir = parent_in(root, rel, buf, sizeof buf, &last, uid, gid);
+	if (dir < 0)
+		return -1;
+	int r = isdir ? mkdirat(dir, last, 0755) : mknodat(dir, last, S_IFREG | 0644, 0);
 	if (r != 0 && errno != EEXIST)
-		die_errno("%s %s", dir ? "mkdir" : "create", buf);
+		die_errno("%s %s", isdir ? "mkdir" : "create", rel);
+	int fd = path_open_within(dir, last);
+	int err = errno;
+	close(dir);
+	if (fd < 0 && (err == ELOOP || err == EXDEV)) {
+		debug("whitelist %s: a whitelisted link or another entry is there: not placed", rel);
+		return -1;
+	}
+	if (fd < 0) {
+		errno = err;
+		die_errno("open %s", rel);
+	}
+	return fd;
 }
 
 /* A whitelisted symbolic link: the same link, made again in the tmpfs
@@ -135,15 +176,17 @@ static void copy_link(int root, const char *rel, const char *text, const struct 
 		      long gid)
 {
 	char buf[4096];
-	snprintf(buf, sizeof buf, "%s", rel);
-	make_parents(root, buf, uid, gid);
-	if (symlinkat(text, root, buf) != 0) {
-		if (errno == EEXIST)
-			return;
-		die_errno("symlink %s", buf);
+	const char *last;
+	int dir = parent_in(root, rel, buf, sizeof buf, &last, uid, gid);
+	if (dir < 0)
+		return;
+	if (symlinkat(text, dir, last) != 0) {
+		if (errno != EEXIST)
+			die_errno("symlink %s", rel);
+	} else if (mapped_owner && fchownat(dir, last, ls->st_uid, ls->st_gid, AT_SYMLINK_NOFOLLOW) != 0) {
+		die_errno("chown %s", rel);
 	}
-	if (mapped_owner && fchownat(root, buf, ls->st_uid, ls->st_gid, AT_SYMLINK_NOFOLLOW) != 0)
-		die_errno("chown %s", buf);
+	close(dir);
 }
 
 /* Makes target an empty tmpfs (src's mode unless force_mode, src's owner)
@@ -216,8 +259,11 @@ int mnt_whitelist_into(const struct tsj_creds *cr, const char *name, int src, co
 		}
 		if (trees[i] < 0)
 			continue;
-		make_mountpoint(root, entries[i], isdir[i], uid, gid);
-		mnt_attach(trees[i], root, entries[i], entries[i]);
+		int at = make_mountpoint(root, entries[i], isdir[i], uid, gid);
+		if (at >= 0) {
+			mnt_attach(trees[i], at, "", entries[i]);
+			close(at);
+		}
 		close(trees[i]);
 	}
 	debug("whitelist %s: %zu entries", name, n);

@@ -39,17 +39,47 @@ void path_as_root(const struct tsj_creds *cr)
 		die("setfsuid/setfsgid back to 0 failed");
 }
 
-int path_openat2(int dirfd, const char *path, uint64_t flags, bool beneath)
+static int openat2_how(int dirfd, const char *path, uint64_t flags, uint64_t resolve)
 {
 	struct open_how how;
 	memset(&how, 0, sizeof how);
 	how.flags = flags | O_CLOEXEC;
-	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | (beneath ? RESOLVE_BENEATH : 0);
+	how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | resolve;
 	int fd;
 	do
 		fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 	while (fd < 0 && errno == EAGAIN);
 	return fd;
+}
+
+int path_openat2(int dirfd, const char *path, uint64_t flags, bool beneath)
+{
+	return openat2_how(dirfd, path, flags, beneath ? RESOLVE_BENEATH : 0);
+}
+
+/* fd, or -1 with ELOOP (and fd closed) when fd is a symbolic link itself
+ * (O_PATH|O_NOFOLLOW opens the last component's link); errno kept from
+ * the open otherwise. */
+static int no_link(int fd, const char *path)
+{
+	int err = errno;
+	if (fd >= 0) {
+		struct stat st;
+		if (fstat(fd, &st) != 0)
+			die_errno("fstat %s", path);
+		if (S_ISLNK(st.st_mode)) {
+			close(fd);
+			errno = ELOOP;
+			return -1;
+		}
+	}
+	errno = err;
+	return fd;
+}
+
+int path_open_within(int dirfd, const char *path)
+{
+	return no_link(openat2_how(dirfd, path, O_PATH | O_NOFOLLOW, RESOLVE_BENEATH | RESOLVE_NO_XDEV), path);
 }
 
 static int openat2_nofollow(int dirfd, const char *path, bool beneath)
@@ -63,18 +93,8 @@ int path_open(const struct tsj_creds *cr, int dirfd, const char *path, bool bene
 	int fd = openat2_nofollow(dirfd, path, beneath);
 	int err = errno;
 	path_as_root(cr);
-	if (fd >= 0) {
-		struct stat st;
-		if (fstat(fd, &st) != 0)
-			die_errno("fstat %s", path);
-		if (S_ISLNK(st.st_mode)) {
-			close(fd);
-			errno = ELOOP;
-			return -1;
-		}
-	}
 	errno = err;
-	return fd;
+	return no_link(fd, path);
 }
 
 bool path_link_trusted(const struct tsj_creds *cr, int dirfd, const struct stat *dir, const struct stat *link)
@@ -328,6 +348,49 @@ void path_normalise(char *p)
 	memcpy(p, out, n + 1);
 }
 
+/* A file of the kernel's own filesystems (proc, sysfs and the like) is
+ * root's, but what it says is not root's alone: /proc/PID/cmdline of a
+ * setuid program holds the argv its caller gave it, and others show
+ * whatever the opener's capabilities let them. Closes fd and returns -1
+ * for one of those. */
+static int kernel_made(int fd, const char *path, char *err, size_t errlen)
+{
+	static const unsigned long kernel_fs[] = { PROC_SUPER_MAGIC, SYSFS_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC,
+		SECURITYFS_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC, BPF_FS_MAGIC, EFIVARFS_MAGIC, PSTOREFS_MAGIC };
+	struct statfs fs;
+	if (fstatfs(fd, &fs) != 0) {
+		int e = errno;
+		close(fd);
+		return err_msg(err, errlen, "%s: fstatfs: %s", path, strerror(e));
+	}
+	for (size_t i = 0; i < sizeof kernel_fs / sizeof kernel_fs[0]; i++)
+		if ((unsigned long)fs.f_type == kernel_fs[i]) {
+			close(fd);
+			return err_msg(err, errlen, "%s: a file of the kernel's (proc, sysfs...), not one root wrote", path);
+		}
+	return fd;
+}
+
+/* The judged O_PATH fd's file opened for reading, from the same
+ * directory (root's: no one else can have swapped the name), and checked
+ * to be the same inode. Closes fd. */
+static int reopen_read(int dir, const char *name, int fd, const char *path, char *err, size_t errlen)
+{
+	struct stat was, now;
+	int rd = openat(dir, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
+	int e = errno;
+	bool same = rd >= 0 && fstat(fd, &was) == 0 && fstat(rd, &now) == 0 && was.st_dev == now.st_dev &&
+		    was.st_ino == now.st_ino;
+	close(fd);
+	if (rd < 0)
+		return err_msg(err, errlen, "%s: open '%s': %s", path, name, strerror(e));
+	if (!same) {
+		close(rd);
+		return err_msg(err, errlen, "%s: '%s' changed while it was opened", path, name);
+	}
+	return rd;
+}
+
 int path_open_rootowned(const char *path, bool program, char *err, size_t errlen)
 {
 	char buf[4096];
@@ -352,16 +415,22 @@ int path_open_rootowned(const char *path, bool program, char *err, size_t errlen
 				close(dir);
 				return err_msg(err, errlen, "%s: not a normalised path", path);
 			}
-			int flags = slash || program ? O_PATH : O_RDONLY | O_NONBLOCK | O_NOCTTY;
-			int fd = openat(dir, c, flags | O_NOFOLLOW | O_CLOEXEC);
+			/* O_PATH: nothing is opened for reading (a device's open
+			 * may act) before it is judged. */
+			int fd = openat(dir, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 			int e = errno;
 			if (fd < 0 && e == ENOENT) {
 				close(dir);
 				return -2;
 			}
-			if (fd < 0 && e == ELOOP && program) {
-				fd = openat(dir, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-				e = errno;
+			if (fd >= 0 && !program && slash == NULL) {
+				/* The file only: O_PATH|O_NOFOLLOW opens a link itself. */
+				struct stat ls;
+				if (fstat(fd, &ls) == 0 && S_ISLNK(ls.st_mode)) {
+					close(fd);
+					fd = -1;
+					e = ELOOP;
+				}
 			}
 			if (fd < 0 && (e == ELOOP || e == ENOTDIR)) {
 				close(dir);
@@ -415,15 +484,20 @@ int path_open_rootowned(const char *path, bool program, char *err, size_t errlen
 				close(dir);
 				return err_msg(err, errlen, "%s: '%s' is not a directory", path, c);
 			}
-			close(dir);
 			if (slash == NULL) {
 				if (!S_ISREG(st.st_mode) || (program && !(st.st_mode & 0111))) {
 					close(fd);
+					close(dir);
 					return err_msg(err, errlen, "%s: not a regular file%s", path,
 						    program ? " that can be run" : "");
 				}
+				fd = kernel_made(fd, path, err, errlen);
+				if (fd >= 0 && !program)
+					fd = reopen_read(dir, c, fd, path, err, errlen);
+				close(dir);
 				return fd;
 			}
+			close(dir);
 			dir = fd;
 			c = slash + 1;
 		}

@@ -24,6 +24,13 @@ void path_as_root(const struct tsj_creds *cr);
  * path_as_user()/path_as_root(). */
 int path_openat2(int dirfd, const char *path, uint64_t flags, bool beneath);
 
+/* openat2(dirfd, path, O_PATH|O_NOFOLLOW, RESOLVE_NO_SYMLINKS|NO_MAGICLINKS|
+ * BENEATH|NO_XDEV) with the current filesystem ids: path stays within
+ * dirfd's own mount, through no symbolic link and no mount point (EXDEV),
+ * and is not itself a link (ELOOP). For the helper's own places, such as a
+ * whitelist's new tmpfs. */
+int path_open_within(int dirfd, const char *path);
+
 /* openat2(dirfd, path, O_PATH|O_NOFOLLOW, RESOLVE_NO_SYMLINKS[|BENEATH]) as
  * the caller. Returns an fd, or -1 with errno set (ELOOP for a symlink on the
  * way). */

@@ -42,7 +42,7 @@ void tracelog_escape(const char *src, char *dst, size_t dstlen)
 {
 	size_t n = 0;
 	for (const unsigned char *c = (const unsigned char *)src; *c && n + 5 < dstlen; c++) {
-		if (*c < 0x20 || *c == 0x7f || *c == '\\')
+		if (*c < 0x20 || *c >= 0x7f || *c == '\\')
 			n += (size_t)snprintf(dst + n, dstlen - n, "\\x%02x", *c);
 		else
 			dst[n++] = (char)*c;

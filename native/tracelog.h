@@ -49,7 +49,10 @@ void tracelog_answer(const struct tsj_plan *plan, struct tsj_tracelog *tl, int l
 void tracelog_done(struct tsj_tracelog *tl, const struct tsj_creds *cr);
 
 /* Exposed for tests of the message: src (untrusted bytes) into dst with
- * every byte below 0x20, 0x7f and '\' as \xNN; always NUL-terminated. */
+ * every byte but printable ASCII (below 0x20, 0x7f and above: also UTF-8,
+ * whose C1 controls, NEL and line or paragraph separators some readers of
+ * logs take as line breaks, and whose bidirectional overrides reorder what
+ * is shown), and '\', as \xNN; always NUL-terminated. */
 void tracelog_escape(const char *src, char *dst, size_t dstlen);
 
 #endif

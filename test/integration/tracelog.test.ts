@@ -47,6 +47,9 @@ beforeAll(() => {
   mkdirSync(closed);
   writeFileSync(join(closed, 'inner'), 'inner\n');
   writeFileSync(join(closed, 'a\nb'), 'newline\n');
+  // NEL (U+0085) and the line separator (U+2028), line breaks to some
+  // readers of logs, and the right-to-left override (U+202E).
+  writeFileSync(join(closed, 'a\u0085b\u2028c\u202ed'), 'unicode\n');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -112,6 +115,13 @@ describe('--tracelog as root', () => {
     const r = traced(['--tracelog', `--blacklist=${closed}`, '--', 'cat', `${closed}/a\nb`]);
     expect(r.status).toBe(1);
     expect(lines(r.log)).toEqual([expect.stringMatching(new RegExp(`exe cat, syscall openat, path ${closed}/a\\\\x0ab$`))]);
+  });
+
+  it('every byte but printable ASCII is escaped too: no UTF-8 line break or reordering reaches the line', () => {
+    const r = traced(['--tracelog', `--blacklist=${closed}`, '--', 'cat', `${closed}/a\u0085b\u2028c\u202ed`]);
+    expect(r.status).toBe(1);
+    expect(lines(r.log)).toEqual([expect.stringMatching(
+      new RegExp(`exe cat, syscall openat, path ${closed}/a\\\\xc2\\\\x85b\\\\xe2\\\\x80\\\\xa8c\\\\xe2\\\\x80\\\\xaed$`))]);
   });
 
   it('without a blacklist there is nothing to log: no filter notifications at all', () => {

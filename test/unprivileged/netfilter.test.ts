@@ -3,12 +3,12 @@
  * A user of the setuid helper may load tsjail's default filter or a file
  * root alone may change; a file of the user's own is refused (iptables-
  * restore runs as root, and its parser has had holes: CVE-2019-11360). */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { HELPER, processesWith, requireInstalled, ROOT, tsjailAsUser } from '../helpers.js';
+import { HELPER, processesWith, requireInstalled, ROOT, tsjailAsUser, waitFor } from '../helpers.js';
 
 const user = inject('testUser');
 const PORT = 20000 + ((process.pid + 5000) % 10000);
@@ -86,6 +86,32 @@ describe('setuid helper', () => {
     const r = asUser(['--net=none', `--netfilter=${secret}`, '--', 'true']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^tsjail: --netfilter=\S+secret\.net: refused: .*Permission denied/);
+  });
+
+  it('refuses a file of the kernel\'s that is root\'s but holds what the user wrote (/proc/PID/cmdline of a setuid program)', async () => {
+    // The setuid helper itself, started by the user with argv[0] a filter
+    // and waiting for its plan: its /proc/PID is root's, and cmdline holds
+    // that argv. iptables-restore would run as root on the user's text.
+    const text = `#\n*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -d 127.0.0.1 -p tcp --dport ${PORT} -j DROP\nCOMMIT\n#`;
+    const holder = spawn(helper, ['--plan-fd=0'], { argv0: text, uid: user.uid, gid: user.gid, stdio: ['pipe', 'ignore', 'ignore'] });
+    try {
+      const cmdline = `/proc/${holder.pid}/cmdline`;
+      await waitFor(() => {
+        try {
+          return readFileSync(cmdline, 'utf8').startsWith(text);
+        } catch {
+          return false;
+        }
+      });
+      const r = asUser(['--net=none', `--netfilter=${cmdline}`, ...PROBE]);
+      expect(r.stdout).not.toBe('client 124\n');
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr).toBe(`tsjail: --netfilter=${cmdline}: refused: ${cmdline}: a file of the kernel's (proc, sysfs...), ` +
+        'not one root wrote (a user\'s filter must be root\'s and writable by root alone, in directories the same)\n');
+    } finally {
+      holder.kill('SIGKILL');
+      await new Promise((res) => holder.on('close', res));
+    }
   });
 
   it('netfilter = no in tsjail.conf refuses it', () => {

@@ -34,7 +34,7 @@ import koffi from 'koffi';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { encodePlan } from '../../src/plan/encode.js';
 import type { MountOp } from '../../src/plan/types.js';
-import { asUser, MINIMAL_PLAN, setuidHelper, TSJAIL, tsjailAsUser } from '../helpers.js';
+import { asUser, MINIMAL_PLAN, ROOT, setuidHelper, TSJAIL, tsjailAsUser } from '../helpers.js';
 import { makeRootfs } from '../rootfs.js';
 
 const user = inject('testUser');
@@ -579,3 +579,42 @@ describe('4. no blacklist placeholder (or anything else) outlives the sandbox', 
     expect(existsSync(join(home, 'tjsec-later'))).toBe(false);
   });
 });
+
+// ---------------------------------------------------------------------------
+
+describe('5. a whitelist makes and mounts nothing outside its own tmpfs', () => {
+  it('entries "a" and "a/pwned" while the user swaps a between a link to a root directory and a directory: nothing made there', async () => {
+    // The helper opens each entry as the user, a link last as itself (made
+    // again in the tmpfs); then it makes their places in the tmpfs as root.
+    // Seen as a link first and as a directory for "a/pwned", "a" was a link
+    // in the tmpfs that "a/pwned" was then made and mounted through.
+    const target = join(parent, 'wl-target');
+    mkdirSync(target, { mode: 0o755 });
+    const w = fresh('wl-swap');
+    userDir(join(w, 'a'));
+    expect(asTestUser(['sh', '-c', `touch ${q(join(w, 'a', 'pwned'))} && ln -s ${q(target)} ${q(join(w, 'd'))}`]).status).toBe(0);
+    const exchange = join(parent, 'exchange');
+    const cc = spawnSync('cc', ['-O1', '-o', exchange, join(ROOT, 'test/fixtures/exchange.c')], { encoding: 'utf8' });
+    expect(cc.status, cc.stderr).toBe(0);
+    const fillers = Array.from({ length: 100 }, (_, i) => `f${i}`);
+    expect(asTestUser(['sh', '-c', `cd ${q(w)} && touch ${fillers.join(' ')}`]).status).toBe(0);
+    const mounts: MountOp[] = [{ op: 'whitelist', path: w, entries: ['a', ...fillers, 'a/pwned'], optional: false, keepCwd: false }];
+    const plan = encodePlan({ ...MINIMAL_PLAN, mounts });
+    const flipper = spawn('setpriv', [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--', exchange, 'a', 'd'],
+      { cwd: w, stdio: 'ignore' });
+    const results: string[] = [];
+    try {
+      for (let i = 0; i < 40 && !existsSync(join(target, 'pwned')); i++) {
+        const r = asUser(user, [suid.path, '--plan-fd=0'], { cwd: home, input: plan });
+        results.push(r.status === 0 ? 'ran' : r.stderr.trim());
+      }
+    } finally {
+      flipper.kill('SIGKILL');
+      await new Promise((res) => flipper.on('close', res));
+    }
+    expect(readdirSync(target), `made as root in ${target}; runs: ${[...new Set(results)].join(' | ')}`).toEqual([]);
+    // Some runs got through with the two entries seen differently.
+    expect(results).toContain('ran');
+  }, 60_000);
+});
+
