@@ -142,9 +142,11 @@ export function noteSpec(spec: FilterSpec): void {
 /** What the build precompiles: the filters of these launches (argument
  * lists, as --print-plan builds them): --noprofile, the default profile,
  * an empty profile (emptyProfile, a file; a launcher link's profile is
- * often empty) and every shipped profile. */
+ * often empty) and every shipped profile (its private-bin ignored: the
+ * launch is of `true`, which such a list does not hold, and the filter
+ * does not depend on it). */
 export function filterLaunches(emptyProfile: string): string[][] {
   const profiles = readdirSync(join(PACKAGE_DIR, 'profiles')).filter((f) => f.endsWith('.ini')).sort();
-  return [['--noprofile'], [], [`--profile=${emptyProfile}`], ...profiles.map((p) => [`--profile=${p.slice(0, -4)}`])]
+  return [['--noprofile'], [], [`--profile=${emptyProfile}`], ...profiles.map((p) => [`--profile=${p.slice(0, -4)}`, '--ignore=private-bin'])]
     .map((a) => ['--quiet', ...a, 'true']);
 }

@@ -99,6 +99,12 @@ describe('the hand-back', () => {
     expect(filter(process.execPath, [TSJAIL])).toBe('libseccomp');
   });
 
+  it('finds the precompiled filter of a shipped profile that has a private-bin list (the build launches true, which such a list lacks, with the list ignored)', () => {
+    const r = spawnSync(FRONT_END, ['--print-plan', '--profile=evince', '--private-bin=true', 'true'], { encoding: 'utf8', env: { ...ENV, XDG_CACHE_HOME: '/dev/null' }, cwd: '/' });
+    expect(r.status, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { launch: { filter: string } }).launch.filter).toBe('precompiled');
+  });
+
   it('passes on what Node says and how it ends when it hands back nothing', () => {
     const env = { ...ENV, XDG_CACHE_HOME: '/dev/null' };
     const bad = spawnSync(FRONT_END, ['--hostname=-x', 'true'], { encoding: 'utf8', env });
