@@ -178,8 +178,8 @@ export const OPTION_TABLE: readonly OptionRow[] = [
   { name: 'tab', kind: 'flag', section: 'sandbox', always: 'nothing to do (an obsolete firejail setting for tab completion)', describe: 'Obsolete; accepted and ignored' },
 
   // [filesystem]
-  { name: 'blacklist', kind: 'list', section: 'filesystem', field: 'blacklist', check: nonEmpty, describe: 'Make a file or directory inaccessible' },
-  { name: 'blacklist-nolog', kind: 'list', section: 'filesystem', check: nonEmpty, describe: 'blacklist, not logged with tracelog' },
+  { name: 'blacklist', kind: 'list', section: 'filesystem', field: 'blacklist', check: nonEmpty, describe: 'Make a file or directory inaccessible (glob patterns allowed)' },
+  { name: 'blacklist-nolog', kind: 'list', section: 'filesystem', field: 'blacklistNolog', check: nonEmpty, describe: 'As --blacklist, but an access to it is not logged by --tracelog' },
   { name: 'noblacklist', kind: 'list', section: 'filesystem', field: 'noblacklist', check: nonEmpty, describe: 'Exempt a path from the blacklist directives' },
   { name: 'whitelist', kind: 'list', section: 'filesystem', field: 'whitelist', check: nonEmpty, describe: 'Keep only the whitelisted paths of their top directory' },
   { name: 'whitelist-ro', kind: 'list', section: 'filesystem', check: nonEmpty, describe: 'whitelist, read-only' },

@@ -16,6 +16,8 @@ export interface FilesystemOptions {
   /** The blacklists given on the command line (not by a profile): kept from
    * being created when they do not exist yet. */
   readonly blacklistExplicit: readonly string[];
+  /** firejail's blacklist-nolog: blacklisted, but not logged by tracelog. */
+  readonly blacklistNolog: readonly string[];
   readonly noblacklist: readonly string[];
   readonly whitelist: readonly string[];
   readonly nowhitelist: readonly string[];
@@ -54,6 +56,7 @@ export interface RawFilesystemOptions {
   blacklist?: readonly string[];
   /** Set by main.ts from the command line alone (no row of the table). */
   blacklistExplicit?: readonly string[];
+  blacklistNolog?: readonly string[];
   noblacklist?: readonly string[];
   whitelist?: readonly string[];
   nowhitelist?: readonly string[];
@@ -156,7 +159,7 @@ function normalizePrivateDirs(raw: RawFilesystemOptions) {
 /** The filesystem fields that are lists of paths, and their options:
  * normalizeFilesystem expands each path alone. */
 const PATH_LISTS = {
-  blacklist: '--blacklist', noblacklist: '--noblacklist', whitelist: '--whitelist', nowhitelist: '--nowhitelist',
+  blacklist: '--blacklist', blacklistNolog: '--blacklist-nolog', noblacklist: '--noblacklist', whitelist: '--whitelist', nowhitelist: '--nowhitelist',
   readOnly: '--read-only', readWrite: '--read-write', noexec: '--noexec', tmpfs: '--tmpfs', mkdir: '--mkdir', mkfile: '--mkfile',
 } as const satisfies Partial<Record<keyof RawFilesystemOptions, string>>;
 
@@ -204,6 +207,7 @@ function normalizeFilesystem(raw: RawFilesystemOptions, home: string, cwd: strin
     ...normalizePrivateDirs(raw),
     blacklist: paths(PATH_LISTS.blacklist, raw.blacklist),
     blacklistExplicit: paths(PATH_LISTS.blacklist, raw.blacklistExplicit),
+    blacklistNolog: paths(PATH_LISTS.blacklistNolog, raw.blacklistNolog),
     noblacklist: paths(PATH_LISTS.noblacklist, raw.noblacklist),
     whitelist: paths(PATH_LISTS.whitelist, raw.whitelist),
     nowhitelist: paths(PATH_LISTS.nowhitelist, raw.nowhitelist),

@@ -7,6 +7,7 @@ import { debug, warn } from '../log.js';
 import type { FilesystemOptions } from '../options.js';
 import { MACHINE_ID_FILES } from '../wire/plan-def.js';
 import { hiddenDevices, soundSockets } from './devices.js';
+import { expandPathGlob, isGlob, matchesPathGlob } from './glob.js';
 import type { MountOp } from './plan.js';
 import { relativeTo, shownPath, within } from './paths.js';
 import { checkProgram, privateBinFiles } from './private-bin.js';
@@ -299,7 +300,12 @@ export function filesystemOps(
   // created. The defaults' and profiles' are skipped when missing.
   // (A path that is not there is compared as written: resolving it would
   // find nothing to compare either.)
-  const keep = new Set(fs.noblacklist.map((p) => (there(p) ? canon(p) : p)));
+  // A noblacklist pattern (firejail's, such as ${HOME}/.gimp*) keeps each
+  // blacklisted path it matches, as written or made canonical.
+  const keep = new Set(fs.noblacklist.filter((p) => !isGlob(p)).map((p) => (there(p) ? canon(p) : p)));
+  const keepPatterns = fs.noblacklist.filter(isGlob);
+  const kept = (written: string, c: string) =>
+    keep.has(c) || keepPatterns.some((k) => matchesPathGlob(k, written) || matchesPathGlob(k, c));
   const explicit = new Set(fs.blacklistExplicit.map(canon));
   const black: string[] = [];
   if (defaults) {
@@ -317,13 +323,26 @@ export function filesystemOps(
   const hostDev = !privateDev && ctx.newRoot !== true;
   if (hostDev) for (const p of hiddenDevices(fs.devices, probe)) if (probe.kind(p) !== 'link') black.push(p);
   if (!fs.devices.sound) black.push(...soundSockets({ uid: caller.uid, home }, probe, hostDev, hostTmp).map(canon));
-  for (const p of fs.blacklist) {
-    if (!there(p) && !explicit.has(p) && !fs.blacklistExplicit.includes(p)) continue;
-    const c = canon(p);
-    if (explicit.has(c) || probe.kind(c) !== null) black.push(c);
-  }
+  // A pattern names what its glob finds now (nothing: nothing), each an
+  // optional blacklist; tracelog logs none of blacklist-nolog's.
+  const written = new Map<string, string>();
+  const logged = new Set<string>();
+  const blacklist = (list: readonly string[], log: boolean) => {
+    for (const p of list.flatMap((q) => (isGlob(q) ? expandPathGlob(q, (d) => probe.list(d)) : [q]))) {
+      if (!there(p) && !explicit.has(p) && !fs.blacklistExplicit.includes(p)) continue;
+      const c = canon(p);
+      if (!explicit.has(c) && probe.kind(c) === null) continue;
+      black.push(c);
+      if (!written.has(c)) written.set(c, p);
+      if (log) logged.add(c);
+    }
+  };
+  for (const c of black) logged.add(c);
+  blacklist(fs.blacklist, true);
+  blacklist(fs.blacklistNolog, false);
   for (const p of [...new Set(black)]) {
-    if (!keep.has(p)) ops.add({ op: 'blacklist', path: p, optional: !explicit.has(p) });
+    if (kept(written.get(p) ?? p, p)) continue;
+    ops.add({ op: 'blacklist', path: p, optional: !explicit.has(p), ...(logged.has(p) ? {} : { nolog: true as const }) });
   }
   return ops.list;
 }

@@ -33,3 +33,30 @@ export function globRegExp(pattern: string): RegExp {
   }
   return new RegExp(`^${pattern.startsWith('.') ? '' : '(?!\\.)'}${re}$`, 's');
 }
+
+/** An absolute path pattern, component by component (a `*` never spans a
+ * `/`, as fnmatch(3) with FNM_PATHNAME): does path match it? */
+export function matchesPathGlob(pattern: string, path: string): boolean {
+  const want = pattern.split('/');
+  const have = path.split('/');
+  if (want.length !== have.length) return false;
+  return want.every((w, i) => (isGlob(w) ? globRegExp(w).test(have[i] as string) : w === have[i]));
+}
+
+/** The paths an absolute path pattern names, as glob(3) finds them: each
+ * component with a pattern matched against the entries of the directories
+ * found so far (list(dir): its names; none when it is not one), the others
+ * appended as they are (whether they exist is the caller's to ask).
+ * Sorted; no match: none. */
+export function expandPathGlob(pattern: string, list: (dir: string) => readonly string[]): string[] {
+  let found = [''];
+  for (const part of pattern.split('/').slice(1)) {
+    if (!isGlob(part)) {
+      found = found.map((d) => `${d}/${part}`);
+      continue;
+    }
+    const re = globRegExp(part);
+    found = found.flatMap((d) => list(d === '' ? '/' : d).filter((n) => re.test(n)).map((n) => `${d}/${n}`));
+  }
+  return found.sort();
+}

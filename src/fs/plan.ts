@@ -6,7 +6,9 @@ import type { MountFlags } from '../wire/plan-def.js';
 /** One filesystem operation. `optional`: a missing path is skipped rather
  * than an error. The flags are plan.def's (MountFlags). */
 export type MountOp =
-  | ({ readonly op: 'read-only' | 'read-write' | 'noexec' | 'blacklist'; readonly path: string } & Pick<MountFlags, 'optional'>)
+  | ({ readonly op: 'read-only' | 'read-write' | 'noexec'; readonly path: string } & Pick<MountFlags, 'optional'>)
+  /** nolog (firejail's blacklist-nolog): --tracelog does not log it. */
+  | ({ readonly op: 'blacklist'; readonly path: string; readonly nolog?: true } & Pick<MountFlags, 'optional'>)
   | ({ readonly op: 'tmpfs'; readonly path: string; readonly mode: number } & Pick<MountFlags, 'userOwned' | 'optional'>)
   | ({ readonly op: 'bind'; readonly src: string; readonly dst: string } & Pick<MountFlags, 'readOnly' | 'optional'>)
   | ({ readonly op: 'whitelist'; readonly path: string; readonly entries: readonly string[] } & Pick<MountFlags, 'optional' | 'keepCwd'>)

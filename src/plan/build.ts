@@ -54,7 +54,7 @@ export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPla
     newRoot: ctx.root !== null, program: ctx.resolved.program,
   });
   mark('plan:mounts');
-  const blacklisted = mounts.flatMap((m) => (m.op === 'blacklist' ? [m.path] : []));
+  const blacklisted = mounts.flatMap((m) => (m.op === 'blacklist' && m.nolog !== true ? [m.path] : []));
   const sec = securityPlan(security, !options.noProfile, ctx.caller, ctx.security, blacklisted);
   mark('plan:security');
   if (options.network.namespace) namespaces.push('net');

@@ -127,6 +127,21 @@ describe('a stored plan', () => {
     cached(args);
   });
 
+  it('of a blacklist pattern is not used once the directory it matched in has a new entry', () => {
+    const box = join(dir, 'box');
+    mkdirSync(box);
+    writeFileSync(join(box, 'x1'), '');
+    const args = [`--profile=${profile}`, `--blacklist-nolog=${box}/x*`, 'true'];
+    const blacklisted = (p: Record<string, unknown>) =>
+      (p['mounts'] as { op: string; path?: string }[]).filter((m) => m.op === 'blacklist' && m.path?.startsWith(box)).map((m) => m.path);
+    expect(blacklisted(cold(args))).toEqual([`${box}/x1`]);
+    cached(args);
+    writeFileSync(join(box, 'x2'), '');
+    fullPath(args);
+    expect(blacklisted(cold(args))).toEqual([`${box}/x1`, `${box}/x2`]);
+    cached(args);
+  });
+
   it('is not used with an option it did not see, nor when a variable the plan read changed', () => {
     cold(['--noprofile', 'true']);
     cached(['--noprofile', 'true']);

@@ -77,6 +77,24 @@ describe.each([
   });
 });
 
+describe('disable-common.inc\'s shell histories (blacklist-nolog with patterns), as the test user', () => {
+  it('under firejail\'s default profile ~/.bash_history, ~/.python_history and ~/.viminfo cannot be read; the rest of the home can', () => {
+    const names = ['.bash_history', '.python_history', '.viminfo', 'tjtest-notes'];
+    for (const n of names) {
+      writeFileSync(join(user.home, n), `${n}\n`);
+      chownSync(join(user.home, n), user.uid, user.gid);
+    }
+    try {
+      const r = asTestUser(['--profile=/etc/firejail/default.profile', 'sh', '-c',
+        names.map((n) => `cat ~/${n} 2>/dev/null || echo "no ${n}"`).join('; ')], user.home);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toBe('no .bash_history\nno .python_history\nno .viminfo\ntjtest-notes\n');
+    } finally {
+      for (const n of names) rmSync(join(user.home, n), { force: true });
+    }
+  });
+});
+
 describe('the transmission tools and file-roller\'s profile, as the test user', () => {
   it('transmission-create, -edit and -show work in ~/Downloads, which their profile whitelists', () => {
     const dl = join(user.home, 'Downloads');

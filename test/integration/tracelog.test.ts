@@ -111,6 +111,16 @@ describe('--tracelog as root', () => {
     expect(got.some((l) => /^(sh|test), syscall (newfstatat|stat|faccessat2?|access), path .*closed\/inner$/.test(l))).toBe(true);
   });
 
+  it('blacklist-nolog (and a pattern) blacklists as blacklist does, and no line is logged for it', () => {
+    const r = traced(['--tracelog', `--blacklist=${closed}`, `--blacklist-nolog=${dir}/sec*`, '--', 'sh', '-c',
+      `cat ${secret}; echo "cat $?"; cat ${closed}/inner; echo "cat $?"`]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('cat 1\ncat 1\n');
+    expect(r.stderr).toMatch(/secret: Permission denied/);
+    const got = lines(r.log);
+    expect(got).toEqual([expect.stringMatching(new RegExp(`exe cat, syscall openat, path ${closed}/inner$`))]);
+  });
+
   it('control characters in a path are escaped in the line', () => {
     const r = traced(['--tracelog', `--blacklist=${closed}`, '--', 'cat', `${closed}/a\nb`]);
     expect(r.status).toBe(1);

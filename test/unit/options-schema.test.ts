@@ -15,7 +15,7 @@ describe('the options table', () => {
 
   it('puts on the command line exactly the rows with an option behind them', () => {
     const cli = commandLineRows().map((r) => r.name).sort();
-    expect(cli).toEqual(['apparmor', 'nogroups', 'netfilter', 'tracelog', 'applications-dir', 'bin-dir', 'bind', 'blacklist', 'cgroup', 'chroot', 'cpu', 'cpu-quota',
+    expect(cli).toEqual(['apparmor', 'nogroups', 'netfilter', 'tracelog', 'applications-dir', 'bin-dir', 'bind', 'blacklist', 'blacklist-nolog', 'cgroup', 'chroot', 'cpu', 'cpu-quota',
       'cpus', 'caps.drop', 'caps.keep', 'debug', 'disable-mnt', 'dry-run', 'defaultgw', 'dns', 'env', 'hostname', 'hosts-file', 'ignore', 'interface-name', 'ip', 'mac', 'mtu', 'net', 'netmask', 'veth-name', 'memory', 'mkdir', 'mkfile', 'nice',
       'noblacklist', 'noexec', 'noprofile', 'nowhitelist', 'overlay', 'overlay-clean', 'overlay-export', 'overlay-import',
       'overlay-list', 'overlay-lower', 'overlay-tmpfs', 'memory-deny-write-execute', 'nonewprivs', 'noroot', 'pids-max', 'print-plan', 'private', 'private-dev', 'private-etc',

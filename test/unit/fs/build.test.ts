@@ -192,6 +192,44 @@ describe('filesystemOps: --private-opt, --private-srv, --private-cache, --machin
   });
 });
 
+describe('filesystemOps: blacklist patterns and blacklist-nolog (firejail\'s)', () => {
+  const files: Record<string, string[]> = {
+    '/usr/share': ['perl', 'perl5', 'doc'],
+    '/home/u': ['.bash_history', '.python_history', '.gimp-2.10', '.gimp-2.8'],
+  };
+  const probe: FsProbe = {
+    ...host,
+    kind: (p) => (p === '/home/u' || p === '/usr/share' || Object.entries(files).some(([d, ns]) => ns.some((n) => `${d}/${n}` === p)) ? 'dir' : null),
+    list: (d) => files[d] ?? [],
+  };
+  const built = (raw: RawOptions) =>
+    filesystemOps(normalizeOptions(raw).filesystem, false, user, probe).filter((o) => o.op === 'blacklist');
+
+  it('a pattern blacklists what it finds now, each optional; one that finds nothing, nothing', () => {
+    expect(built({ blacklist: ['/usr/share/perl*', '/usr/share/ruby*'] })).toEqual([
+      { op: 'blacklist', path: '/usr/share/perl', optional: true },
+      { op: 'blacklist', path: '/usr/share/perl5', optional: true },
+    ]);
+  });
+
+  it('blacklist-nolog blacklists as blacklist does, marked for tracelog to leave out', () => {
+    expect(built({ blacklistNolog: ['/home/u/.*_history'], blacklist: ['/usr/share/doc'] })).toEqual([
+      { op: 'blacklist', path: '/usr/share/doc', optional: true },
+      { op: 'blacklist', path: '/home/u/.bash_history', optional: true, nolog: true },
+      { op: 'blacklist', path: '/home/u/.python_history', optional: true, nolog: true },
+    ]);
+    // Named by both: logged.
+    expect(built({ blacklistNolog: ['/usr/share/doc'], blacklist: ['/usr/share/doc'] })).toEqual([
+      { op: 'blacklist', path: '/usr/share/doc', optional: true },
+    ]);
+  });
+
+  it('a noblacklist pattern keeps what it matches, of plain paths and of patterns alike', () => {
+    expect(built({ blacklist: ['/home/u/.gimp*', '/usr/share/perl', '/usr/share/perl5'], noblacklist: ['/home/u/.gimp-2.1*', '/usr/share/perl*'] }))
+      .toEqual([{ op: 'blacklist', path: '/home/u/.gimp-2.8', optional: true }]);
+  });
+});
+
 describe('filesystemOps: the device options', () => {
   const dev = (ops_: ReturnType<typeof mergedOps>) => ops_.filter((o) => o.op === 'dev');
   const black = (ops_: ReturnType<typeof mergedOps>) => ops_.flatMap((o) => (o.op === 'blacklist' ? [o.path] : []));

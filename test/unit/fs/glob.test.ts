@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globRegExp, isGlob } from '../../../src/fs/glob.js';
+import { expandPathGlob, globRegExp, isGlob, matchesPathGlob } from '../../../src/fs/glob.js';
 
 describe('glob patterns (glob(7), one name)', () => {
   it.each([
@@ -22,5 +22,32 @@ describe('glob patterns (glob(7), one name)', () => {
   it('tells patterns from names', () => {
     expect(['a*', 'a?', 'a[b]'].map(isGlob)).toEqual([true, true, true]);
     expect(['ls', 'c++', 'x-y.z'].map(isGlob)).toEqual([false, false, false]);
+  });
+});
+
+describe('glob patterns of whole paths (blacklist, noblacklist)', () => {
+  const tree: Record<string, string[]> = {
+    '/': ['usr', 'home'],
+    '/usr/share': ['perl', 'perl5', 'python3', 'doc'],
+    '/home/u': ['.bash_history', '.python_history', '.bashrc', 'notes_history'],
+    '/run/user/1000': ['wayland-0', 'wayland-0.lock', 'bus'],
+  };
+  const list = (d: string) => tree[d] ?? [];
+
+  it('expands each component with a pattern against the directory it is in, a * never spanning a /', () => {
+    expect(expandPathGlob('/usr/share/perl*', list)).toEqual(['/usr/share/perl', '/usr/share/perl5']);
+    expect(expandPathGlob('/home/u/.*_history', list)).toEqual(['/home/u/.bash_history', '/home/u/.python_history']);
+    expect(expandPathGlob('/run/user/1000/wayland-*', list)).toEqual(['/run/user/1000/wayland-0', '/run/user/1000/wayland-0.lock']);
+    expect(expandPathGlob('/*/share', list)).toEqual(['/home/share', '/usr/share']);
+    expect(expandPathGlob('/usr/share/ruby*', list)).toEqual([]);
+    expect(expandPathGlob('/nowhere/x*', list)).toEqual([]);
+  });
+
+  it('matches a path component by component', () => {
+    expect(matchesPathGlob('/home/u/.*_history', '/home/u/.bash_history')).toBe(true);
+    expect(matchesPathGlob('/usr/share/python3*', '/usr/share/python3')).toBe(true);
+    expect(matchesPathGlob('/usr/*', '/usr/share/perl')).toBe(false);
+    expect(matchesPathGlob('/home/u/*.kdbx', '/home/u/a.kdbx')).toBe(true);
+    expect(matchesPathGlob('/home/u/*.kdbx', '/home/u/.a.kdbx')).toBe(false);
   });
 });
