@@ -325,10 +325,20 @@ export function filesystemOps(
   if (!fs.devices.sound) black.push(...soundSockets({ uid: caller.uid, home }, probe, hostDev, hostTmp).map(canon));
   // A pattern names what its glob finds now (nothing: nothing), each an
   // optional blacklist; tracelog logs none of blacklist-nolog's.
+  // (Each directory listed once, by its canonical path: profiles match
+  // dozens of patterns in each directory of ${PATH}, and /bin is /usr/bin
+  // on most systems.)
   const written = new Map<string, string>();
   const logged = new Set<string>();
+  const listings = new Map<string, readonly string[]>();
+  const listOnce = (d: string) => {
+    const c = canon(d);
+    let names = listings.get(c);
+    if (names === undefined) listings.set(c, (names = probe.list(c)));
+    return names;
+  };
   const blacklist = (list: readonly string[], log: boolean) => {
-    for (const p of list.flatMap((q) => (isGlob(q) ? expandPathGlob(q, (d) => probe.list(d)) : [q]))) {
+    for (const p of list.flatMap((q) => (isGlob(q) ? expandPathGlob(q, listOnce) : [q]))) {
       if (!there(p) && !explicit.has(p) && !fs.blacklistExplicit.includes(p)) continue;
       const c = canon(p);
       if (!explicit.has(c) && probe.kind(c) === null) continue;

@@ -40,7 +40,16 @@ export function matchesPathGlob(pattern: string, path: string): boolean {
   const want = pattern.split('/');
   const have = path.split('/');
   if (want.length !== have.length) return false;
-  return want.every((w, i) => (isGlob(w) ? globRegExp(w).test(have[i] as string) : w === have[i]));
+  return want.every((w, i) => (isGlob(w) ? componentRegExp(w).test(have[i] as string) : w === have[i]));
+}
+
+/** globRegExp, made once per pattern (a profile's few noblacklist patterns
+ * are matched against each of its hundreds of blacklisted paths). */
+const made = new Map<string, RegExp>();
+function componentRegExp(pattern: string): RegExp {
+  let re = made.get(pattern);
+  if (re === undefined) made.set(pattern, (re = globRegExp(pattern)));
+  return re;
 }
 
 /** The paths an absolute path pattern names, as glob(3) finds them: each
@@ -56,7 +65,10 @@ export function expandPathGlob(pattern: string, list: (dir: string) => readonly 
       continue;
     }
     const re = globRegExp(part);
-    found = found.flatMap((d) => list(d === '' ? '/' : d).filter((n) => re.test(n)).map((n) => `${d}/${n}`));
+    // (The names that begin with the pattern's literal start, first: a
+    // directory of programs has a thousand.)
+    const start = part.slice(0, part.search(/[*?[]/));
+    found = found.flatMap((d) => list(d === '' ? '/' : d).filter((n) => n.startsWith(start) && re.test(n)).map((n) => `${d}/${n}`));
   }
   return found.sort();
 }
