@@ -161,6 +161,14 @@ describe('profiles, end to end', () => {
     expect(listing(ini)).toEqual(listing('/etc/firejail/curl.profile'));
   });
 
+  it('the shipped profiles\' blacklist patterns are enforced: ${PATH}/python3* keeps python3 from running under firefox\'s', () => {
+    requireInstalled('python3', 'python3');
+    const r = run(['--profile=firefox', 'sh', '-c', '/usr/bin/python3 -c 0 2>/dev/null; echo "python3 $?"; ls /usr/lib/python3* >/dev/null 2>&1; echo "ls $?"']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('python3 126\nls 2\n');
+    expect(run(['--noprofile', '/usr/bin/python3', '-c', '0']).status).toBe(0);
+  });
+
   it('runs python3, node, sh, bash and vim under their shipped profiles', () => {
     const progs: [string, string[], string, string][] = [
       ['python3', ['-c', 'print(1)'], '1', 'python3'],
