@@ -79,6 +79,9 @@ class Ops {
 export interface FsContext {
   /** A new root (--chroot, --overlay): it brings its own /dev. */
   readonly newRoot?: boolean;
+  /** The default policy's /proc and /sys part applies although defaults
+   * is false: a new root's /proc and /sys are the same kernel's. */
+  readonly kernelDefaults?: boolean;
   /** The file the sandbox runs (for --private-bin). */
   readonly program?: string;
 }
@@ -262,7 +265,7 @@ export function filesystemOps(
   // /sys cleaned up.
   const privateDev = defaults || fs.privateDev;
   if (privateDev) ops.add({ op: 'dev', ...fs.devices });
-  if (defaults) {
+  if (defaults || ctx.kernelDefaults === true) {
     for (const p of PROC_HIDDEN) ops.add({ op: 'blacklist', path: p, optional: true });
     for (const p of PROC_READ_ONLY) ops.add({ op: 'read-only', path: p, optional: true });
     ops.system('read-only', '/sys');

@@ -48,10 +48,11 @@ export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPla
     warn(`noroot is not possible with ${hostNet ? '--net=IFACE' : 'an overlay over /'}: ignored`);
   }
   mark('plan:start');
-  // A new root brings its own /proc, /dev, /sys and /tmp; the host's
-  // default policy does not apply inside it.
+  // A new root brings its own /dev and /tmp, and files of its own: the
+  // host's default policy does not apply inside it, but for /proc and /sys,
+  // which are the same kernel's (the sysctls and kernel files of the host).
   const mounts = filesystemOps(options.filesystem, !options.noProfile && ctx.root === null, ctx.caller, ctx.probe, {
-    newRoot: ctx.root !== null, program: ctx.resolved.program,
+    newRoot: ctx.root !== null, program: ctx.resolved.program, kernelDefaults: !options.noProfile,
   });
   mark('plan:mounts');
   const blacklisted = mounts.flatMap((m) => (m.op === 'blacklist' && m.nolog !== true ? [m.path] : []));

@@ -47,6 +47,18 @@ describe('--chroot', () => {
     expect(existsSync(join(rootfs, 'tmp', 'x'))).toBe(false);
   });
 
+  it('keeps the kernel\'s files as without a new root: /proc/sys read-only, kallsyms and /sys/firmware hidden (as with --overlay-tmpfs)', () => {
+    // A sysctl written with the value it has (harmless, should the write go
+    // through); busybox's test -w says yes to root whatever the mount.
+    const probe = 'v=$(cat /proc/sys/vm/swappiness); (echo "$v" > /proc/sys/vm/swappiness) 2>/dev/null && echo sysctl-written; ' +
+      'cat /proc/kallsyms 2>/dev/null | wc -c; ls /sys/firmware 2>/dev/null | wc -l; echo done';
+    for (const args of [[`--chroot=${rootfs}`, '--', '/bin/sh'], ['--overlay-tmpfs', '--', 'sh']]) {
+      const r = tsjail([...args, '-c', probe]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout.replace(/ /g, ''), args[0]).toBe('0\n0\ndone\n');
+    }
+  });
+
   it('makes no placeholder inside a new root, and never touches the host\'s directory of that name', () => {
     const host = `/srv/tjtest-empty-${process.pid}`;
     mkdirSync(host);
