@@ -74,9 +74,11 @@ describe('buildPlan', () => {
     expect(plan.log).toBe('quiet');
   });
 
-  it('with a new root: no host defaults, cwd /', () => {
+  it('with a new root: no host defaults but the kernel\'s /proc and /sys (the same kernel\'s), cwd /', () => {
     const plan = buildPlan(normalizeOptions({}), { ...ctx, root: { base: '/srv/img', overlay: null, lowers: [] } });
-    expect(plan.mounts).toEqual([]);
+    const paths = plan.mounts.map((m) => ('path' in m ? m.path : m.op));
+    expect(paths).toContain('/proc/sys');
+    expect(paths.filter((p) => !/^\/(proc|sys)(\/|$)/.test(p))).toEqual([]);
     expect(plan.cwd).toBe('/');
     expect(plan.root).toEqual({ base: '/srv/img', overlay: null, lowers: [] });
   });
