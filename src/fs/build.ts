@@ -109,6 +109,18 @@ export function filesystemOps(
   /** Only the directory resolved: a link as the last component is kept. */
   const canonLast = (p: string) => (p === '/' ? p : join(canon(dirname(p)), basename(p)));
   const home = canon(caller.home);
+  // Glob patterns (firejail's: ${HOME}/.*_history, /usr/share/lua*) name
+  // what they find as the sandbox is made. Each directory is listed once,
+  // by its canonical path: profiles match dozens of patterns in each
+  // directory of ${PATH}, and /bin is /usr/bin on most systems.
+  const listings = new Map<string, readonly string[]>();
+  const listOnce = (d: string) => {
+    const c = canon(d);
+    let names = listings.get(c);
+    if (names === undefined) listings.set(c, (names = probe.list(c)));
+    return names;
+  };
+  const expanded = (list: readonly string[]) => list.flatMap((q) => (isGlob(q) ? expandPathGlob(q, listOnce) : [q]));
 
   if (!root && fs.bind.length > 0) throw new OptionError('--bind is for root only');
 
@@ -151,11 +163,20 @@ export function filesystemOps(
     if (!list.includes(rel)) list.push(rel);
     groups.set(base, list);
   };
-  const nowhite = new Set(fs.nowhitelist.map(canon));
+  const nowhite = new Set(fs.nowhitelist.filter((p) => !isGlob(p)).map(canon));
+  const nowhitePatterns = fs.nowhitelist.filter(isGlob);
   const linkTargets: string[] = [];
-  for (const raw of fs.whitelist) {
+  // A pattern that finds nothing still reduces its top directory, as a
+  // whitelisted path that is not there does.
+  for (const pattern of fs.whitelist.filter(isGlob)) {
+    const base = whitelistTop(canonLast(pattern), caller);
+    if (base === null) throw new OptionError(`--whitelist: '${pattern}' is not ${WHITELIST_PLACES}`);
+    if (base !== canonLast(pattern) && !groups.has(base)) groups.set(base, []);
+  }
+  for (const raw of expanded(fs.whitelist)) {
     const p = canonLast(raw);
     if (nowhite.has(p) || nowhite.has(raw) || nowhite.has(canon(raw))) continue;
+    if (nowhitePatterns.some((n) => matchesPathGlob(n, raw) || matchesPathGlob(n, p))) continue;
     const base = whitelistTop(p, caller);
     if (base === null) throw new OptionError(`--whitelist: '${raw}' is not ${WHITELIST_PLACES}`);
     if (probe.kind(p) === 'link') linkTargets.push(canon(p));
@@ -280,7 +301,7 @@ export function filesystemOps(
   const planMade = [...fs.mkdir, ...fs.mkfile].map(canon);
   const there = (p: string) => probe.kind(p) !== null || planMade.some((m) => within(p, m));
   const unlessMissing = (op: 'read-only' | 'noexec' | 'read-write', list: readonly string[]) => {
-    for (const p of list) {
+    for (const p of expanded(list)) {
       if (there(p)) ops.add({ op, path: canon(p), optional: true });
       else debug(`${op} ${p}: not there, skipped`);
     }
@@ -328,20 +349,10 @@ export function filesystemOps(
   if (!fs.devices.sound) black.push(...soundSockets({ uid: caller.uid, home }, probe, hostDev, hostTmp).map(canon));
   // A pattern names what its glob finds now (nothing: nothing), each an
   // optional blacklist; tracelog logs none of blacklist-nolog's.
-  // (Each directory listed once, by its canonical path: profiles match
-  // dozens of patterns in each directory of ${PATH}, and /bin is /usr/bin
-  // on most systems.)
   const written = new Map<string, string>();
   const logged = new Set<string>();
-  const listings = new Map<string, readonly string[]>();
-  const listOnce = (d: string) => {
-    const c = canon(d);
-    let names = listings.get(c);
-    if (names === undefined) listings.set(c, (names = probe.list(c)));
-    return names;
-  };
   const blacklist = (list: readonly string[], log: boolean) => {
-    for (const p of list.flatMap((q) => (isGlob(q) ? expandPathGlob(q, listOnce) : [q]))) {
+    for (const p of expanded(list)) {
       if (!there(p) && !explicit.has(p) && !fs.blacklistExplicit.includes(p)) continue;
       const c = canon(p);
       if (!explicit.has(c) && probe.kind(c) === null) continue;

@@ -132,6 +132,16 @@ describe('filesystem options', () => {
     expect(Number(nw.stdout.trim())).toBeGreaterThan(1);
   });
 
+  it('glob patterns: --whitelist, --read-only and --blacklist name what they find; --nowhitelist and --noblacklist patterns cancel', () => {
+    const d = join(work, 'glob');
+    for (const n of ['app-1', 'app-2', 'app-old', 'data.db', 'data.txt', 'other']) mkdirSync(join(d, n), { recursive: true });
+    const r = sh([`--whitelist=${d}/app-*`, `--whitelist=${d}/data.*`, `--nowhitelist=${d}/app-o*`, `--read-only=${d}/app-?`,
+      `--blacklist=${d}/data.*`, `--noblacklist=${d}/*.txt`],
+    `ls -A ${d} | tr '\\n' ' '; echo; touch ${d}/app-1/x 2>/dev/null || echo app-1-ro; ls ${d}/data.db 2>/dev/null || echo db-hidden; ls -d ${d}/data.txt`);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(`app-1 app-2 data.db data.txt \napp-1-ro\ndb-hidden\n${d}/data.txt\n`);
+  });
+
   it('--read-only and --read-write', () => {
     mkdirSync(join(work, 'ro', 'rw'), { recursive: true });
     const r = sh([`--read-only=${work}/ro`, `--read-write=${work}/ro/rw`],

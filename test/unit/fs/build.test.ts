@@ -224,6 +224,20 @@ describe('filesystemOps: blacklist patterns and blacklist-nolog (firejail\'s)', 
     ]);
   });
 
+  it('read-only and whitelist patterns name what they find; a whitelist pattern that finds nothing still reduces its directory', () => {
+    const all = (raw: RawOptions) => filesystemOps(normalizeOptions(raw).filesystem, false, user, probe);
+    expect(all({ readOnly: ['/home/u/.gimp*'] })).toEqual([
+      { op: 'read-only', path: '/home/u/.gimp-2.10', optional: true },
+      { op: 'read-only', path: '/home/u/.gimp-2.8', optional: true },
+    ]);
+    expect(all({ whitelist: ['/usr/share/perl*'], nowhitelist: ['/usr/share/perl5*'] })).toEqual([
+      { op: 'whitelist', path: '/usr/share', entries: ['perl'], optional: true, keepCwd: false },
+    ]);
+    expect(all({ whitelist: ['/usr/share/lua*'] })).toEqual([
+      { op: 'whitelist', path: '/usr/share', entries: [], optional: true, keepCwd: false },
+    ]);
+  });
+
   it('a noblacklist pattern keeps what it matches, of plain paths and of patterns alike', () => {
     expect(built({ blacklist: ['/home/u/.gimp*', '/usr/share/perl', '/usr/share/perl5'], noblacklist: ['/home/u/.gimp-2.1*', '/usr/share/perl*'] }))
       .toEqual([{ op: 'blacklist', path: '/home/u/.gimp-2.8', optional: true }]);
