@@ -8,6 +8,14 @@ export function isGlob(pattern: string): boolean {
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
+/** The character classes of a bracket expression (C locale), as
+ * regular-expression members. */
+const CLASSES: Readonly<Record<string, string>> = {
+  alnum: '0-9A-Za-z', alpha: 'A-Za-z', blank: ' \\t', digit: '0-9', lower: 'a-z', upper: 'A-Z',
+  xdigit: '0-9A-Fa-f', space: ' \\t\\n\\r\\f\\v', punct: '!-/:-@\\[-`{-~', cntrl: '\\x00-\\x1f\\x7f',
+  print: ' -~', graph: '!-~',
+};
+
 export function globRegExp(pattern: string): RegExp {
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
@@ -19,14 +27,23 @@ export function globRegExp(pattern: string): RegExp {
       let j = i + 1;
       if (pattern[j] === '!' || pattern[j] === '^') j++;
       if (pattern[j] === ']') j++;
-      const end = pattern.indexOf(']', j);
-      if (end < 0) {
+      // A class such as [:xdigit:] inside is a member too.
+      let end = j;
+      while (end < pattern.length && pattern[end] !== ']') {
+        const cls = /^\[:([a-z]+):\]/.exec(pattern.slice(end));
+        end += cls !== null && CLASSES[cls[1] as string] !== undefined ? cls[0].length : 1;
+      }
+      if (end >= pattern.length) {
         re += '\\[';
         continue;
       }
       const body = pattern.slice(i + 1, end);
       const none = body.startsWith('!') || body.startsWith('^');
-      const members = (none ? body.slice(1) : body).replace(/[\\\]^[]/g, '\\$&');
+      const members = (none ? body.slice(1) : body).split(/(\[:[a-z]+:\])/).map((part) => {
+        const cls = /^\[:([a-z]+):\]$/.exec(part);
+        const known = cls === null ? undefined : CLASSES[cls[1] as string];
+        return known ?? part.replace(/[\\\]^[]/g, '\\$&');
+      }).join('');
       re += `[${none ? '^' : ''}${members}]`;
       i = end;
     } else re += escape(c);

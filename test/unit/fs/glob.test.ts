@@ -13,6 +13,9 @@ describe('glob patterns (glob(7), one name)', () => {
     ['.*rc', ['.bashrc'], ['bashrc']],
     ['c++*', ['c++', 'c++-12'], ['c']],
     ['*', ['ls', 'x y'], ['.hidden']],
+    ['[[:xdigit:]][[:xdigit:]]-[[:digit:]]', ['a0-1', 'F9-0'], ['g0-1', 'a0-x', 'a0']],
+    ['x[![:alpha:]]', ['x1', 'x-'], ['xa', 'x']],
+    ['[[:upper:]_]*', ['Abc', '_x'], ['abc']],
   ] as const)('%s', (pattern, yes, no) => {
     const re = globRegExp(pattern);
     for (const n of yes) expect(re.test(n), n).toBe(true);
@@ -41,6 +44,13 @@ describe('glob patterns of whole paths (blacklist, noblacklist)', () => {
     expect(expandPathGlob('/*/share', list)).toEqual(['/home/share', '/usr/share']);
     expect(expandPathGlob('/usr/share/ruby*', list)).toEqual([]);
     expect(expandPathGlob('/nowhere/x*', list)).toEqual([]);
+  });
+
+  it('reads firejail\'s ${RUNUSER}/<uuid> pattern', () => {
+    const x = '[[:xdigit:]]';
+    const uuid = `${x.repeat(8)}-${x.repeat(4)}-${x.repeat(4)}-${x.repeat(4)}-${x.repeat(12)}`;
+    expect(globRegExp(uuid).test('0f3a9c1e-12ab-4cde-9f00-1234567890ab')).toBe(true);
+    expect(globRegExp(uuid).test('0f3a9c1e-12ab-4cde-9f00-1234567890')).toBe(false);
   });
 
   it('matches a path component by component', () => {
