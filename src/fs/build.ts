@@ -82,6 +82,11 @@ export interface FsContext {
   /** The default policy's /proc and /sys part applies although defaults
    * is false: a new root's /proc and /sys are the same kernel's. */
   readonly kernelDefaults?: boolean;
+  /** The new root is the host's own files (an overlay over /): the
+   * default policy's part that hides them (the homes, /root, SENSITIVE,
+   * the ssh host keys) applies too, though not what makes the system
+   * read-only, which an overlay is there to make writable. */
+  readonly hostFiles?: boolean;
   /** The file the sandbox runs (for --private-bin). */
   readonly program?: string;
 }
@@ -207,7 +212,8 @@ export function filesystemOps(
   }
 
   // 3. Home: a new /home with only the caller's home; then --private.
-  if (defaults) {
+  const hideHostFiles = defaults || ctx.hostFiles === true;
+  if (hideHostFiles) {
     const inHome = within(home, '/home') && home !== '/home';
     if (probe.kind('/home') === 'dir') {
       ops.add({ op: 'whitelist', path: '/home', entries: inHome ? [relativeTo(home, '/home')] : [], optional: true, keepCwd: false });
@@ -332,7 +338,7 @@ export function filesystemOps(
     keep.has(c) || keepPatterns.some((k) => matchesPathGlob(k, written) || matchesPathGlob(k, c));
   const explicit = new Set(fs.blacklistExplicit.map(canon));
   const black: string[] = [];
-  if (defaults) {
+  if (hideHostFiles) {
     for (const p of SENSITIVE) {
       const c = ops.existing(p);
       if (c !== null) black.push(c);

@@ -50,9 +50,11 @@ export function buildPlan(options: SandboxOptions, ctx: PlanContext): SandboxPla
   mark('plan:start');
   // A new root brings its own /dev and /tmp, and files of its own: the
   // host's default policy does not apply inside it, but for /proc and /sys,
-  // which are the same kernel's (the sysctls and kernel files of the host).
+  // which are the same kernel's (the sysctls and kernel files of the host),
+  // and, in an overlay over /, for what hides the host's own files.
   const mounts = filesystemOps(options.filesystem, !options.noProfile && ctx.root === null, ctx.caller, ctx.probe, {
     newRoot: ctx.root !== null, program: ctx.resolved.program, kernelDefaults: !options.noProfile,
+    hostFiles: !options.noProfile && overHost,
   });
   mark('plan:mounts');
   const blacklisted = mounts.flatMap((m) => (m.op === 'blacklist' && m.nolog !== true ? [m.path] : []));

@@ -116,6 +116,15 @@ describe('overlays', () => {
     expect(readFileSync(join(store, name, 'upper', 'etc', 'tjtest-overlay'), 'utf8')).toBe('x\n');
   });
 
+  it('an overlay over the host root hides the host\'s files as the default sandbox does (shadow, cron, the other homes), writable as it is', () => {
+    const r = tsjail(['--overlay-tmpfs', '--', 'sh', '-c',
+      'cat /etc/shadow >/dev/null 2>&1 || echo shadow-hidden; ls /etc/cron.d >/dev/null 2>&1 || echo cron-hidden; ls -A /home | wc -l; ' +
+      'echo x > /etc/tjtest-overlay-tmpfs && cat /etc/tjtest-overlay-tmpfs']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.replace(/ /g, '')).toBe('shadow-hidden\ncron-hidden\n0\nx\n');
+    expect(existsSync('/etc/tjtest-overlay-tmpfs')).toBe(false);
+  });
+
   it('a deleted base file is a whiteout that survives export and import', () => {
     const name = overlayName('wh');
     const copy = overlayName('whcopy');
