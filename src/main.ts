@@ -10,6 +10,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parseRunLine } from './cli-run.js';
 import { wrapperName } from './desktop/lookup.js';
+import { checkX11Abstract, x11Blacklist, x11Env } from './desktop/x11.js';
 import { hostProbe } from './fs/probe.js';
 import { PACKAGE_DIR } from './package-dir.js';
 import { VERSION } from './version.js';
@@ -126,8 +127,14 @@ async function sandbox(
   const profile = loadRunProfile(values, command, profileContext(hostEnv, process.cwd()));
   mark('profile');
   const given = values.get('blacklist');
-  const raw = { ...applyProfile(profile, values, command), blacklistExplicit: Array.isArray(given) ? given : [] };
+  const applied = applyProfile(profile, values, command);
+  const raw = {
+    ...applied,
+    blacklist: [...(applied.blacklist ?? []), ...x11Blacklist(applied.x11, hostEnv, caller.home)],
+    blacklistExplicit: Array.isArray(given) ? given : [],
+  };
   const options = normalizeOptions(raw, { home: caller.home, cwd: process.cwd() });
+  checkX11Abstract(options.x11, options.network.namespace);
   setLogLevel(options.log);
   // As firejail, a filter needs a network namespace of its own; from a
   // profile that says nothing (netfilter is in hundreds of firejail's).
@@ -150,7 +157,8 @@ async function sandbox(
   const resolved = program ?? resolveProgram(options.command, hostEnv, cwd, layers);
   debug(`program ${resolved.program}, argv ${JSON.stringify(resolved.argv)}`);
   const dbus = buildDbus(options.dbus, hostDbus(hostEnv, caller.uid, options.network.namespace, hostProbe.canonical));
-  const env = buildEnvironment(process.env, options, dbus.env);
+  const envOps = [...dbus.env, ...x11Env(options.x11)];
+  const env = buildEnvironment(process.env, options, envOps);
   const cgroupFiles = options.resources.cgroupFiles.map(resolveCgroupFile);
   const hostsFile = options.network.hostsFile;
   const hosts = hostsFile === null ? null : readHostsFile(hostsFile);
@@ -171,7 +179,7 @@ async function sandbox(
   else if (recording.uncacheable !== null) noteSkipped(recording.uncacheable);
   else {
     stored = storePlan(cacheDir(process.env, caller.home), {
-      key, uid: caller.uid, deps: recording, cwd, envPolicy: envPolicy(options, dbus.env),
+      key, uid: caller.uid, deps: recording, cwd, envPolicy: envPolicy(options, envOps),
       argvFixed: key.mode === 'link' ? [resolved.argv[0] ?? ''] : command.length === 0 ? [...resolved.argv] : [],
       argvFromLaunch: key.mode === 'link' || command.length > 0,
       helper, template: encodePlan({ ...plan, argv: [], env: [], cwd: null }),

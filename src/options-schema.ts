@@ -269,7 +269,7 @@ export const OPTION_TABLE: readonly OptionRow[] = [
   // [desktop]
   ...dbusRows('user', 'Session'),
   ...dbusRows('system', 'System'),
-  { name: 'x11', kind: 'optional', section: 'desktop', check: oneOf('none', 'xephyr', 'xorg', 'xpra', 'xvfb'), describe: 'X11 sandboxing: none, xephyr, xorg, xpra, xvfb' },
+  { name: 'x11', kind: 'optional', section: 'desktop', field: 'x11', arg: 'none', check: oneOf('none', 'xephyr', 'xorg', 'xpra', 'xvfb'), describe: 'none: no way to the X server (its sockets and cookies hidden, DISPLAY unset); the other modes are not supported' },
   { name: 'xephyr-screen', kind: 'value', section: 'desktop', check: (v) => (/^[0-9]+x[0-9]+$/.test(v) ? null : `'${v}' is not WIDTHxHEIGHT`), describe: 'Screen size for x11 xephyr' },
   { name: 'keep-config-pulse', kind: 'flag', section: 'desktop', describe: 'Leave ~/.config/pulse as it is' },
 

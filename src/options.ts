@@ -227,6 +227,7 @@ function normalizeFilesystem(raw: RawFilesystemOptions, home: string, cwd: strin
 }
 import { DEFAULT_NETWORK, normalizeNetwork, type NetworkOptions, type RawNetOptions } from './net/options.js';
 import { NO_DBUS_OPTIONS, normalizeDbus, type DbusOptions, type RawDbusOptions } from './dbus/options.js';
+import { NO_X11_OPTIONS, normalizeX11, type RawX11Options, type X11Options } from './desktop/x11.js';
 
 export interface SandboxOptions {
   /** Program and its arguments; empty: the user's shell. */
@@ -251,6 +252,8 @@ export interface SandboxOptions {
   readonly network: NetworkOptions;
   /** dbus-user, dbus-system and their rules, --nodbus (src/dbus/options.ts). */
   readonly dbus: DbusOptions;
+  /** --x11=none (src/desktop/x11.ts). */
+  readonly x11: X11Options;
 }
 
 /** What the CLI hands over, before checks: the general fields. */
@@ -286,7 +289,7 @@ export interface RawResourceOptions {
 /** What the CLI and profiles hand over, before checks: one flat record,
  * each field filled by a row of the options table (options-schema.ts). */
 export type RawOptions = RawCoreOptions & RawFilesystemOptions & RawRootOptions & RawResourceOptions & RawSecurityOptions &
-  RawNetOptions & RawDbusOptions;
+  RawNetOptions & RawDbusOptions & RawX11Options;
 
 export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   command: Object.freeze([]),
@@ -303,6 +306,7 @@ export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
   security: normalizeSecurity({}),
   network: DEFAULT_NETWORK,
   dbus: NO_DBUS_OPTIONS,
+  x11: NO_X11_OPTIONS,
 });
 
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
@@ -376,5 +380,6 @@ export function normalizeOptions(raw: RawOptions, ctx: OptionContext = { home: '
     security: normalizeSecurity(raw),
     network: normalizeNetwork(raw, ctx.home, ctx.cwd ?? null),
     dbus: normalizeDbus(raw),
+    x11: normalizeX11(raw),
   });
 }
