@@ -206,7 +206,7 @@ export const OPTION_TABLE: readonly OptionRow[] = [
   { name: 'keep-dev-shm', kind: 'flag', section: 'filesystem', describe: 'Leave /dev/shm as it is' },
   { name: 'keep-var-tmp', kind: 'flag', section: 'filesystem', describe: 'Leave /var/tmp as it is' },
   { name: 'writable-etc', kind: 'flag', section: 'filesystem', describe: 'Leave /etc writable' },
-  { name: 'writable-run-user', kind: 'flag', section: 'filesystem', describe: 'Leave /run/user/UID/systemd and gnupg visible' },
+  { name: 'writable-run-user', kind: 'flag', section: 'filesystem', field: 'writableRunUser', describe: 'Leave /run/user/UID/gnupg and systemd visible (the gpg agent\'s and systemd\'s sockets, which a profile hides)' },
   { name: 'writable-var', kind: 'flag', section: 'filesystem', describe: 'Leave /var writable' },
   { name: 'writable-var-log', kind: 'flag', section: 'filesystem', describe: 'The real /var/log, not a copy' },
   { name: 'allusers', kind: 'flag', section: 'filesystem', describe: 'Show every user\'s home directory' },

@@ -48,6 +48,8 @@ export interface FilesystemOptions {
    * false for each --nosound, --no3d, --novideo, ... */
   readonly devices: DeviceClasses;
   readonly disableMnt: boolean;
+  /** writable-run-user: /run/user/UID/gnupg and systemd not hidden. */
+  readonly writableRunUser: boolean;
 }
 
 /** The filesystem fields of RawOptions (flat, as the options table maps
@@ -86,6 +88,7 @@ export interface RawFilesystemOptions {
   nou2f?: boolean;
   noinput?: boolean;
   disableMnt?: boolean;
+  writableRunUser?: boolean;
 }
 
 /** A new root (issue 7). */
@@ -223,6 +226,7 @@ function normalizeFilesystem(raw: RawFilesystemOptions, home: string, cwd: strin
     privateDev: raw.privateDev ?? false,
     privateEtc: privateEtc === null ? null : Object.freeze(privateEtc),
     disableMnt: raw.disableMnt ?? false,
+    writableRunUser: raw.writableRunUser ?? false,
   });
 }
 import { DEFAULT_NETWORK, normalizeNetwork, type NetworkOptions, type RawNetOptions } from './net/options.js';

@@ -343,6 +343,15 @@ export function filesystemOps(
       const c = ops.existing(p);
       if (c !== null) black.push(c);
     }
+    // As firejail's default (its writable-run-user turns it off): the gpg
+    // agent's sockets (signing and decrypting with the user's keys) and
+    // systemd's user manager.
+    if (!fs.writableRunUser) {
+      for (const p of [`${runUser}/gnupg`, `${runUser}/systemd`]) {
+        const c = ops.existing(p);
+        if (c !== null) black.push(c);
+      }
+    }
     for (const f of probe.list('/etc/ssh')) {
       if (/^ssh_host_.*_key$/.test(f)) black.push(`/etc/ssh/${f}`);
     }

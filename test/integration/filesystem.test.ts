@@ -142,6 +142,24 @@ describe('filesystem options', () => {
     expect(r.stdout).toBe(`app-1 app-2 data.db data.txt \napp-1-ro\ndb-hidden\n${d}/data.txt\n`);
   });
 
+  it('hides /run/user/UID/gnupg (the gpg agent) as firejail\'s default does, under its profiles too; --writable-run-user leaves it', () => {
+    const dir = '/run/user/0/gnupg';
+    // The first of these the host lacks goes again after the test.
+    const made = ['/run/user', '/run/user/0', dir].find((p) => !existsSync(p));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'tjtest-agent'), '');
+    try {
+      const ls = (args: string[]) => sh(args, `ls ${dir} 2>/dev/null | grep -c tjtest-agent`).stdout.trim();
+      expect(ls([])).toBe('0');
+      expect(ls(['--profile=/etc/firejail/default.profile'])).toBe('0');
+      expect(ls(['--writable-run-user'])).toBe('1');
+      expect(ls(['--profile=/etc/firejail/default.profile', '--writable-run-user'])).toBe('1');
+    } finally {
+      rmSync(join(dir, 'tjtest-agent'), { force: true });
+      if (made !== undefined) rmSync(made, { recursive: true, force: true });
+    }
+  });
+
   it('--read-only and --read-write', () => {
     mkdirSync(join(work, 'ro', 'rw'), { recursive: true });
     const r = sh([`--read-only=${work}/ro`, `--read-write=${work}/ro/rw`],

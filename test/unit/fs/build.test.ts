@@ -244,6 +244,18 @@ describe('filesystemOps: blacklist patterns and blacklist-nolog (firejail\'s)', 
   });
 });
 
+describe('filesystemOps: the gpg agent\'s and systemd\'s sockets in /run/user/UID', () => {
+  const there: FsProbe = { ...host, kind: (p) => (p.startsWith('/run/user/1000') || p === '/home' ? 'dir' : null) };
+  const black = (raw: RawOptions) => filesystemOps(normalizeOptions(raw).filesystem, true, user, there)
+    .flatMap((o) => (o.op === 'blacklist' && o.path.startsWith('/run/user/') ? [o.path] : []));
+
+  it('are hidden by default, as in firejail, unless writable-run-user', () => {
+    expect(black({})).toEqual(['/run/user/1000/gnupg', '/run/user/1000/systemd']);
+    expect(black({ writableRunUser: true })).toEqual([]);
+    expect(black({ noblacklist: ['/run/user/1000/gnupg'] })).toEqual(['/run/user/1000/systemd']);
+  });
+});
+
 describe('filesystemOps: the device options', () => {
   const dev = (ops_: ReturnType<typeof mergedOps>) => ops_.filter((o) => o.op === 'dev');
   const black = (ops_: ReturnType<typeof mergedOps>) => ops_.flatMap((o) => (o.op === 'blacklist' ? [o.path] : []));
