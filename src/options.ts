@@ -50,6 +50,11 @@ export interface FilesystemOptions {
   readonly disableMnt: boolean;
   /** writable-run-user: /run/user/UID/gnupg and systemd not hidden. */
   readonly writableRunUser: boolean;
+  /** writable-etc, writable-var: not made read-only by the defaults;
+   * writable-var-log: no tmpfs on /var/log. */
+  readonly writableEtc: boolean;
+  readonly writableVar: boolean;
+  readonly writableVarLog: boolean;
 }
 
 /** The filesystem fields of RawOptions (flat, as the options table maps
@@ -89,6 +94,9 @@ export interface RawFilesystemOptions {
   noinput?: boolean;
   disableMnt?: boolean;
   writableRunUser?: boolean;
+  writableEtc?: boolean;
+  writableVar?: boolean;
+  writableVarLog?: boolean;
 }
 
 /** A new root (issue 7). */
@@ -227,6 +235,9 @@ function normalizeFilesystem(raw: RawFilesystemOptions, home: string, cwd: strin
     privateEtc: privateEtc === null ? null : Object.freeze(privateEtc),
     disableMnt: raw.disableMnt ?? false,
     writableRunUser: raw.writableRunUser ?? false,
+    writableEtc: raw.writableEtc ?? false,
+    writableVar: raw.writableVar ?? false,
+    writableVarLog: raw.writableVarLog ?? false,
   });
 }
 import { DEFAULT_NETWORK, normalizeNetwork, type NetworkOptions, type RawNetOptions } from './net/options.js';

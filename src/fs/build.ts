@@ -265,13 +265,17 @@ export function filesystemOps(
     ops.add({ op: 'whitelist', path: dir, entries, optional: true, keepCwd: false });
   }
 
-  // 5. The system read-only; private tmpfs over the places programs write.
-  if (defaults) for (const p of SYSTEM_READ_ONLY) ops.system('read-only', p);
+  // 5. The system read-only (but what writable-etc and writable-var
+  // leave); private tmpfs over the places programs write (but /var/log
+  // with writable-var-log).
+  const leftWritable = new Set([...(fs.writableEtc ? ['/etc'] : []), ...(fs.writableVar ? ['/var'] : [])]);
+  if (defaults) for (const p of SYSTEM_READ_ONLY) if (!leftWritable.has(p)) ops.system('read-only', p);
   if (tmpGroup || keepCwd) {
     ops.add({ op: 'whitelist', path: '/tmp', entries: tmpGroup ?? [], optional: false, keepCwd });
   } else if (defaults || fs.privateTmp) ops.add({ op: 'tmpfs', path: '/tmp', mode: 0o1777, userOwned: false, optional: false });
   if (defaults) {
     for (const [p, mode] of SYSTEM_TMPFS) {
+      if (p === '/var/log' && fs.writableVarLog) continue;
       if (probe.kind(p) === 'dir') ops.add({ op: 'tmpfs', path: p, mode, userOwned: false, optional: true });
     }
   }

@@ -160,6 +160,12 @@ describe('filesystem options', () => {
     }
   });
 
+  it('--writable-etc, --writable-var and --writable-var-log leave those as the host has them', () => {
+    const probe = 'test -w /etc && echo etc; test -w /var && echo var; grep -c " /var/log .* - tmpfs " /proc/self/mountinfo';
+    expect(sh([], probe).stdout).toBe('1\n');
+    expect(sh(['--writable-etc', '--writable-var', '--writable-var-log'], probe).stdout).toBe('etc\nvar\n0\n');
+  });
+
   it('--read-only and --read-write', () => {
     mkdirSync(join(work, 'ro', 'rw'), { recursive: true });
     const r = sh([`--read-only=${work}/ro`, `--read-write=${work}/ro/rw`],

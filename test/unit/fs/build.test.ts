@@ -256,6 +256,19 @@ describe('filesystemOps: the gpg agent\'s and systemd\'s sockets in /run/user/UI
   });
 });
 
+describe('filesystemOps: writable-etc, writable-var, writable-var-log', () => {
+  const ops_ = (raw: RawOptions) => filesystemOps(normalizeOptions(raw).filesystem, true, root, host);
+  const has = (o: ReturnType<typeof ops_>, op: string, path: string) => o.some((x) => x.op === op && 'path' in x && x.path === path);
+
+  it('leave /etc and /var as the host has them, and /var/log without its tmpfs', () => {
+    const plain = ops_({});
+    expect(has(plain, 'read-only', '/etc') && has(plain, 'read-only', '/var') && has(plain, 'tmpfs', '/var/log')).toBe(true);
+    const w = ops_({ writableEtc: true, writableVar: true, writableVarLog: true });
+    expect([has(w, 'read-only', '/etc'), has(w, 'read-only', '/var'), has(w, 'tmpfs', '/var/log')]).toEqual([false, false, false]);
+    expect(has(w, 'read-only', '/usr') && has(w, 'tmpfs', '/var/tmp')).toBe(true);
+  });
+});
+
 describe('filesystemOps: the device options', () => {
   const dev = (ops_: ReturnType<typeof mergedOps>) => ops_.filter((o) => o.op === 'dev');
   const black = (ops_: ReturnType<typeof mergedOps>) => ops_.flatMap((o) => (o.op === 'blacklist' ? [o.path] : []));
