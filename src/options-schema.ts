@@ -209,7 +209,7 @@ export const OPTION_TABLE: readonly OptionRow[] = [
   { name: 'writable-run-user', kind: 'flag', section: 'filesystem', field: 'writableRunUser', describe: 'Leave /run/user/UID/gnupg and systemd visible (the gpg agent\'s and systemd\'s sockets, which a profile hides)' },
   { name: 'writable-var', kind: 'flag', section: 'filesystem', field: 'writableVar', describe: 'Leave /var as the host has it (not read-only)' },
   { name: 'writable-var-log', kind: 'flag', section: 'filesystem', field: 'writableVarLog', describe: 'The host\'s /var/log, not an empty tmpfs' },
-  { name: 'allusers', kind: 'flag', section: 'filesystem', describe: 'Show every user\'s home directory' },
+  { name: 'allusers', kind: 'flag', section: 'filesystem', field: 'allUsers', describe: 'Every directory of /home visible, not only your home' },
   { name: 'machine-id', kind: 'flag', section: 'filesystem', field: 'machineId', describe: 'A new random /etc/machine-id (and /var/lib/dbus/machine-id) for each sandbox' },
   { name: 'chroot', kind: 'value', section: 'filesystem', field: 'chroot', check: nonEmpty, arg: 'DIR', describe: 'Switch root to DIR (fresh /proc, private /dev, /sys read-only, tmpfs /tmp inside)' },
   { name: 'overlay', kind: 'value', section: 'filesystem', field: 'overlay', check: nonEmpty, arg: 'NAME', describe: 'An overlay named NAME over / (or over --chroot=DIR), kept in ~/.local/share/tsjail' },

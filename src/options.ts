@@ -55,6 +55,8 @@ export interface FilesystemOptions {
   readonly writableEtc: boolean;
   readonly writableVar: boolean;
   readonly writableVarLog: boolean;
+  /** allusers: /home as the host has it, not only the caller's home. */
+  readonly allUsers: boolean;
 }
 
 /** The filesystem fields of RawOptions (flat, as the options table maps
@@ -97,6 +99,7 @@ export interface RawFilesystemOptions {
   writableEtc?: boolean;
   writableVar?: boolean;
   writableVarLog?: boolean;
+  allUsers?: boolean;
 }
 
 /** A new root (issue 7). */
@@ -238,6 +241,7 @@ function normalizeFilesystem(raw: RawFilesystemOptions, home: string, cwd: strin
     writableEtc: raw.writableEtc ?? false,
     writableVar: raw.writableVar ?? false,
     writableVarLog: raw.writableVarLog ?? false,
+    allUsers: raw.allUsers ?? false,
   });
 }
 import { DEFAULT_NETWORK, normalizeNetwork, type NetworkOptions, type RawNetOptions } from './net/options.js';

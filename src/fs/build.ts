@@ -215,7 +215,7 @@ export function filesystemOps(
   const hideHostFiles = defaults || ctx.hostFiles === true;
   if (hideHostFiles) {
     const inHome = within(home, '/home') && home !== '/home';
-    if (probe.kind('/home') === 'dir') {
+    if (probe.kind('/home') === 'dir' && !fs.allUsers) {
       ops.add({ op: 'whitelist', path: '/home', entries: inHome ? [relativeTo(home, '/home')] : [], optional: true, keepCwd: false });
     }
     if (!root) ops.system('blacklist', '/root');

@@ -2,7 +2,7 @@
  * each checked inside a real sandbox, with the host's mount table unchanged
  * afterwards. Host paths used here live under /root (root's home stays
  * visible to root), never under /tmp, which is a tmpfs inside. */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { DEV_NODES } from '../../src/wire/plan-def.js';
@@ -164,6 +164,12 @@ describe('filesystem options', () => {
     const probe = 'test -w /etc && echo etc; test -w /var && echo var; grep -c " /var/log .* - tmpfs " /proc/self/mountinfo';
     expect(sh([], probe).stdout).toBe('1\n');
     expect(sh(['--writable-etc', '--writable-var', '--writable-var-log'], probe).stdout).toBe('etc\nvar\n0\n');
+  });
+
+  it('--allusers leaves every directory of /home visible', () => {
+    const homes = readdirSync('/home').length;
+    expect(Number(sh([], 'ls -A /home | wc -l').stdout.trim())).toBe(0); // root's home is /root
+    expect(Number(sh(['--allusers'], 'ls -A /home | wc -l').stdout.trim())).toBe(homes);
   });
 
   it('--read-only and --read-write', () => {

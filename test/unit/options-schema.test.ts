@@ -27,7 +27,7 @@ describe('the options table', () => {
       'setup-desktop-list', 'setup-desktop-remove', 'timeout', 'tmpfs', 'whitelist',
       'dbus-user', 'dbus-user.see', 'dbus-user.talk', 'dbus-user.own', 'dbus-user.call', 'dbus-user.broadcast',
       'dbus-system', 'dbus-system.see', 'dbus-system.talk', 'dbus-system.own', 'dbus-system.call', 'dbus-system.broadcast',
-      'nodbus', 'name', 'build', 'x11', 'writable-run-user', 'writable-etc', 'writable-var', 'writable-var-log'].sort());
+      'nodbus', 'name', 'build', 'x11', 'writable-run-user', 'writable-etc', 'writable-var', 'writable-var-log', 'allusers'].sort());
     for (const r of OPTION_TABLE) {
       expect(enforcement(r) === 'option', r.name).toBe(r.field !== undefined);
     }

@@ -267,6 +267,11 @@ describe('filesystemOps: writable-etc, writable-var, writable-var-log', () => {
     expect([has(w, 'read-only', '/etc'), has(w, 'read-only', '/var'), has(w, 'tmpfs', '/var/log')]).toEqual([false, false, false]);
     expect(has(w, 'read-only', '/usr') && has(w, 'tmpfs', '/var/tmp')).toBe(true);
   });
+
+  it('allusers leaves /home whole, not reduced to the caller\'s home', () => {
+    expect(has(ops_({}), 'whitelist', '/home')).toBe(true);
+    expect(has(ops_({ allUsers: true }), 'whitelist', '/home')).toBe(false);
+  });
 });
 
 describe('filesystemOps: the device options', () => {
