@@ -1,7 +1,11 @@
 /** Once per test run: a real test user with a home, for the unprivileged
- * tests that need one (nobody has none). Removed again at the end. */
+ * tests that need one (nobody has none), and a cache directory for the
+ * plans the full path stores (src/cache/), not the caller's real one.
+ * Both removed again at the end. */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 
 // A second checkout's suite running at the same time picks another name.
@@ -37,7 +41,13 @@ export default function setup(project: TestProject): () => void {
   const uid = uidOf(USER) as number;
   const gid = Number(execFileSync('id', ['-g', USER], { encoding: 'utf8' }).trim());
   project.provide('testUser', { name: USER, uid, gid, home: `/home/${USER}` });
-  return remove;
+  // Set before the test processes are forked, which inherit it.
+  const cacheHome = mkdtempSync(join(tmpdir(), 'tjtest-xdg-cache-'));
+  process.env['XDG_CACHE_HOME'] = cacheHome;
+  return () => {
+    remove();
+    rmSync(cacheHome, { recursive: true, force: true });
+  };
 }
 
 declare module 'vitest' {

@@ -11,13 +11,10 @@ import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 
-// The full path stores each plan it builds (src/cache/): in a directory of
-// this test process, not the caller's real cache.
-if (process.env['XDG_CACHE_HOME'] === undefined) {
-  const cacheHome = mkdtempSync(join(tmpdir(), 'tjtest-xdg-cache-'));
-  process.env['XDG_CACHE_HOME'] = cacheHome;
-  process.on('exit', () => rmSync(cacheHome, { recursive: true, force: true }));
-}
+// The full path stores each plan it builds (src/cache/): in the run's own
+// cache directory, which test/global-setup.ts makes and removes (a
+// directory made here, one per test file, outlived the forked test
+// process: its exit handler never ran).
 export const TSJAIL = join(ROOT, 'bin', 'tsjail.js');
 export const HELPER = join(ROOT, 'native', 'tsjail-helper');
 /** The native front end: the `tsjail` command, and what launcher links point to. */
