@@ -60,7 +60,7 @@ export function matchesPathGlob(pattern: string, path: string): boolean {
   return want.every((w, i) => (isGlob(w) ? componentRegExp(w).test(have[i] as string) : w === have[i]));
 }
 
-/** globRegExp, made once per pattern (a profile's few noblacklist patterns
+/** globRegExp, made once per pattern (a profile's noblacklist patterns
  * are matched against each of its hundreds of blacklisted paths). */
 const made = new Map<string, RegExp>();
 function componentRegExp(pattern: string): RegExp {
@@ -81,7 +81,7 @@ export function expandPathGlob(pattern: string, list: (dir: string) => readonly 
       found = found.map((d) => `${d}/${part}`);
       continue;
     }
-    const re = globRegExp(part);
+    const re = componentRegExp(part);
     // (The names that begin with the pattern's literal start, first: a
     // directory of programs has a thousand.)
     const start = part.slice(0, part.search(/[*?[]/));
