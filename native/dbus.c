@@ -17,11 +17,21 @@
  * by a helper killed with SIGKILL). The proxy writes one byte on its --fd
  * once it listens and stops when that descriptor closes: the helper keeps
  * the other end until the sandbox ends, and the kernel closes it if the
- * helper dies. The proxy also has PR_SET_PDEATHSIG. The child looks each
- * socket up again in its own mount namespace, as the caller and without
- * symlinks, checks that it is the very socket the proxy made (device and
- * inode), clones it before any mount, and puts the clone over each SOCKET
- * path that is a socket once the plan's mounts are done. */
+ * helper dies. The proxy also has PR_SET_PDEATHSIG.
+ *
+ * The proxy starts (a few milliseconds: it loads GLib) while the child makes
+ * the sandbox's mounts. Before them, the child opens the socket directory
+ * again in its own mount namespace, as the caller and without symlinks, and
+ * checks that it is the very directory the host side made and locked (device
+ * and inode); a mount over it later does not change what that descriptor
+ * reaches. After them, it waits for the proxy's byte on its copy of --fd,
+ * opens each socket in that directory, as the caller, beneath it and without
+ * symlinks, checks that it is a socket of the caller's (only the caller and
+ * root may write the directory: the caller could as well have run the proxy
+ * by hand), clones it and puts the clone over each SOCKET path that is a
+ * socket. With a new root (--chroot, overlays) the host's tree is detached
+ * by the root switch at the start of the mounts, so there the child waits
+ * and clones before them, as the mounts cannot overlap the proxy's start. */
 #include "dbus.h"
 
 #include <dirent.h>
@@ -505,34 +515,32 @@ static _Noreturn void proxy_child(const struct tsj_creds *cr, char **argv, int e
 	die_errno("dbus proxy: execute %s", TSJ_DBUS_PROXY);
 }
 
-/* Waits (at most 10 s) for the proxy's byte on ctl. */
+/* In the child: waits (at most 10 s) for the proxy's byte on ctl. The proxy
+ * is the host side's child: that side stops and reaps it when we fail. */
 static void wait_ready(struct tsj_dbus *d)
 {
 	struct pollfd p = { d->ctl, POLLIN, 0 };
 	int r;
 	while ((r = poll(&p, 1, 10000)) < 0 && errno == EINTR)
 		;
-	char c;
-	ssize_t n = r > 0 ? read(d->ctl, &c, 1) : -1;
-	if (n == 1)
-		return;
-	int st = 0;
-	if (r == 0) {
-		kill(d->proxy, SIGKILL);
-		waitpid(d->proxy, &st, 0);
-		d->proxy = 0;
+	if (r < 0)
+		die_errno("dbus filter: poll the proxy's --fd");
+	if (r == 0)
 		die("dbus filter: xdg-dbus-proxy did not start listening within 10 s");
-	}
-	if (waitpid(d->proxy, &st, 0) < 0)
-		die_errno("dbus filter: waitpid(proxy)");
-	d->proxy = 0;
-	die("dbus filter: xdg-dbus-proxy ended before it listened (exit status %d)", status_code(st));
+	char c;
+	ssize_t n;
+	while ((n = read(d->ctl, &c, 1)) < 0 && errno == EINTR)
+		;
+	if (n < 0)
+		die_errno("dbus filter: read the proxy's --fd");
+	if (n == 0)
+		die("dbus filter: xdg-dbus-proxy ended before it listened");
 }
 
 void dbus_prepare(const struct tsj_plan *plan, const struct tsj_creds *cr, struct tsj_dbus *d)
 {
 	memset(d, 0, sizeof *d);
-	d->ctl = d->base = d->dir = -1;
+	d->ctl = d->base = d->dir = d->here = -1;
 	for (int bus = 0; bus < TSJ_DBUS_NBUS; bus++)
 		for (size_t i = 0; i < TSJ_MAXN_DBUS_USER_SOCKET; i++)
 			d->tree[bus][i] = -1;
@@ -542,8 +550,9 @@ void dbus_prepare(const struct tsj_plan *plan, const struct tsj_creds *cr, struc
 	d->base = open_base(cr, base, sizeof base);
 	sweep(cr, d->base);
 	make_dir(cr, d);
+	snprintf(d->dirpath, sizeof d->dirpath, "%s/%s", base, d->name);
 	for (int bus = 0; bus < TSJ_DBUS_NBUS; bus++)
-		snprintf(d->path[bus], sizeof d->path[bus], "%s/%s/%s", base, d->name, bus_key[bus]);
+		snprintf(d->path[bus], sizeof d->path[bus], "%s/%s", d->dirpath, bus_key[bus]);
 	char **argv = proxy_argv(plan, d);
 	int exe = open_proxy();
 	int sp[2];
@@ -561,52 +570,58 @@ void dbus_prepare(const struct tsj_plan *plan, const struct tsj_creds *cr, struc
 		free(*a);
 	free(argv);
 	d->ctl = sp[0];
-	wait_ready(d);
-	/* The sockets it made, as the caller sees them. */
-	for (int bus = 0; bus < TSJ_DBUS_NBUS; bus++) {
-		if (plan->dbus[bus].policy != TSJ_DBUS_FILTER)
-			continue;
-		struct stat st;
-		int fd = path_open(cr, d->dir, bus_key[bus], true);
-		if (fd < 0 || fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode) || st.st_uid != cr->uid)
-			die("dbus filter: the proxy made no socket %s of the caller's", d->path[bus]);
-		close(fd);
-		d->dev[bus] = st.st_dev;
-		d->ino[bus] = st.st_ino;
-		debug("dbus-%s filter: xdg-dbus-proxy (pid %d) listens on %s for %s", bus_key[bus],
-		      (int)d->proxy, d->path[bus], plan->dbus[bus].address);
-	}
+	debug("dbus filter: started xdg-dbus-proxy (pid %d), sockets in %s", (int)d->proxy, d->dirpath);
 }
 
 /* ---- in the sandbox ---- */
 
-void dbus_child_open(const struct tsj_plan *plan, const struct tsj_creds *cr, struct tsj_dbus *d)
+/* Waits for the proxy, then clones each filtered bus's socket, once per
+ * SOCKET record; lets go of the proxy's --fd and of the directory. */
+static void take_sockets(const struct tsj_plan *plan, const struct tsj_creds *cr, struct tsj_dbus *d)
 {
-	if (d->ctl >= 0)
-		close(d->ctl);
-	if (d->dir >= 0)
-		close(d->dir);
-	if (d->base >= 0)
-		close(d->base);
-	d->ctl = d->dir = d->base = -1;
-	if (d->proxy == 0)
-		return;
+	wait_ready(d);
+	close(d->ctl);
+	d->ctl = -1;
 	for (int bus = 0; bus < TSJ_DBUS_NBUS; bus++) {
 		const struct tsj_plan_dbus *b = &plan->dbus[bus];
-		if (b->policy != TSJ_DBUS_FILTER || b->nsockets == 0)
+		if (b->policy != TSJ_DBUS_FILTER)
 			continue;
 		struct stat st;
-		int fd = path_open(cr, AT_FDCWD, d->path[bus], false);
-		if (fd < 0 || fstat(fd, &st) != 0 || st.st_dev != d->dev[bus] || st.st_ino != d->ino[bus])
-			die("dbus filter: %s is no longer the proxy's socket", d->path[bus]);
+		int fd = path_open(cr, d->here, bus_key[bus], true);
+		if (fd < 0 || fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode) || st.st_uid != cr->uid)
+			die("dbus filter: the proxy made no socket %s of the caller's", d->path[bus]);
 		for (size_t i = 0; i < b->nsockets; i++)
 			d->tree[bus][i] = mnt_clone(fd, d->path[bus]);
 		close(fd);
+		debug("dbus-%s filter: xdg-dbus-proxy (pid %d) listens on %s for %s", bus_key[bus],
+		      (int)d->proxy, d->path[bus], b->address);
 	}
+	close(d->here);
+	d->here = -1;
+}
+
+void dbus_child_open(const struct tsj_plan *plan, const struct tsj_creds *cr, struct tsj_dbus *d)
+{
+	if (d->base >= 0)
+		close(d->base);
+	d->base = -1;
+	if (d->proxy == 0)
+		return;
+	struct stat made, st;
+	d->here = path_open(cr, AT_FDCWD, d->dirpath, false);
+	if (d->here < 0 || fstat(d->here, &st) != 0 || fstat(d->dir, &made) != 0 || st.st_dev != made.st_dev ||
+	    st.st_ino != made.st_ino)
+		die("dbus filter: %s is no longer the proxy's directory", d->dirpath);
+	close(d->dir);
+	d->dir = -1;
+	if (plan->root != NULL)
+		take_sockets(plan, cr, d);
 }
 
 void dbus_child_mount(const struct tsj_plan *plan, const struct tsj_creds *cr, struct tsj_dbus *d)
 {
+	if (d->here >= 0)
+		take_sockets(plan, cr, d);
 	for (int bus = 0; bus < TSJ_DBUS_NBUS; bus++) {
 		const struct tsj_plan_dbus *b = &plan->dbus[bus];
 		for (size_t i = 0; i < b->nsockets; i++) {

@@ -96,6 +96,25 @@ describe('dbus-user filter', () => {
     expect(out[3]).toBe(`ok ${bus.address}`);
   });
 
+  it('in a new root too (--overlay-tmpfs: the proxy is waited for before the root switch)', async () => {
+    // The new root has a /tmp of its own: this bus lives where it sees the host's.
+    const vdir = mkdtempSync('/var/tmp/tjtest-dbus-');
+    const vbus = await privateBus(join(vdir, 'bus'), ['com.example.Allowed', 'com.example.Other']).catch((e: unknown) => {
+      rmSync(vdir, { recursive: true, force: true });
+      throw e;
+    });
+    try {
+      const r = tsjail(['--noprofile', '--overlay-tmpfs', '--dbus-user=filter', '--dbus-user.talk=com.example.Allowed', '--',
+        'sh', '-c', `${GDBUS.ping('com.example.Allowed')} && ! ${GDBUS.ping('com.example.Other')} 2>/dev/null && echo ok`],
+      { env: { ...ENV(), DBUS_SESSION_BUS_ADDRESS: vbus.address } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/ok\n$/);
+    } finally {
+      vbus.dispose();
+      rmSync(vdir, { recursive: true, force: true });
+    }
+  });
+
   it('a name seen is listed but cannot be called; a name.* rule covers the names below it', () => {
     const out = calls(['--dbus-user=filter', '--dbus-user.see=com.example.Other', '--dbus-user.talk=com.example.*'], [
       GDBUS.listNames(), GDBUS.ping('com.example.Allowed'),
@@ -267,6 +286,17 @@ describe('the proxy itself', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(msg);
     }
+    expect(socketDirs()).toEqual(before);
+  });
+
+  it('that ends before it listens: one line, status 1, nothing left behind', () => {
+    // The sandbox's mounts are made while the proxy starts: the child finds
+    // out, after them, that it never listened.
+    const before = socketDirs();
+    const r = tsjail(['--noprofile', '--dbus-user=filter', '--', 'true'], { env: { ...ENV(), TSJAIL_HELPER: variant('/usr/bin/false') } });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/dbus filter: xdg-dbus-proxy ended before it listened/);
     expect(socketDirs()).toEqual(before);
   });
 });
