@@ -13,6 +13,7 @@
 bool tsj_debug_on;
 bool tsj_quiet;
 void (*tsj_die_hook)(void);
+void (*tsj_exit_hook)(void);
 
 static void run_die_hook(void)
 {
@@ -20,6 +21,8 @@ static void run_die_hook(void)
 	tsj_die_hook = NULL;
 	if (hook != NULL)
 		hook();
+	if (tsj_exit_hook != NULL)
+		tsj_exit_hook();
 }
 
 static void emit(const char *kind, int err, const char *fmt, va_list ap)

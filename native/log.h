@@ -10,6 +10,9 @@ extern bool tsj_quiet;
 /* Run once by die() and die_errno() before exiting (cgroup.c removes the
  * cgroups it created and ends the sandbox). */
 extern void (*tsj_die_hook)(void);
+/* Run by die() and die_errno() after the die hook, every time (main.c:
+ * reaps what the process the helper replaced left it, reap.c). */
+extern void (*tsj_exit_hook)(void);
 
 /* Prints "tsjail: MSG" and exits with status 1. */
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "plan.h"
 #include "policy.h"
+#include "reap.h"
 #include "sandbox.h"
 
 #ifndef TSJ_VERSION
@@ -79,6 +80,11 @@ static uint8_t *read_plan(int fd, size_t *len)
 	return buf;
 }
 
+static void reap_at_exit(void)
+{
+	reap_inherited(true);
+}
+
 static _Noreturn void usage(void)
 {
 	die("usage: tsjail-helper --plan-fd=N [--dump-plan] | --version | --check-policy=PATH "
@@ -88,6 +94,12 @@ static _Noreturn void usage(void)
 int main(int argc, char **argv)
 {
 	ensure_std_fds();
+	/* The front end's Node may still be ending (reap.c): reaped here, on
+	 * every way out. */
+	reap_note_inherited();
+	tsj_exit_hook = reap_at_exit;
+	if (atexit(reap_at_exit) != 0)
+		die("atexit failed");
 	/* Nothing below reads the environment; drop it so nothing can. */
 	if (clearenv() != 0)
 		die("clearenv failed");

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "dbus.h"
+#include "reap.h"
 #include "journal.h"
 #include "log.h"
 #include "net.h"
@@ -112,6 +113,9 @@ static _Noreturn void child(const struct tsj_plan *plan, const struct tsj_creds 
 
 static int parent_wait(pid_t pid, const sigset_t *set)
 {
+	/* An inherited child that ended before SIGCHLD was blocked sent none
+	 * that is still pending: reaped now, later ones on their SIGCHLD. */
+	reap_inherited(false);
 	for (;;) {
 		siginfo_t info;
 		int sig = signals_wait(set, &info);
@@ -122,6 +126,7 @@ static int parent_wait(pid_t pid, const sigset_t *set)
 			continue;
 		}
 		if (sig == SIGCHLD) {
+			reap_inherited(false);
 			int st;
 			pid_t r = waitpid(pid, &st, WNOHANG);
 			if (r < 0)
