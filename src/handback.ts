@@ -1,9 +1,10 @@
 /** The hand-back: started by the native front end with a pipe
  * (src/front-end.ts), the full path does not exec the helper (or a
  * launcher link's program) itself: it writes what it would have executed
- * into the pipe, closes it and exits, and the front end, which waits for
- * that, does the exec (native/front/fback.c, where the message is
- * described). So a launch needs no koffi, whose loading was a good part of
+ * into the pipe, closes it and exits, and the front end does the exec
+ * (native/front/fback.c, where the message is described). A stored plan
+ * goes back before its file is written, which is done while the helper
+ * starts. So a launch needs no koffi, whose loading was a good part of
  * a cold launch's cost over Node's own start-up (native/FRONT.md). */
 import { closeSync, writeSync } from 'node:fs';
 import { HelperError } from './errors.js';
@@ -35,7 +36,9 @@ function u32(v: number): Buffer {
   return b;
 }
 
-function send(fd: number, msg: Buffer): never {
+/** after: what is left to do once the front end has the launch (it does
+ * not fail: the stored plan's file is written or a debug line says why). */
+function send(fd: number, msg: Buffer, after?: () => void): never {
   try {
     let off = 0;
     while (off < msg.length) off += writeSync(fd, msg, off);
@@ -43,10 +46,11 @@ function send(fd: number, msg: Buffer): never {
   } catch (e) {
     throw new HelperError('hand-back', `cannot hand the launch back to the front end: ${(e as Error).message}`);
   }
+  after?.();
   // What exec would have done to this process: nothing of it runs on.
-  // SIGKILL ends it without Node's own exit work (its threads, its heap),
-  // which the front end, waiting for it, would wait for too; all it wrote
-  // was written synchronously.
+  // SIGKILL ends it without Node's own exit work (its threads, its heap);
+  // all it wrote was written synchronously. The front end waits for this
+  // end only before it runs a program; the helper reaps this process.
   process.kill(process.pid, 'SIGKILL');
   throw new HelperError('hand-back', 'still running after handing the launch back');
 }
@@ -65,6 +69,6 @@ export function handBackProgram(fd: number, program: string, argv: readonly stri
  * helper's plan of as it does for a cached launch; programAt: where the
  * program's words begin among tsjail's arguments, null for a launcher
  * link. */
-export function handBackStored(fd: number, programAt: number | null, stored: Buffer): never {
-  return send(fd, message(STORED, [programAt ?? LINK, stored]));
+export function handBackStored(fd: number, programAt: number | null, stored: Buffer, after: () => void): never {
+  return send(fd, message(STORED, [programAt ?? LINK, stored]), after);
 }

@@ -1,12 +1,14 @@
 /* fback.c - the full path, when the front end finds no stored plan it can
  * use: Node (dist/start.cjs) runs as a child of the front end, with a pipe
  * (TSJAIL_HANDBACK=FD) and the host's facts (TSJAIL_HOST, fhost.c). Node
- * builds the plan, stores it, and instead of executing the helper itself
- * (which takes koffi, a native module it would load for that alone) it
- * writes what it would have executed into the pipe and exits. The front
- * end then does that exec: the helper with the plan in a sealed memfd and
- * an empty environment (fc_hand_over, as for a stored plan), or, for a
- * launcher link run inside a sandbox, the program itself. Node that
+ * builds the plan, and instead of executing the helper itself (which takes
+ * koffi, a native module it would load for that alone) it writes what it
+ * would have executed into the pipe and closes it; then it writes its
+ * stored plan file and ends itself. The front end does that exec: the
+ * helper with the plan in a sealed memfd and an empty environment
+ * (fc_hand_over, as for a stored plan), without waiting for Node's end
+ * (the helper reaps Node, native/reap.c), or, for a launcher link run
+ * inside a sandbox, the program itself, once Node has ended. Node that
  * hands back nothing (help, --print-plan, an error) has done all there
  * is: the front end exits with its status.
  *
@@ -277,6 +279,14 @@ void fc_full_path(const char *node, char **nargv, const struct fc_launch *whole)
 			len += (size_t)n;
 	}
 	close(p[0]);
+	/* The message is whole once Node has closed the pipe. The helper is
+	 * executed at once: Node, which writes its stored plan and ends itself
+	 * (SIGKILL) meanwhile, takes milliseconds more to be torn down, and the
+	 * helper reaps it (native/reap.c). A program (a launcher link's) would
+	 * not: for it, Node's end is waited for first. */
+	bool program = len >= 8 && !too_big && msg[4] == HB_PROGRAM && msg[5] == 0 && msg[6] == 0 && msg[7] == 0;
+	if (len > 0 && !too_big && !program)
+		hand_back(msg, len, whole);
 	int st;
 	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR)
@@ -285,7 +295,7 @@ void fc_full_path(const char *node, char **nargv, const struct fc_launch *whole)
 	/* A whole message is the launch, however Node ended after it (it
 	 * ends itself with SIGKILL: nothing of it needs to run on). Without
 	 * one, Node's end is the front end's: it has said what went wrong. */
-	if (len > 0 && !too_big)
+	if (program)
 		hand_back(msg, len, whole);
 	bool ended_well = (WIFEXITED(st) && WEXITSTATUS(st) == 0) || (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	if (len == 0 || !ended_well)

@@ -266,15 +266,21 @@ function ownDir(dir: string, uid: number): boolean {
  * by its length and rewritten). Failing to store is not an error. Returns
  * the stored plan (which a launch through the front end hands back to it,
  * src/handback.ts), written or not; null when there is none to write. */
-export function storePlan(dir: string, s: StoredPlan): Buffer | null {
-  let bytes: Buffer;
+/** The stored plan's bytes; null (with a debug line) when it cannot be
+ * encoded. */
+export function encodeStored(s: StoredPlan): Buffer | null {
   try {
-    bytes = encodeStoredPlan(s);
+    return encodeStoredPlan(s);
   } catch (e) {
     debug(`stored plans: ${(e as Error).message}`);
     return null;
   }
-  if (!ownDir(dir, s.uid)) return bytes;
+}
+
+/** Writes the stored plan's file into dir (the caller's own, or nothing is
+ * written), through a temporary file renamed into place. */
+export function writeStored(dir: string, s: StoredPlan, bytes: Buffer): void {
+  if (!ownDir(dir, s.uid)) return;
   const file = `${dir}/${cacheFileName(s.uid, s.key)}`;
   const tmp = `${file}.${process.pid}.tmp`;
   try {
@@ -291,5 +297,4 @@ export function storePlan(dir: string, s: StoredPlan): Buffer | null {
     try { unlinkSync(tmp); } catch { /* not made */ }
     debug(`stored plans: cannot write ${file}: ${(e as Error).message}`);
   }
-  return bytes;
 }

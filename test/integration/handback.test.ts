@@ -5,12 +5,12 @@
  * seccomp filter: made of the stored plan as for a cached launch (the same
  * records), or byte for byte when the plan is not stored; what Node says
  * and how it ends is what the front end says and how it ends. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FRONT_END, HELPER, TSJAIL } from '../helpers.js';
+import { FRONT_END, HELPER, TSJAIL, waitFor } from '../helpers.js';
 
 let dir: string;
 
@@ -73,6 +73,50 @@ describe('the hand-back', () => {
       expect(dumped(front.plan), args.join(' ')).toEqual(dumped(node.plan));
       expect(front.stored.equals(node.stored), args.join(' ')).toBe(true);
     }
+  });
+
+  it('starts the helper without waiting for Node to end; the helper reaps Node, and the plan is stored when tsjail ends', async () => {
+    const cache = join(dir, 'xdg');
+    const child = spawn(FRONT_END, ['--quiet', '--noprofile', 'sleep', '1'], { env: { ...ENV, XDG_CACHE_HOME: cache }, cwd: '/', stdio: 'ignore' });
+    const pid = child.pid as number;
+    const ended = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    const read = (f: string): string => {
+      try {
+        return readFileSync(f, 'utf8').trim();
+      } catch {
+        return '';
+      }
+    };
+    const children = (): string[] => read(`/proc/${pid}/task/${pid}/children`).split(/\s+/).filter((c) => c !== '');
+    // While the sandbox runs, the helper's one child is the sandbox's init:
+    // Node, its child since the front end became the helper, is reaped.
+    const kids = await waitFor(() => {
+      const k = children();
+      return read(`/proc/${pid}/comm`) === 'tsjail-helper' && k.length === 1 && read(`/proc/${k[0]}/comm`) === 'tsjail-helper' && k;
+    });
+    expect(read(`/proc/${kids[0]}/stat`)).not.toMatch(/^\d+ \([^)]*\) Z/);
+    expect(await ended).toBe(0);
+    expect(readdirSync(join(cache, 'tsjail')).filter((f) => f.endsWith('.plan'))).toHaveLength(1);
+  });
+
+  it('the helper reaps children of the process it replaced when they end, not only when it exits', async () => {
+    // sh's child sleep 0.2 is, after two execs, the helper's.
+    const child = spawn('sh', ['-c', `sleep 0.2 & exec ${process.execPath} ${TSJAIL} --quiet --noprofile sleep 1.5`],
+      { env: { ...ENV }, cwd: '/', stdio: 'ignore' });
+    const pid = child.pid as number;
+    const ended = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    const read = (f: string): string => {
+      try {
+        return readFileSync(f, 'utf8').trim();
+      } catch {
+        return '';
+      }
+    };
+    await waitFor(() => read(`/proc/${pid}/comm`) === 'tsjail-helper');
+    await new Promise((r) => setTimeout(r, 600));
+    const kids = read(`/proc/${pid}/task/${pid}/children`).split(/\s+/).filter((c) => c !== '');
+    expect(kids.map((k) => read(`/proc/${k}/comm`))).toEqual(['tsjail-helper']);
+    expect(await ended).toBe(0);
   });
 
   it('gives the helper a plan that is not stored byte for byte as the Node path does', () => {
