@@ -91,6 +91,9 @@ function checkValue(row: OptionRow, value: RawValue): string | null {
     if (bad !== null) return `${row.name}: ${bad}`;
   }
   if (row.field !== undefined) {
+    // A flag turned on alone is what normalizeOptions never refuses
+    // (test/unit/options-alone.test.ts holds every flag to that).
+    if (row.kind === 'flag' && value === true) return null;
     const alone = row.kind === 'list' && typeof value === 'string' ? checkPathAlone(row.field, value) : undefined;
     if (alone !== undefined) return alone?.replace(/^--/, '') ?? null;
     try {

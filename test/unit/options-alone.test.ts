@@ -38,3 +38,17 @@ describe('checkPathAlone', () => {
     }
   });
 });
+
+describe('a flag alone', () => {
+  // The profile loader takes a flag turned on as valid without asking
+  // normalizeOptions (src/profile/loader.ts checkValue).
+  it('is refused by normalizeOptions for no flag of the table', () => {
+    let flags = 0;
+    for (const row of OPTION_TABLE) {
+      if (row.kind !== 'flag' || row.field === undefined) continue;
+      flags++;
+      expect(() => normalizeOptions(toRawOptions(new Map([[row.name, true]]))), row.name).not.toThrow();
+    }
+    expect(flags).toBeGreaterThan(20);
+  });
+});
