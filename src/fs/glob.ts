@@ -82,10 +82,35 @@ export function expandPathGlob(pattern: string, list: (dir: string) => readonly 
       continue;
     }
     const re = componentRegExp(part);
-    // (The names that begin with the pattern's literal start, first: a
-    // directory of programs has a thousand.)
+    // Only the names that begin with the pattern's literal start are
+    // tried: a directory of programs has a thousand, and a profile's
+    // patterns (python3*, perl*) begin with a name.
     const start = part.slice(0, part.search(/[*?[]/));
-    found = found.flatMap((d) => list(d === '' ? '/' : d).filter((n) => n.startsWith(start) && re.test(n)).map((n) => `${d}/${n}`));
+    found = found.flatMap((d) => {
+      const out: string[] = [];
+      for (const n of candidates(list(d === '' ? '/' : d), start)) if (n.startsWith(start) && re.test(n)) out.push(`${d}/${n}`);
+      return out;
+    });
   }
   return found.sort();
+}
+
+/** A listing's names by their first character, made once per listing. */
+const byFirst = new WeakMap<readonly string[], Map<string, string[]>>();
+
+/** The names of a listing that may begin with start (all for ''). */
+function candidates(names: readonly string[], start: string): readonly string[] {
+  if (start === '') return names;
+  let index = byFirst.get(names);
+  if (index === undefined) {
+    index = new Map();
+    for (const n of names) {
+      const c = n.charAt(0);
+      const group = index.get(c);
+      if (group === undefined) index.set(c, [n]);
+      else group.push(n);
+    }
+    byFirst.set(names, index);
+  }
+  return index.get(start.charAt(0)) ?? [];
 }
