@@ -791,12 +791,7 @@ static void op_blacklist(const struct tsj_creds *cr, const struct tsj_mount *m)
 	struct stat st;
 	if (fstat(fd, &st) != 0)
 		die_errno("fstat %s", p);
-	const uint64_t ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
-	int node;
-	if (S_ISDIR(st.st_mode))
-		node = mnt_tmpfs(p, 0, -1, -1, ro);
-	else
-		node = mnt_empty_file(p);
+	int node = S_ISDIR(st.st_mode) ? mnt_empty_dir(p) : mnt_empty_file(p);
 	mnt_attach(node, fd, "", p);
 	close(node);
 	close(fd);

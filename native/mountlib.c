@@ -88,6 +88,19 @@ int mnt_empty_file(const char *what)
 	return node;
 }
 
+int mnt_empty_dir(const char *what)
+{
+	static int stash = -1;
+	const uint64_t ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	if (stash < 0)
+		stash = mnt_tmpfs("empty directories", 0, -1, -1, ro);
+	int node = open_tree(stash, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (node < 0)
+		die_errno("open_tree(empty directory) for %s", what);
+	mnt_set_attr(node, what, ro, 0, false);
+	return node;
+}
+
 int mnt_proc(void)
 {
 	int fs = fsopen("proc", FSOPEN_CLOEXEC);
