@@ -2,8 +2,8 @@
  * (src/front-end.ts), the full path does not exec the helper (or a
  * launcher link's program) itself: it writes what it would have executed
  * into the pipe, closes it and exits, and the front end does the exec
- * (native/front/fback.c, where the message is described). A stored plan
- * goes back before its file is written, which is done while the helper
+ * (native/front/fback.c, where the message is described). What is left
+ * (the stored plan's file) is done after the hand-back, while the helper
  * starts. So a launch needs no koffi, whose loading was a good part of
  * a cold launch's cost over Node's own start-up (native/FRONT.md). */
 import { closeSync, writeSync } from 'node:fs';
@@ -12,8 +12,6 @@ import { HelperError } from './errors.js';
 const MAGIC = 'TSJB';
 const HELPER = 1;
 const PROGRAM = 2;
-const STORED = 3;
-const LINK = 0xffffffff;
 
 /** Length-prefixed pieces, in one buffer. */
 function message(kind: number, parts: readonly (string | Buffer | number)[]): Buffer {
@@ -56,19 +54,11 @@ function send(fd: number, msg: Buffer, after?: () => void): never {
 }
 
 /** The helper, with plan on --plan-fd (and an empty environment). */
-export function handBackHelper(fd: number, helper: string, plan: Buffer): never {
-  return send(fd, message(HELPER, [helper, plan]));
+export function handBackHelper(fd: number, helper: string, plan: Buffer, after?: () => void): never {
+  return send(fd, message(HELPER, [helper, plan]), after);
 }
 
 /** A program run as it is (a launcher link inside a sandbox). */
 export function handBackProgram(fd: number, program: string, argv: readonly string[], env: readonly string[]): never {
   return send(fd, message(PROGRAM, [program, argv.length, ...argv, env.length, ...env]));
-}
-
-/** A stored plan (src/cache/store.ts), which the front end makes the
- * helper's plan of as it does for a cached launch; programAt: where the
- * program's words begin among tsjail's arguments, null for a launcher
- * link. */
-export function handBackStored(fd: number, programAt: number | null, stored: Buffer, after: () => void): never {
-  return send(fd, message(STORED, [programAt ?? LINK, stored]), after);
 }

@@ -91,14 +91,18 @@ function restoreStdio(c: Libc): void {
   }
 }
 
-/** Replaces this process with the helper. Returns only by throwing. */
-export function execHelper(helper: string, plan: Buffer): never {
+/** Replaces this process with the helper. Returns only by throwing.
+ * after: what is left to do once the helper has its plan (it does not
+ * throw): through the front end, done while the helper starts; here,
+ * before the exec. */
+export function execHelper(helper: string, plan: Buffer, after: () => void = () => {}): never {
   const back = frontEndFacts().handback;
   if (back !== null) {
     debug(`handing back to the front end: ${helper} (${plan.length} byte plan)`);
     timing();
-    return handBackHelper(back, helper, plan);
+    return handBackHelper(back, helper, plan, after);
   }
+  after();
   const c = libc();
   const fd = planFd(c, plan);
   restoreStdio(c);

@@ -18,9 +18,7 @@ import { buildEnvironment, envPolicy } from './environment.js';
 import { noteFact, noteStat, noteUncacheable, recordedEnv, startRecording, stopRecording, type Recording } from './cache/deps.js';
 import { cacheDir, encodeStored, writeStored, type CacheKey, type StoredPlan } from './cache/store.js';
 import { PlanError, TsjailError, UsageError } from './errors.js';
-import { execHelper, execProgram, findHelper, timing } from './launch.js';
-import { frontEndFacts } from './front-end.js';
-import { handBackStored } from './handback.js';
+import { execHelper, execProgram, findHelper } from './launch.js';
 import { debug, error, setLogLevel, warn } from './log.js';
 import { normalizeOptions } from './options.js';
 import type { OptionValues } from './options-schema.js';
@@ -174,37 +172,23 @@ async function sandbox(
   }
   const helper = findHelper(hostEnv);
   stopRecording();
-  let spec: StoredPlan | null = null;
-  let stored: Buffer | null = null;
-  if (key === null) noteSkipped('the options and the program cannot be told apart by position');
-  else if (recording.uncacheable !== null) noteSkipped(recording.uncacheable);
-  else {
-    spec = {
+  // The stored plan: written after the helper has its plan (through the
+  // front end, the helper starts meanwhile; native/FRONT.md).
+  const store = (): void => {
+    if (key === null) return noteSkipped('the options and the program cannot be told apart by position');
+    if (recording.uncacheable !== null) return noteSkipped(recording.uncacheable);
+    const spec: StoredPlan = {
       key, uid: caller.uid, deps: recording, cwd, envPolicy: envPolicy(options, envOps),
       argvFixed: key.mode === 'link' ? [resolved.argv[0] ?? ''] : command.length === 0 ? [...resolved.argv] : [],
       argvFromLaunch: key.mode === 'link' || command.length > 0,
       helper, template: encodePlan({ ...plan, argv: [], env: [], cwd: null }),
     };
-    stored = encodeStored(spec);
-  }
-  mark('stored');
-  const dir = cacheDir(process.env, caller.home);
-  const write = (): void => {
-    if (spec !== null && stored !== null) writeStored(dir, spec, stored);
+    const stored = encodeStored(spec);
+    if (stored !== null) writeStored(cacheDir(process.env, caller.home), spec, stored);
   };
-  // Through the front end, a stored plan goes back as it is: the front end
-  // makes the helper's plan of it, as for a cached launch, and starts the
-  // helper while the file is written.
-  const back = frontEndFacts().handback;
-  if (back !== null && stored !== null && key !== null) {
-    debug(`handing the stored plan back to the front end (${stored.length} bytes)`);
-    timing();
-    return handBackStored(back, key.mode === 'link' ? null : key.args.length, stored, write);
-  }
-  write();
   const bytes = encodePlan(plan);
   mark('encoded');
-  return execHelper(helper, bytes);
+  return execHelper(helper, bytes, store);
 }
 
 function noteSkipped(why: string): void {

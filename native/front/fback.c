@@ -16,18 +16,15 @@
  * end checks its framing, not its sense, and runs nothing the caller could
  * not run; the helper checks the plan as it checks any (SECURITY.md).
  *
- * A launch whose plan was stored comes back as that stored plan, and the
- * front end makes the helper's plan of it as for any stored plan (the
- * launch's argv, environment and working directory, fplan.c): Node encodes
- * the plan once, and a cold launch starts the very sandbox a cached one
- * would.
+ * The helper's plan comes back whole: Node encodes the stored plan (the
+ * same plan without the launch's argv, environment and working directory,
+ * and what it depended on) only after the hand-back, while the helper
+ * starts. A launch from that stored plan later gives the helper the same
+ * plan (test/integration/handback.test.ts).
  *
  * Message (little-endian): "TSJB", u32 kind, then
  *   kind 1 (helper):  str helper, u32 n, n bytes of plan
  *   kind 2 (program): str program, u32 argc, argc x str, u32 envc, envc x str
- *   kind 3 (stored):  u32 where the program's words begin among the
- *                     arguments (0xffffffff: a launcher link), u32 n, n
- *                     bytes of stored plan
  * where str is u32 length and the bytes (no NUL). */
 #include "front.h"
 
@@ -44,8 +41,7 @@
 #define HB_MAX (4u * 1024u * 1024u)
 #define HB_STRINGS 65536u
 
-enum { HB_HELPER = 1, HB_PROGRAM = 2, HB_STORED = 3 };
-#define HB_LINK 0xffffffffu
+enum { HB_HELPER = 1, HB_PROGRAM = 2 };
 
 struct reader {
 	const uint8_t *p;
@@ -132,26 +128,8 @@ static void restore_stdio(void)
 	}
 }
 
-/* The launch a stored plan was made for: the options before the program
- * word at where (as src/main.ts commandKey splits them), or the link. */
-static bool launch_at(const struct fc_launch *whole, uint32_t where, struct fc_launch *l)
-{
-	if (whole->link) {
-		if (where != HB_LINK)
-			return false;
-		*l = (struct fc_launch){ .link = true, .name = whole->name, .words = whole->args, .nwords = whole->nargs };
-		return true;
-	}
-	if (where == HB_LINK || where > whole->nargs)
-		return false;
-	*l = (struct fc_launch){ .args = whole->args, .nargs = where,
-		.program = where < whole->nargs ? whole->args[where] : NULL,
-		.words = whole->args + where, .nwords = whole->nargs - where };
-	return true;
-}
-
 /* Does what Node handed back; returns only on a bad message. */
-static void hand_back(const uint8_t *msg, size_t len, const struct fc_launch *whole)
+static void hand_back(const uint8_t *msg, size_t len)
 {
 	struct reader r = { .p = msg, .left = len };
 	const uint8_t *magic = take(&r, 4);
@@ -167,24 +145,6 @@ static void hand_back(const uint8_t *msg, size_t len, const struct fc_launch *wh
 			return;
 		restore_stdio();
 		fc_hand_over(helper, plan, n, NULL, why);
-		fail(why, "");
-	}
-	if (kind == HB_STORED) {
-		uint32_t where = take_u32(&r);
-		uint32_t n = take_u32(&r);
-		const uint8_t *stored = take(&r, n);
-		struct fc_launch l;
-		if (r.bad || r.left != 0 || !launch_at(whole, where, &l))
-			return;
-		uint8_t *copy = malloc(n == 0 ? 1 : n);
-		if (copy == NULL)
-			return;
-		memcpy(copy, stored, n);
-		struct fc_file f;
-		if (fc_parse(&f, copy, n, why) != 0 || fc_key_check(&f, &l, why) != 0)
-			return;
-		restore_stdio();
-		fc_exec(&f, &l, false, why);
 		fail(why, "");
 	}
 	if (kind == HB_PROGRAM) {
@@ -228,7 +188,7 @@ static int set_aside_ca_certs(void)
 	return unsetenv("NODE_EXTRA_CA_CERTS");
 }
 
-void fc_full_path(const char *node, char **nargv, const struct fc_launch *whole)
+void fc_full_path(const char *node, char **nargv)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) != 0)
@@ -286,7 +246,7 @@ void fc_full_path(const char *node, char **nargv, const struct fc_launch *whole)
 	 * not: for it, Node's end is waited for first. */
 	bool program = len >= 8 && !too_big && msg[4] == HB_PROGRAM && msg[5] == 0 && msg[6] == 0 && msg[7] == 0;
 	if (len > 0 && !too_big && !program)
-		hand_back(msg, len, whole);
+		hand_back(msg, len);
 	int st;
 	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR)
@@ -296,7 +256,7 @@ void fc_full_path(const char *node, char **nargv, const struct fc_launch *whole)
 	 * ends itself with SIGKILL: nothing of it needs to run on). Without
 	 * one, Node's end is the front end's: it has said what went wrong. */
 	if (program)
-		hand_back(msg, len, whole);
+		hand_back(msg, len);
 	bool ended_well = (WIFEXITED(st) && WEXITSTATUS(st) == 0) || (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	if (len == 0 || !ended_well)
 		exit_like(st);

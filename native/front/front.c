@@ -83,9 +83,7 @@ static _Noreturn void run_node(int argc, char **argv, const char *front)
 	nargv[1] = entry;
 	for (int i = 1; i < argc; i++)
 		nargv[i + 1] = argv[i];
-	const char *name = base_name(argv[0]);
-	struct fc_launch whole = { .link = link_name(name), .name = name, .args = argv + 1, .nargs = (size_t)argc - 1 };
-	fc_full_path(TSJ_NODE, nargv, &whole);
+	fc_full_path(TSJ_NODE, nargv);
 	execv(TSJ_NODE, nargv);
 	execvp("node", nargv);
 	fprintf(stderr, "tsjail: cannot run node (%s, or node in PATH): %s\n", TSJ_NODE, strerror(errno));

@@ -101,10 +101,9 @@ bool fc_has_mdwe(void);
 void fc_host_facts(char *out, size_t size);
 
 /* fback.c: runs node with nargv as a child and does the launch it hands
- * back (or exits as it exited); whole: how tsjail was started, with all
- * its arguments. Returns only when it could not start it so (no pipe, no
- * fork): the caller then execs node itself. */
-void fc_full_path(const char *node, char **nargv, const struct fc_launch *whole);
+ * back (or exits as it exited). Returns only when it could not start it so
+ * (no pipe, no fork): the caller then execs node itself. */
+void fc_full_path(const char *node, char **nargv);
 
 bool fc_streq(const struct fc_rec *r, const char *s);
 void fc_why(char *why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

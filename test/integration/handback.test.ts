@@ -23,11 +23,21 @@ afterEach(() => {
 });
 
 /** A stand-in helper that saves the plan it is given (its environment is
- * empty: the file's name is written into it). */
+ * empty: the file's name is written into it). As the helper does
+ * (native/reap.c), it outlives the front end's Node, its child now, which
+ * writes the stored plan after the hand-back. */
 function saver(name: string): { helper: string; plan: () => Buffer } {
   const out = join(dir, `${name}.plan`);
   const helper = join(dir, `${name}-helper`);
-  writeFileSync(helper, `#!/bin/sh\n[ $# = 1 ] && [ -z "$(env | grep -v '^PWD=')" ] || exit 3\nexec cat "/proc/$$/fd/\${1#--plan-fd=}" >${out}\n`, { mode: 0o755 });
+  writeFileSync(helper, [
+    '#!/bin/sh',
+    `[ $# = 1 ] && [ -z "$(env | grep -v '^PWD=')" ] || exit 3`,
+    `cat "/proc/$$/fd/\${1#--plan-fd=}" >${out}`,
+    'for c in $(cat /proc/$$/task/$$/children); do',
+    '  while [ -d /proc/$c ] && [ "$(cut -d" " -f3 /proc/$c/stat 2>/dev/null)" != Z ]; do sleep 0.01; done',
+    'done',
+    '',
+  ].join('\n'), { mode: 0o755 });
   return { helper, plan: () => readFileSync(out) };
 }
 
