@@ -35,16 +35,23 @@ function u32(v: number): Buffer {
 }
 
 /** after: what is left to do once the front end has the launch (it does
- * not fail: the stored plan's file is written or a debug line says why). */
+ * not fail: the stored plan's file is written or a debug line says why).
+ * It is done whether or not the hand-back went through: the stored plan
+ * holds either way (and the build's warm-up, whose hand-back fails, runs it
+ * into the code cache). */
 function send(fd: number, msg: Buffer, after?: () => void): never {
+  let failure: Error | null = null;
   try {
     let off = 0;
     while (off < msg.length) off += writeSync(fd, msg, off);
     closeSync(fd);
   } catch (e) {
-    throw new HelperError('hand-back', `cannot hand the launch back to the front end: ${(e as Error).message}`);
+    failure = e as Error;
   }
   after?.();
+  if (failure !== null) {
+    throw new HelperError('hand-back', `cannot hand the launch back to the front end: ${failure.message}`);
+  }
   // What exec would have done to this process: nothing of it runs on.
   // SIGKILL ends it without Node's own exit work (its threads, its heap);
   // all it wrote was written synchronously. The front end waits for this
