@@ -24,7 +24,7 @@ import { normalizeOptions } from './options.js';
 import type { OptionValues } from './options-schema.js';
 import type { RootSpec } from './overlay/plan.js';
 import { buildPlan } from './plan/build.js';
-import { encodePlan } from './plan/encode.js';
+import { encodePlan, withoutLaunch } from './plan/encode.js';
 import { applyProfile, loadRunProfile, profileCommand, profileContext, profileSources } from './profile/index.js';
 import { resolveProgram, type ResolvedProgram } from './program.js';
 import { resolveCgroupFile } from './resources/cgroup-path.js';
@@ -181,7 +181,7 @@ async function sandbox(
       key, uid: caller.uid, deps: recording, cwd, envPolicy: envPolicy(options, envOps),
       argvFixed: key.mode === 'link' ? [resolved.argv[0] ?? ''] : command.length === 0 ? [...resolved.argv] : [],
       argvFromLaunch: key.mode === 'link' || command.length > 0,
-      helper, template: encodePlan({ ...plan, argv: [], env: [], cwd: null }),
+      helper, template: withoutLaunch(bytes),
     };
     const stored = encodeStored(spec);
     if (stored !== null) writeStored(cacheDir(process.env, caller.home), spec, stored);

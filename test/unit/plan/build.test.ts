@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeOptions } from '../../../src/options.js';
 import { buildPlan } from '../../../src/plan/build.js';
-import { encodePlan } from '../../../src/plan/encode.js';
+import { encodePlan, withoutLaunch } from '../../../src/plan/encode.js';
 import { PLAN_VERSION } from '../../../src/wire/plan-def.js';
 import { NO_RESOURCE_PLAN } from '../../../src/resources/plan.js';
 
@@ -96,5 +96,16 @@ describe('encodePlan', () => {
     const plan = buildPlan(normalizeOptions({}), ctx);
     expect(() => encodePlan({ ...plan, argv: ['a\0b'] })).toThrow(/NUL byte/);
     expect(() => encodePlan({ ...plan, argv: ['x'.repeat(1024 * 1024)] })).toThrow(/more than the limit/);
+  });
+
+  it('withoutLaunch cuts out the launch\'s records: the bytes of the same plan encoded without them', () => {
+    const plans = [
+      buildPlan(normalizeOptions({}), ctx),
+      buildPlan(normalizeOptions({ hostname: 'h', blacklist: ['/srv', '/opt'], tmpfs: ['/home/u/t'] }), { ...ctx, env: ['A=1', 'B=2'] }),
+      { ...buildPlan(normalizeOptions({}), ctx), argv: ['x', 'a b', ''], cwd: null },
+    ];
+    for (const plan of plans) {
+      expect(withoutLaunch(encodePlan(plan)).equals(encodePlan({ ...plan, argv: [], env: [], cwd: null }))).toBe(true);
+    }
   });
 });

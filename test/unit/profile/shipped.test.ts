@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeOptions } from '../../../src/options.js';
 import { hostProbe } from '../../../src/fs/probe.js';
 import { buildPlan } from '../../../src/plan/build.js';
-import { encodePlan } from '../../../src/plan/encode.js';
+import { encodePlan, withoutLaunch } from '../../../src/plan/encode.js';
 import { siteSettings } from '../../../src/profile/conditions.js';
 import { applyProfile } from '../../../src/profile/index.js';
 import { loadProfile } from '../../../src/profile/loader.js';
@@ -40,6 +40,8 @@ describe('shipped profiles', () => {
     });
     expect(plan.sources.map((s) => s.path)[0]).toBe(join(SHIPPED_DIR, name));
     expect(encodePlan(plan).length).toBeGreaterThan(0);
+    // (A stored plan's template is cut out of the plan encoded for the launch.)
+    expect(withoutLaunch(encodePlan(plan)).equals(encodePlan({ ...plan, argv: [], env: [], cwd: null }))).toBe(true);
   });
 
   it.each(fragments)('inc/%s loads', (name) => {
