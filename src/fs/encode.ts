@@ -2,7 +2,7 @@
  * operations"): u8 kind, u16 flags, u16 mode, u16 npaths, the paths. The
  * kinds and flag bits are plan.def's. */
 import { MOUNT_FLAGS, MOUNT_KINDS } from '../wire/plan-def.js';
-import { bitsOf, type PlanWriter } from '../wire/writer.js';
+import type { PlanWriter } from '../wire/writer.js';
 import type { MountOp } from './plan.js';
 
 function paths(m: MountOp): readonly string[] {
@@ -22,11 +22,18 @@ function paths(m: MountOp): readonly string[] {
   }
 }
 
+/** For each kind, the flags it may carry, as [name, bit] (a kind has one
+ * to three of the dozen, and a profile's plan a hundred records). */
+const KIND_FLAGS = new Map(Object.entries(MOUNT_KINDS).map(([op, k]) => [
+  op, Object.entries(MOUNT_FLAGS).filter(([, bit]) => (k.flags & bit) !== 0),
+]));
+
 /** A MOUNT record: u8 kind, u16 flags, u16 mode, u16 count, the paths. */
 function writeMount(m: MountOp, w: PlanWriter): void {
   const p = paths(m);
   const kind = MOUNT_KINDS[m.op];
-  const flags = bitsOf(MOUNT_FLAGS, m) & kind.flags;
+  let flags = 0;
+  for (const [name, bit] of KIND_FLAGS.get(m.op) ?? []) if ((m as unknown as Record<string, unknown>)[name] === true) flags |= bit;
   const mode = m.op === 'tmpfs' ? m.mode : 0;
   w.prefixedRecord('MOUNT', [kind.kind, flags & 0xff, flags >>> 8, mode & 0xff, mode >>> 8, p.length & 0xff, p.length >>> 8], p);
 }

@@ -21,52 +21,77 @@ export class PlanWriter {
     this.buf = bigger;
   }
 
-  private head(name: RecordName, len: number): void {
-    this.room(6 + len);
-    this.buf.writeUInt16LE(TAG[name], this.off);
-    this.buf.writeUInt32LE(len, this.off + 2);
+  /** Bytes are stored one by one: Buffer's write methods check their
+   * arguments, which costs more than the store itself in code that runs
+   * once, as a cold launch's does. */
+  private put16(at: number, v: number): void {
+    this.buf[at] = v & 0xff;
+    this.buf[at + 1] = (v >>> 8) & 0xff;
+  }
+
+  private put32(at: number, v: number): void {
+    this.buf[at] = v & 0xff;
+    this.buf[at + 1] = (v >>> 8) & 0xff;
+    this.buf[at + 2] = (v >>> 16) & 0xff;
+    this.buf[at + 3] = (v >>> 24) & 0xff;
+  }
+
+  /** A record's head, its length filled in by end(): returns where the
+   * value begins. */
+  private begin(name: RecordName, max: number): number {
+    this.room(6 + max);
+    this.put16(this.off, TAG[name]);
     this.off += 6;
+    return this.off;
+  }
+
+  private end(start: number): void {
+    this.put32(start - 4, this.off - start);
+  }
+
+  /** UTF-8 of s at the end (room made by the caller: 3 bytes a UTF-16
+   * unit at most); returns its length. */
+  private text(s: string): number {
+    if (s.includes('\0')) throw new PlanError(`plan: a NUL byte in ${JSON.stringify(s)}`);
+    const n = this.buf.write(s, this.off, 'utf8');
+    this.off += n;
+    return n;
   }
 
   record(name: RecordName, value: Buffer): void {
-    this.head(name, value.length);
-    value.copy(this.buf, this.off);
-    this.off += value.length;
+    const start = this.begin(name, value.length);
+    this.off += value.copy(this.buf, this.off);
+    this.end(start);
   }
 
   u32(name: RecordName, v: number): void {
-    this.head(name, 4);
-    this.buf.writeUInt32LE(v >>> 0, this.off);
+    const start = this.begin(name, 4);
+    this.put32(this.off, v >>> 0);
     this.off += 4;
+    this.end(start);
   }
 
   str(name: RecordName, s: string): void {
-    if (s.includes('\0')) throw new PlanError(`plan: a NUL byte in ${JSON.stringify(s)}`);
-    const n = Buffer.byteLength(s, 'utf8');
-    this.head(name, n);
-    this.off += this.buf.write(s, this.off, n, 'utf8');
+    const start = this.begin(name, 3 * s.length);
+    this.text(s);
+    this.end(start);
   }
 
   /** A record of a fixed head (bytes) then u16-length-prefixed strings
    * (MOUNT, ROOT), written in place. */
   prefixedRecord(name: RecordName, head: readonly number[], strings: readonly string[]): void {
-    let len = head.length;
-    const sizes: number[] = [];
-    for (const s of strings) {
-      if (s.includes('\0')) throw new PlanError(`plan: a NUL byte in ${JSON.stringify(s)}`);
-      const n = Buffer.byteLength(s, 'utf8');
-      if (n > 0xffff) throw new PlanError(`plan: a string of ${n} bytes`);
-      sizes.push(n);
-      len += 2 + n;
-    }
-    this.head(name, len);
+    let max = head.length;
+    for (const s of strings) max += 2 + 3 * s.length;
+    const start = this.begin(name, max);
     for (const b of head) this.buf[this.off++] = b;
-    for (let i = 0; i < strings.length; i++) {
-      const n = sizes[i] as number;
-      this.buf.writeUInt16LE(n, this.off);
+    for (const s of strings) {
+      const at = this.off;
       this.off += 2;
-      this.off += this.buf.write(strings[i] as string, this.off, n, 'utf8');
+      const n = this.text(s);
+      if (n > 0xffff) throw new PlanError(`plan: a string of ${n} bytes`);
+      this.put16(at, n);
     }
+    this.end(start);
   }
 
   /** The header, then the records in the order they were added. */
