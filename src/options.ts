@@ -193,7 +193,29 @@ export function checkPathAlone(field: string, path: string): string | null | und
   }
 }
 
+/** Every field of RawFilesystemOptions (the compiler holds the list to
+ * the interface both ways). */
+const FS_FIELDS = [
+  'blacklist', 'blacklistExplicit', 'blacklistNolog', 'noblacklist', 'whitelist', 'nowhitelist', 'readOnly', 'readWrite',
+  'noexec', 'tmpfs', 'mkdir', 'mkfile', 'bind', 'private', 'privateTmp', 'privateDev', 'privateEtc', 'privateBin',
+  'privateOpt', 'privateSrv', 'privateCache', 'machineId', 'nosound', 'no3d', 'novideo', 'notv', 'nodvd', 'nou2f',
+  'noinput', 'disableMnt', 'writableRunUser', 'writableEtc', 'writableVar', 'writableVarLog', 'allUsers',
+] as const satisfies readonly (keyof RawFilesystemOptions)[];
+const FS_FIELDS_COMPLETE: Exclude<keyof RawFilesystemOptions, (typeof FS_FIELDS)[number]> extends never ? true : never = true;
+
+/** The filesystem options of a command line or profile that sets none:
+ * made once (a profile's directives are each checked by normalizeOptions
+ * on their own, and most are not about the filesystem). */
+let noFilesystem: FilesystemOptions | null = null;
+
 function normalizeFilesystem(raw: RawFilesystemOptions, home: string, cwd: string | null): FilesystemOptions {
+  if (FS_FIELDS_COMPLETE && FS_FIELDS.every((f) => raw[f] === undefined)) {
+    return (noFilesystem ??= normalizeFilesystemNow({}, '/', null));
+  }
+  return normalizeFilesystemNow(raw, home, cwd);
+}
+
+function normalizeFilesystemNow(raw: RawFilesystemOptions, home: string, cwd: string | null): FilesystemOptions {
   const paths = (option: string, list: readonly string[] | undefined): readonly string[] =>
     Object.freeze((list ?? []).map((p) => expandUserPath(option, p, home, cwd)));
   const bind = (raw.bind ?? []).map((b) => {
