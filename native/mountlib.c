@@ -70,6 +70,9 @@ int mnt_tmpfs(const char *what, unsigned mode, long uid, long gid, uint64_t attr
 	return mnt;
 }
 
+/* A clone of a mount has its flags: the stashes are read-only, nosuid,
+ * nodev and noexec, and so is each clone without a mount_setattr of its own
+ * (test/integration/filesystem.test.ts reads them in the sandbox). */
 int mnt_empty_file(const char *what)
 {
 	static int stash = -1;
@@ -79,12 +82,12 @@ int mnt_empty_file(const char *what)
 		if (e < 0)
 			die_errno("create the empty file");
 		close(e);
+		mnt_set_attr(stash, "empty files", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			     0, false);
 	}
 	int node = open_tree(stash, "empty", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (node < 0)
 		die_errno("open_tree(empty file) for %s", what);
-	mnt_set_attr(node, what, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, 0,
-		     false);
 	return node;
 }
 
@@ -94,10 +97,9 @@ int mnt_empty_dir(const char *what)
 	const uint64_t ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	if (stash < 0)
 		stash = mnt_tmpfs("empty directories", 0, -1, -1, ro);
-	int node = open_tree(stash, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	int node = open_tree(stash, "", OPEN_TREE_CLOEXEC | OPEN_TREE_CLONE | AT_EMPTY_PATH);
 	if (node < 0)
 		die_errno("open_tree(empty directory) for %s", what);
-	mnt_set_attr(node, what, ro, 0, false);
 	return node;
 }
 

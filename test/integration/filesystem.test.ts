@@ -89,6 +89,13 @@ describe('filesystem options', () => {
     expect(r.stdout).toMatch(/file: (Permission denied|Read-only file system)/);
     expect(r.stdout.trim().split('\n').pop()).toBe('0');
     expect(readFileSync(join(work, 'file'), 'utf8')).toBe('data');
+    // Each is a mount of its own: read-only, nosuid, nodev, noexec.
+    const mi = sh([`--blacklist=${work}/dir`, `--blacklist=${work}/file`], 'cat /proc/self/mountinfo');
+    for (const p of [`${work}/dir`, `${work}/file`]) {
+      const line = mi.stdout.split('\n').filter((l) => l.split(' ')[4] === p).pop();
+      expect(line, p).toBeDefined();
+      expect((line as string).split(' ')[5]?.split(','), p).toEqual(expect.arrayContaining(['ro', 'nosuid', 'nodev', 'noexec']));
+    }
     const nb = sh(['--noblacklist=/etc/shadow'], 'head -c 5 /etc/shadow');
     expect(nb.stdout).toBe('root:');
   });
