@@ -23,11 +23,16 @@
 
 static pid_t inherited[MAX_INHERITED];
 static size_t ninherited;
+/* The process that noted them: a forked or cloned copy of this list (the
+ * sandbox's init, the proxy) is no one's to reap by, and in a new PID
+ * namespace a number of the list could be a child of its own. */
+static pid_t noted_by;
 
 void reap_note_inherited(void)
 {
 	char path[64], buf[256];
 	pid_t self = getpid();
+	noted_by = self;
 	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)self, (int)self);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -60,7 +65,7 @@ static bool reap_once(void)
 			continue;
 		pid_t r = waitpid(inherited[i], NULL, WNOHANG);
 		if (r == inherited[i] || (r < 0 && errno == ECHILD))
-			inherited[i] = 0; /* reaped, or not ours (a forked copy of this list) */
+			inherited[i] = 0; /* reaped, or gone */
 		else
 			left = true;
 	}
@@ -69,7 +74,7 @@ static bool reap_once(void)
 
 void reap_inherited(bool wait)
 {
-	if (ninherited == 0)
+	if (ninherited == 0 || getpid() != noted_by)
 		return;
 	const struct timespec ms = { 0, 1000 * 1000 };
 	for (int i = 0; !reap_once() && wait && i < 2000; i++)

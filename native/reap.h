@@ -8,7 +8,7 @@
 void reap_note_inherited(void);
 
 /* Reaps those that have ended; wait: first waits for them all, at most two
- * seconds. Harmless in a forked process (they are not its children). */
+ * seconds. Does nothing in a forked or cloned process. */
 void reap_inherited(bool wait);
 
 #endif
