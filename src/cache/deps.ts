@@ -82,7 +82,12 @@ function modeOf(path: string, follow: boolean): number {
   } catch {
     st = undefined;
   }
-  return st === undefined ? 0 : st.mode;
+  const mode = st === undefined ? 0 : st.mode;
+  // Remembered for canonicalPath, which looks at the same paths: an lstat
+  // that failed (ENOTDIR, EACCES) is as good as absent there, as realpath
+  // fails too.
+  if (!follow) lmodeSeen?.set(path, mode);
+  return mode;
 }
 
 const S_IFMT = 0o170000;
@@ -104,12 +109,14 @@ export function canonicalPath(path: string): string {
  * existing one that is no symlink, in a path without '.', '..' or '//',
  * is its parent's canonical path and its name. */
 function resolveCanonical(path: string): string {
-  let mode: number | undefined;
-  try {
-    mode = lstatSync(path, { throwIfNoEntry: false })?.mode ?? 0;
-    lmodeSeen?.set(path, mode);
-  } catch {
-    mode = undefined; // ENOTDIR, EACCES, ...: realpath says
+  let mode = lmodeSeen?.get(path);
+  if (mode === undefined) {
+    try {
+      mode = lstatSync(path, { throwIfNoEntry: false })?.mode ?? 0;
+      lmodeSeen?.set(path, mode);
+    } catch {
+      mode = undefined; // ENOTDIR, EACCES, ...: realpath says
+    }
   }
   const isNormal = normal(path);
   if (mode !== 0) {
