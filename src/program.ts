@@ -14,9 +14,11 @@ export interface ResolvedProgram {
 }
 
 function executable(file: string): boolean {
-  noteMode(file);
+  // While recording, the mode noted is the answer (one stat, and none that
+  // throws for each directory of PATH without the program).
+  const mode = noteMode(file);
   try {
-    if (!statSync(file).isFile()) return false;
+    if (mode !== undefined ? (mode & 0o170000) !== 0o100000 : !statSync(file).isFile()) return false;
     accessSync(file, constants.X_OK);
     return true;
   } catch {

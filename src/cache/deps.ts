@@ -189,9 +189,11 @@ export function noteMode(path: string, follow = true): number | undefined {
 }
 
 /** The planner reads path (a file's contents, a directory's entries). Call
- * it before reading: a change after the note makes the stored plan miss. */
-export function noteStat(path: string, follow = true): void {
-  note(follow ? 'stat' : 'lstat', path);
+ * it before reading: a change after the note makes the stored plan miss.
+ * Returns what stat saw (mode 0: nothing), so the caller need not look
+ * again; undefined outside a recording. */
+export function noteStat(path: string, follow = true): FileDep | undefined {
+  return note(follow ? 'stat' : 'lstat', path);
 }
 
 /** The planner resolves path's symlinks: the canonical path

@@ -110,10 +110,11 @@ function readProfileFile(path: string, cache: ProfileCache | undefined): CachedF
   const hit = cache?.files.get(path);
   if (hit !== undefined) return hit;
   let entry: CachedFile;
-  noteStat(path);
+  // While recording, what the note saw is the stat (one, not two).
+  const seen = noteStat(path);
   try {
-    const st = statSync(path, { bigint: true });
-    if (!st.isFile()) return 'not a regular file';
+    const st = seen !== undefined && seen.mode !== 0 ? seen : statSync(path, { bigint: true });
+    if ((Number(st.mode) & 0o170000) !== 0o100000) return 'not a regular file';
     if (st.size > BigInt(MAX_PROFILE_SIZE)) return `larger than ${MAX_PROFILE_SIZE} bytes`;
     entry = { text: readFileSync(path, 'utf8'), mtimeNs: st.mtimeNs.toString(), parsed: new Map() };
   } catch (e) {
