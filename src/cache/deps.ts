@@ -67,7 +67,8 @@ export function stopRecording(): void {
 
 function statOf(path: string, follow: boolean): BigIntStats | null {
   try {
-    return follow ? statSync(path, { bigint: true }) : lstatSync(path, { bigint: true });
+    const o = { bigint: true, throwIfNoEntry: false } as const;
+    return (follow ? statSync(path, o) : lstatSync(path, o)) ?? null;
   } catch {
     return null;
   }

@@ -44,7 +44,8 @@ export const hostProbe: FsProbe = {
     return noteReal(path) ?? canonicalPath(path);
   },
   list(dir) {
-    noteStat(dir);
+    // (While recording, a directory the note found absent is not read.)
+    if (noteStat(dir)?.mode === 0) return [];
     try {
       return readdirSync(dir).sort();
     } catch {

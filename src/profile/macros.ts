@@ -62,11 +62,13 @@ export class Macros {
     if (this.xdg !== null) return this.xdg;
     const dirs = new Map<string, string>();
     let text = '';
-    noteStat(this.userDirsFile);
-    try {
-      text = readFileSync(this.userDirsFile, 'utf8');
-    } catch {
-      // No file: the defaults.
+    // (While recording, a file the note found absent is not read.)
+    if (noteStat(this.userDirsFile)?.mode !== 0) {
+      try {
+        text = readFileSync(this.userDirsFile, 'utf8');
+      } catch {
+        // No file: the defaults.
+      }
     }
     const lines = text.split('\n');
     for (let i = 0; i < lines.length; i++) {
