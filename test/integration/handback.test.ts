@@ -5,7 +5,7 @@
  * seccomp filter: made of the stored plan as for a cached launch (the same
  * records), or byte for byte when the plan is not stored; what Node says
  * and how it ends is what the front end says and how it ends. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,24 @@ function dumped(plan: Buffer): unknown {
   return JSON.parse(r.stdout) as unknown;
 }
 
+/** A file of /proc, trimmed; '' when it is gone. */
+function read(f: string): string {
+  try {
+    return readFileSync(f, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** The pids of pid's children (its main thread's). */
+function childrenOf(pid: number): string[] {
+  return read(`/proc/${pid}/task/${pid}/children`).split(/\s+/).filter((c) => c !== '');
+}
+
+function exitCode(child: ChildProcess): Promise<number | null> {
+  return new Promise((res) => child.on('exit', (code) => res(code)));
+}
+
 describe('the hand-back', () => {
   it('gives the helper the plan the Node path gives it, and stores the same plan', () => {
     const launches = [['--noprofile', 'true'], ['true', 'a b'], ['--profile=firefox', '--', 'true'], ['--noprofile', '--protocol=unix', 'true'],
@@ -89,19 +107,11 @@ describe('the hand-back', () => {
     const cache = join(dir, 'xdg');
     const child = spawn(FRONT_END, ['--quiet', '--noprofile', 'sleep', '1'], { env: { ...ENV, XDG_CACHE_HOME: cache }, cwd: '/', stdio: 'ignore' });
     const pid = child.pid as number;
-    const ended = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-    const read = (f: string): string => {
-      try {
-        return readFileSync(f, 'utf8').trim();
-      } catch {
-        return '';
-      }
-    };
-    const children = (): string[] => read(`/proc/${pid}/task/${pid}/children`).split(/\s+/).filter((c) => c !== '');
+    const ended = exitCode(child);
     // While the sandbox runs, the helper's one child is the sandbox's init:
     // Node, its child since the front end became the helper, is reaped.
     const kids = await waitFor(() => {
-      const k = children();
+      const k = childrenOf(pid);
       return read(`/proc/${pid}/comm`) === 'tsjail-helper' && k.length === 1 && read(`/proc/${k[0]}/comm`) === 'tsjail-helper' && k;
     });
     expect(read(`/proc/${kids[0]}/stat`)).not.toMatch(/^\d+ \([^)]*\) Z/);
@@ -114,17 +124,10 @@ describe('the hand-back', () => {
     const child = spawn('sh', ['-c', `sleep 0.2 & exec ${process.execPath} ${TSJAIL} --quiet --noprofile sleep 1.5`],
       { env: { ...ENV }, cwd: '/', stdio: 'ignore' });
     const pid = child.pid as number;
-    const ended = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-    const read = (f: string): string => {
-      try {
-        return readFileSync(f, 'utf8').trim();
-      } catch {
-        return '';
-      }
-    };
+    const ended = exitCode(child);
     await waitFor(() => read(`/proc/${pid}/comm`) === 'tsjail-helper');
     await new Promise((r) => setTimeout(r, 600));
-    const kids = read(`/proc/${pid}/task/${pid}/children`).split(/\s+/).filter((c) => c !== '');
+    const kids = childrenOf(pid);
     expect(kids.map((k) => read(`/proc/${k}/comm`))).toEqual(['tsjail-helper']);
     expect(await ended).toBe(0);
   });
