@@ -119,13 +119,30 @@ export function filesystemOps(
   // by its canonical path: profiles match dozens of patterns in each
   // directory of ${PATH}, and /bin is /usr/bin on most systems.
   const listings = new Map<string, readonly string[]>();
+  /** The same listings by the directory as written. */
+  const listedAs = new Map<string, readonly string[]>();
   const listOnce = (d: string) => {
     const c = canon(d);
     let names = listings.get(c);
     if (names === undefined) listings.set(c, (names = probe.list(c)));
+    listedAs.set(d, names);
     return names;
   };
   const expanded = (list: readonly string[]) => list.flatMap((q) => (isGlob(q) ? expandPathGlob(q, listOnce) : [q]));
+  /** Whether a directory already listed (for a pattern) says p is not
+   * there: no lstat for the names a profile blacklists in each directory
+   * of ${PATH}, whose patterns have listed them. The listing's directory
+   * is a dependency of the plan already. False when p's directory was not
+   * listed: ask the probe. */
+  const nameSets = new Map<readonly string[], ReadonlySet<string>>();
+  const notListed = (p: string): boolean => {
+    const slash = p.lastIndexOf('/');
+    const listing = slash > 0 ? listedAs.get(p.slice(0, slash)) : undefined;
+    if (listing === undefined) return false;
+    let names = nameSets.get(listing);
+    if (names === undefined) nameSets.set(listing, (names = new Set(listing)));
+    return !names.has(p.slice(slash + 1));
+  };
 
   if (!root && fs.bind.length > 0) throw new OptionError('--bind is for root only');
 
@@ -309,7 +326,7 @@ export function filesystemOps(
   // here already, unless the plan makes it (mkdir, mkfile), and the helper
   // skips one that is gone by then.
   const planMade = [...fs.mkdir, ...fs.mkfile].map(canon);
-  const there = (p: string) => probe.kind(p) !== null || planMade.some((m) => within(p, m));
+  const there = (p: string) => (!notListed(p) && probe.kind(p) !== null) || planMade.some((m) => within(p, m));
   const unlessMissing = (op: 'read-only' | 'noexec' | 'read-write', list: readonly string[]) => {
     for (const p of expanded(list)) {
       if (there(p)) ops.add({ op, path: canon(p), optional: true });

@@ -242,6 +242,20 @@ describe('filesystemOps: blacklist patterns and blacklist-nolog (firejail\'s)', 
     expect(built({ blacklist: ['/home/u/.gimp*', '/usr/share/perl', '/usr/share/perl5'], noblacklist: ['/home/u/.gimp-2.1*', '/usr/share/perl*'] }))
       .toEqual([{ op: 'blacklist', path: '/home/u/.gimp-2.8', optional: true }]);
   });
+
+  it('a path in a directory a pattern listed is looked up in that listing, not asked of the host', () => {
+    const asked: string[] = [];
+    const counting: FsProbe = { ...probe, kind: (p) => (asked.push(p), probe.kind(p)) };
+    const raw = { blacklist: ['/usr/share/ruby*', '/usr/share/perl5', '/usr/share/python3', '/usr/lib/python3'] };
+    const black = filesystemOps(normalizeOptions(raw).filesystem, false, user, counting).filter((o) => o.op === 'blacklist');
+    expect(black).toEqual([{ op: 'blacklist', path: '/usr/share/perl5', optional: true }]);
+    // /usr/share was listed for ruby*: python3 is not in it. /usr/lib was not.
+    expect(asked).not.toContain('/usr/share/python3');
+    expect(asked).toContain('/usr/lib/python3');
+    // A path the plan makes is there although no listing has it.
+    const made = filesystemOps(normalizeOptions({ readOnly: ['/home/u/.x*', '/home/u/new'], mkdir: ['/home/u/new'] }).filesystem, false, user, probe);
+    expect(made).toContainEqual({ op: 'read-only', path: '/home/u/new', optional: true });
+  });
 });
 
 describe('filesystemOps: the gpg agent\'s and systemd\'s sockets in /run/user/UID', () => {
