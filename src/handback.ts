@@ -12,6 +12,7 @@ import { HelperError } from './errors.js';
 const MAGIC = 'TSJB';
 const HELPER = 1;
 const PROGRAM = 2;
+const PROXY = 3;
 
 /** Length-prefixed pieces, in one buffer. */
 function message(kind: number, parts: readonly (string | Buffer | number)[]): Buffer {
@@ -68,4 +69,12 @@ export function handBackHelper(fd: number, helper: string, plan: Buffer, after?:
 /** A program run as it is (a launcher link inside a sandbox). */
 export function handBackProgram(fd: number, program: string, argv: readonly string[], env: readonly string[]): never {
   return send(fd, message(PROGRAM, [program, argv.length, ...argv, env.length, ...env]));
+}
+
+/** Before the launch, as soon as the plan is known to filter D-Bus: the
+ * front end starts xdg-dbus-proxy now, for the helper to take over, so that
+ * it has loaded its libraries by then (native/front/fproxy.c). If this
+ * cannot be written, the hand-back cannot either. */
+export function handBackProxy(fd: number): void {
+  writeSync(fd, message(PROXY, []));
 }
