@@ -373,7 +373,7 @@ export function filesystemOps(
         if (c !== null) black.push(c);
       }
     }
-    for (const f of probe.list('/etc/ssh')) {
+    for (const f of listOnce('/etc/ssh')) {
       if (/^ssh_host_.*_key$/.test(f)) black.push(`/etc/ssh/${f}`);
     }
   }
