@@ -73,8 +73,13 @@ export function handBackProgram(fd: number, program: string, argv: readonly stri
 
 /** Before the launch, as soon as the plan is known to filter D-Bus: the
  * front end starts xdg-dbus-proxy now, for the helper to take over, so that
- * it has loaded its libraries by then (native/front/fproxy.c). If this
- * cannot be written, the hand-back cannot either. */
+ * it has loaded its libraries by then (native/front/fproxy.c). Not an
+ * error if it cannot be said: the helper starts its own (and a pipe that
+ * cannot take this cannot take the hand-back either, which says so). */
 export function handBackProxy(fd: number): void {
-  writeSync(fd, message(PROXY, []));
+  try {
+    writeSync(fd, message(PROXY, []));
+  } catch {
+    // the helper starts the proxy
+  }
 }
