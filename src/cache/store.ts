@@ -13,6 +13,7 @@ import { isAbsolute, join } from 'node:path';
 import { PlanError } from '../errors.js';
 import { debug } from '../log.js';
 import type { FileDep, Recording } from './deps.js';
+import { writeUtf8 } from '../wire/utf8.js';
 
 export const CACHE_VERSION = 1;
 /** A stored plan is at most this big (the plan itself at most 1 MiB). */
@@ -121,92 +122,99 @@ export function cacheFileName(uid: number, key: CacheKey): string {
   return `${fnv1a64(keyBytes(uid, key)).toString(16).padStart(16, '0')}.plan`;
 }
 
-/** Records collected first, then written into one buffer through a
- * DataView: a default profile's plan has several hundred records, and
- * Buffer's per-call write methods (and BigInt writes) made encoding them
- * cost more than the rest of storing. Strings (a big profile's thousand
- * paths) stay strings until they are written into that buffer: a Buffer
- * for each, then copied, cost as much again. Every record is one shape of
- * object, so that the loops over a thousand of them stay cheap. */
-interface Part {
-  readonly tag: CacheTag;
-  /** Exactly one of these. */
-  readonly bytes: Buffer | null;
-  readonly text: string | null;
-  readonly dep: FileDep | null;
-  /** The record's length. */
-  readonly len: number;
-  /** Bytes of text, or of dep's path; of dep's canonical path. */
-  readonly n: number;
-  readonly m: number;
-}
-
+/** Records written into one growing buffer as they come, bytes stored one
+ * by one and strings by writeUtf8 (src/wire/utf8.ts), each record's length
+ * filled in after its value: a big profile's stored plan has several
+ * hundred records, and Buffer's checked write methods, Buffer.byteLength
+ * per string and BigInt writes, in code that runs once, made encoding them
+ * cost more than the rest of storing (it runs beside the helper, after the
+ * hand-back, and takes CPU from it: native/FRONT.md). */
 class Writer {
-  private readonly parts: Part[] = [];
+  private buf = Buffer.alloc(65536);
+  private off = 12;
+
+  /** Room for n more bytes (zeroed: a FILE record's unused fields). */
+  private room(n: number): void {
+    if (this.off + n <= this.buf.length) return;
+    const bigger = Buffer.alloc(Math.max(2 * this.buf.length, this.off + n));
+    this.buf.copy(bigger, 0, 0, this.off);
+    this.buf = bigger;
+  }
+
+  private put16(at: number, v: number): void {
+    this.buf[at] = v & 0xff;
+    this.buf[at + 1] = (v >>> 8) & 0xff;
+  }
+
+  private put32(at: number, v: number): void {
+    this.buf[at] = v & 0xff;
+    this.buf[at + 1] = (v >>> 8) & 0xff;
+    this.buf[at + 2] = (v >>> 16) & 0xff;
+    this.buf[at + 3] = (v >>> 24) & 0xff;
+  }
+
+  /** A record's head; returns where its value begins. */
+  private begin(tag: CacheTag, max: number): number {
+    this.room(6 + max);
+    this.put16(this.off, tag);
+    this.off += 6;
+    return this.off;
+  }
+
+  private end(start: number): void {
+    this.put32(start - 4, this.off - start);
+  }
 
   record(tag: CacheTag, bytes: Buffer): void {
-    this.parts.push({ tag, bytes, text: null, dep: null, len: bytes.length, n: 0, m: 0 });
+    const start = this.begin(tag, bytes.length);
+    this.off += bytes.copy(this.buf, this.off);
+    this.end(start);
   }
 
   str(tag: CacheTag, s: string): void {
     if (s.includes('\0')) throw new PlanError(`stored plan: a NUL byte in ${JSON.stringify(s)}`);
-    const n = Buffer.byteLength(s, 'utf8');
-    this.parts.push({ tag, bytes: null, text: s, dep: null, len: n, n, m: 0 });
+    const start = this.begin(tag, 3 * s.length);
+    this.off += writeUtf8(this.buf, s, this.off);
+    this.end(start);
   }
 
   u32(tag: CacheTag, v: number): void {
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(v, 0);
-    this.record(tag, b);
+    const start = this.begin(tag, 4);
+    this.put32(this.off, v >>> 0);
+    this.off += 4;
+    this.end(start);
   }
 
   /** FILE: u8 kind, u32 mode, u64 dev, ino, size, i64 mtime ns, ctime ns,
    * u16 path length, path, then (kind real) the canonical path. */
   file(dep: FileDep): void {
-    const n = Buffer.byteLength(dep.path, 'utf8');
+    const start = this.begin(CacheTag.File, 47 + 3 * (dep.path.length + (dep.real === null ? 0 : dep.real.length)));
+    const b = this.buf;
+    const o = this.off;
+    b[o] = DEP_KINDS[dep.kind];
+    this.put32(o + 1, dep.mode >>> 0);
+    // Only full stat records carry these (the others' are 0, already).
+    if (dep.kind === 'stat' || dep.kind === 'lstat') {
+      b.writeBigUInt64LE(dep.dev, o + 5);
+      b.writeBigUInt64LE(dep.ino, o + 13);
+      b.writeBigUInt64LE(dep.size, o + 21);
+      b.writeBigInt64LE(dep.mtimeNs, o + 29);
+      b.writeBigInt64LE(dep.ctimeNs, o + 37);
+    }
+    const n = writeUtf8(b, dep.path, o + 47);
     if (n > 0xffff) throw new PlanError(`stored plan: a path of ${n} bytes`);
-    const m = dep.real === null ? 0 : Buffer.byteLength(dep.real, 'utf8');
-    this.parts.push({ tag: CacheTag.File, bytes: null, text: null, dep, len: 47 + n + m, n, m });
+    this.put16(o + 45, n);
+    const m = dep.real === null ? 0 : writeUtf8(b, dep.real, o + 47 + n);
+    this.off = o + 47 + n + m;
+    this.end(start);
   }
 
   finish(): Buffer {
-    // (Index loops: a for-of over a thousand records makes a thousand
-    // iterator results before any code is optimised.)
-    const parts = this.parts;
-    let size = 0;
-    for (let i = 0; i < parts.length; i++) size += 6 + (parts[i] as Part).len;
-    const out = Buffer.alloc(12 + size);
-    const v = new DataView(out.buffer, out.byteOffset, out.length);
+    const out = this.buf;
     out.write('TSJC', 0, 'latin1');
-    v.setUint16(4, CACHE_VERSION, true);
-    v.setUint32(8, size, true);
-    let off = 12;
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i] as Part;
-      v.setUint16(off, p.tag, true);
-      v.setUint32(off + 2, p.len, true);
-      off += 6;
-      const d = p.dep;
-      if (p.bytes !== null) out.set(p.bytes, off);
-      else if (p.text !== null) out.write(p.text, off, p.n, 'utf8');
-      else if (d !== null) {
-        v.setUint8(off, DEP_KINDS[d.kind]);
-        v.setUint32(off + 1, d.mode >>> 0, true);
-        // Only full stat records carry these (the others' are 0, already).
-        if (d.kind === 'stat' || d.kind === 'lstat') {
-          v.setBigUint64(off + 5, d.dev, true);
-          v.setBigUint64(off + 13, d.ino, true);
-          v.setBigUint64(off + 21, d.size, true);
-          v.setBigInt64(off + 29, d.mtimeNs, true);
-          v.setBigInt64(off + 37, d.ctimeNs, true);
-        }
-        v.setUint16(off + 45, p.n, true);
-        out.write(d.path, off + 47, p.n, 'utf8');
-        if (d.real !== null) out.write(d.real, off + 47 + p.n, p.m, 'utf8');
-      }
-      off += p.len;
-    }
-    return out;
+    this.put16(4, CACHE_VERSION);
+    this.put32(8, this.off - 12);
+    return out.subarray(0, this.off);
   }
 }
 

@@ -5,6 +5,7 @@
  * but what Buffer cannot write. */
 import { PlanError } from '../errors.js';
 import { PLAN_HEADER, PLAN_MAX, PLAN_VERSION, TAG, type RecordName } from './plan-def.js';
+import { writeUtf8 } from './utf8.js';
 
 /** The records go into one growing buffer as they come: a plan has
  * hundreds (a big profile's MOUNT records), and a Buffer for each record,
@@ -53,7 +54,7 @@ export class PlanWriter {
    * unit at most); returns its length. */
   private text(s: string): number {
     if (s.includes('\0')) throw new PlanError(`plan: a NUL byte in ${JSON.stringify(s)}`);
-    const n = this.buf.write(s, this.off, 'utf8');
+    const n = writeUtf8(this.buf, s, this.off);
     this.off += n;
     return n;
   }
