@@ -8,31 +8,53 @@
  * a cold launch's cost over Node's own start-up (native/FRONT.md). */
 import { closeSync, writeSync } from 'node:fs';
 import { HelperError } from './errors.js';
+import { writeUtf8 } from './wire/utf8.js';
 
-const MAGIC = 'TSJB';
 const HELPER = 1;
 const PROGRAM = 2;
-const PROXY = 3;
 
-/** Length-prefixed pieces, in one buffer. */
+/** "TSJB", u32 3: the proxy's early start (a constant). */
+const PROXY_MESSAGE = new Uint8Array([0x54, 0x53, 0x4a, 0x42, 3, 0, 0, 0]);
+
+/** "TSJB", u32 kind, then the pieces: a number as u32, a string or bytes
+ * as u32 length and the bytes. One buffer, bytes stored one by one and
+ * strings by writeUtf8: Buffer's checked methods, in code that runs once,
+ * were most of what the hand-back cost. */
 function message(kind: number, parts: readonly (string | Buffer | number)[]): Buffer {
-  const bufs: Buffer[] = [Buffer.from(MAGIC, 'latin1'), u32(kind)];
+  let max = 8;
+  for (const p of parts) {
+    if (typeof p === 'string' && p.includes('\0')) throw new HelperError('execve', `a NUL byte in ${JSON.stringify(p)}`);
+    max += 4 + (typeof p === 'number' ? 0 : typeof p === 'string' ? 3 * p.length : p.length);
+  }
+  const out = Buffer.allocUnsafe(max);
+  out[0] = 0x54;
+  out[1] = 0x53;
+  out[2] = 0x4a;
+  out[3] = 0x42;
+  put32(out, 4, kind);
+  let off = 8;
   for (const p of parts) {
     if (typeof p === 'number') {
-      bufs.push(u32(p));
-      continue;
+      put32(out, off, p);
+      off += 4;
+    } else if (typeof p === 'string') {
+      const n = writeUtf8(out, p, off + 4);
+      put32(out, off, n);
+      off += 4 + n;
+    } else {
+      put32(out, off, p.length);
+      out.set(p, off + 4);
+      off += 4 + p.length;
     }
-    if (typeof p === 'string' && p.includes('\0')) throw new HelperError('execve', `a NUL byte in ${JSON.stringify(p)}`);
-    const b = typeof p === 'string' ? Buffer.from(p, 'utf8') : p;
-    bufs.push(u32(b.length), b);
   }
-  return Buffer.concat(bufs);
+  return out.subarray(0, off);
 }
 
-function u32(v: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(v, 0);
-  return b;
+function put32(b: Buffer, at: number, v: number): void {
+  b[at] = v & 0xff;
+  b[at + 1] = (v >>> 8) & 0xff;
+  b[at + 2] = (v >>> 16) & 0xff;
+  b[at + 3] = (v >>> 24) & 0xff;
 }
 
 /** after: what is left to do once the front end has the launch (it does
@@ -78,7 +100,7 @@ export function handBackProgram(fd: number, program: string, argv: readonly stri
  * cannot take this cannot take the hand-back either, which says so). */
 export function handBackProxy(fd: number): void {
   try {
-    writeSync(fd, message(PROXY, []));
+    writeSync(fd, PROXY_MESSAGE);
   } catch {
     // the helper starts the proxy
   }
