@@ -46,5 +46,5 @@ export function encodeCore(p: CorePlan, w: PlanWriter): void {
     for (const c of p.capsKeep) caps |= 1n << BigInt(capabilityNumber(c));
     w.record('CAPS_KEEP', u64(caps));
   }
-  for (const s of p.sources) w.record('SOURCE', Buffer.concat([u64(BigInt(s.mtimeNs)), Buffer.from(s.path, 'utf8')]));
+  for (const s of p.sources) w.u64str('SOURCE', BigInt(s.mtimeNs), s.path);
 }

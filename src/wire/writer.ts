@@ -65,6 +65,17 @@ export class PlanWriter {
     this.end(start);
   }
 
+  /** A u64 then a string (SOURCE: a profile file's mtime and path). */
+  u64str(name: RecordName, v: bigint, s: string): void {
+    if (s.includes('\0')) throw new PlanError(`plan: a NUL byte in ${JSON.stringify(s)}`);
+    const start = this.begin(name, 8 + 3 * s.length);
+    this.put32(this.off, Number(v & 0xffffffffn));
+    this.put32(this.off + 4, Number((v >> 32n) & 0xffffffffn));
+    this.off += 8;
+    this.off += writeUtf8(this.buf, s, this.off);
+    this.end(start);
+  }
+
   u32(name: RecordName, v: number): void {
     const start = this.begin(name, 4);
     this.put32(this.off, v >>> 0);
@@ -101,10 +112,13 @@ export class PlanWriter {
       throw new PlanError(`plan: ${this.off} bytes, more than the limit of ${PLAN_MAX}`);
     }
     const out = this.buf.subarray(0, this.off);
-    out.write('TSJP', 0, 'latin1');
-    out.writeUInt16LE(PLAN_VERSION, 4);
-    out.writeUInt16LE(0, 6);
-    out.writeUInt32LE(this.off - PLAN_HEADER, 8);
+    out[0] = 0x54; // TSJP
+    out[1] = 0x53;
+    out[2] = 0x4a;
+    out[3] = 0x50;
+    this.put16(4, PLAN_VERSION);
+    this.put16(6, 0);
+    this.put32(8, this.off - PLAN_HEADER);
     return out;
   }
 }
