@@ -24,6 +24,19 @@ describe('macros', () => {
     expect(m.expand('${PATH}/su', false)).toEqual(PATH_DIRS.map((d) => `${d}/su`));
   });
 
+  it('gives a lone ${HOME}/ or ${PATH}/ (no regular expression) what the general expansion gives', () => {
+    // The general path sees the same macros when the value does not begin with them.
+    const viaGeneral = (v: string) => m.expand(`/.${v}`, false);
+    for (const v of ['${HOME}/.ssh', '${PATH}/python3', '${HOME}/a b', '${PATH}/']) {
+      const general = viaGeneral(v);
+      expect(Array.isArray(general)).toBe(true);
+      expect(m.expand(v, false)).toEqual((general as string[]).map((g) => g.slice(2)));
+    }
+    expect(m.expand('${HOME}/${DOWNLOADS}', false)).toEqual([`${t.home}/${t.home}/Downloads`]);
+    expect(m.expand('${HOMEX}/a', false)).toBe('unknown macro ${HOMEX}');
+    expect(m.expand('${PATH}/x${', false)).toMatch(/unterminated macro/);
+  });
+
   it('takes the XDG directories from user-dirs.dirs, with defaults', () => {
     expect(m.expand('${DOWNLOADS}', false)).toEqual([`${t.home}/Downloads`]);
     t.write({ 'home/.config/user-dirs.dirs': '# written by xdg-user-dirs-update\nXDG_DOWNLOAD_DIR="$HOME/Téléchargements"\nXDG_MUSIC_DIR="/srv/music"\n' });
