@@ -392,6 +392,53 @@ function checkedName(n: string): string {
   return n;
 }
 
+/** The fields of the concerns checkAlone sends a value to directly (the
+ * compiler holds each list to its interface, both ways). */
+const SECURITY_FIELDS = [
+  'seccomp', 'seccompDrop', 'seccompKeep', 'seccompErrorAction', 'seccompBlockSecondary', 'memoryDenyWriteExecute',
+  'protocol', 'restrictNamespaces', 'capsDrop', 'capsKeep', 'capsKeepFromProfile', 'nonewprivs', 'noroot', 'nogroups',
+  'apparmor', 'tracelog',
+] as const satisfies readonly (keyof RawSecurityOptions)[];
+const NET_FIELDS = [
+  'net', 'ip', 'netmask', 'defaultgw', 'mac', 'mtu', 'interfaceName', 'vethName', 'dns', 'hostsFile', 'netfilter',
+] as const satisfies readonly (keyof RawNetOptions)[];
+const DBUS_FIELDS = [
+  'dbusUser', 'dbusUserSee', 'dbusUserTalk', 'dbusUserOwn', 'dbusUserCall', 'dbusUserBroadcast', 'dbusSystem',
+  'dbusSystemSee', 'dbusSystemTalk', 'dbusSystemOwn', 'dbusSystemCall', 'dbusSystemBroadcast', 'nodbus',
+] as const satisfies readonly (keyof RawDbusOptions)[];
+const ALONE_COMPLETE: [
+  Exclude<keyof RawSecurityOptions, (typeof SECURITY_FIELDS)[number]>,
+  Exclude<keyof RawNetOptions, (typeof NET_FIELDS)[number]>,
+  Exclude<keyof RawDbusOptions, (typeof DBUS_FIELDS)[number]>,
+] extends [never, never, never] ? true : never = true;
+
+type Concern = (raw: RawOptions) => unknown;
+const CONCERN_OF = new Map<string, Concern>([
+  ...SECURITY_FIELDS.map((f) => [f, (r: RawOptions) => normalizeSecurity(r)] as const),
+  ...NET_FIELDS.map((f) => [f, (r: RawOptions) => normalizeNetwork(r, '/', null)] as const),
+  ...DBUS_FIELDS.map((f) => [f, (r: RawOptions) => normalizeDbus(r)] as const),
+]);
+
+/** What normalizeOptions(raw) says of a raw set with one field (besides
+ * an empty command), a profile line's value checked on its own: thrown
+ * the same, or not. For a security, network or D-Bus field only that
+ * concern's normaliser runs (the others, given nothing, refuse nothing:
+ * test/unit/options-alone.test.ts); normalizeOptions for any other. */
+export function checkAlone(raw: RawOptions): void {
+  let only: string | null = null;
+  for (const k of Object.keys(raw)) {
+    if (k === 'command' || (raw as Record<string, unknown>)[k] === undefined) continue;
+    if (only !== null) {
+      only = null;
+      break;
+    }
+    only = k;
+  }
+  const concern = only === null || (raw.command ?? []).length > 0 || !ALONE_COMPLETE ? undefined : CONCERN_OF.get(only);
+  if (concern === undefined) normalizeOptions(raw);
+  else concern(raw);
+}
+
 export function normalizeOptions(raw: RawOptions, ctx: OptionContext = { home: '/' }): SandboxOptions {
   if (raw.debug && raw.quiet) throw new OptionError('--debug and --quiet cannot be used together');
   return Object.freeze({

@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { OptionError, ProfileError, TsjailError, UsageError } from '../errors.js';
-import { checkPathAlone, normalizeOptions } from '../options.js';
+import { checkAlone, checkPathAlone } from '../options.js';
 import { optionRow, toRawOptions, type OptionRow, type OptionValue, type OptionValues } from '../options-schema.js';
 import type { PlanSource } from './model.js';
 import { evaluateCondition, FIREJAIL_CONFIG, isCondition, type SiteSettings } from './conditions.js';
@@ -84,7 +84,8 @@ export function applyValue(map: Map<string, OptionValue>, row: OptionRow, value:
 }
 
 /** Rows with an option behind them are checked by normalizeOptions, the
- * command line's own checks, so both give the same verdict. */
+ * command line's own checks, so both give the same verdict (through
+ * checkAlone: for most values, only their concern's part of it). */
 function checkValue(row: OptionRow, value: RawValue): string | null {
   if (typeof value === 'string' && row.check !== undefined) {
     const bad = row.check(value);
@@ -97,7 +98,7 @@ function checkValue(row: OptionRow, value: RawValue): string | null {
     const alone = row.kind === 'list' && typeof value === 'string' ? checkPathAlone(row.field, value) : undefined;
     if (alone !== undefined) return alone?.replace(/^--/, '') ?? null;
     try {
-      normalizeOptions(toRawOptions(new Map([[row.name, row.kind === 'list' ? [String(value)] : value]])));
+      checkAlone(toRawOptions(new Map([[row.name, row.kind === 'list' ? [String(value)] : value]])));
     } catch (e) {
       if (e instanceof UsageError || e instanceof OptionError) return e.message.replace(/^--/, '');
       throw e;

@@ -3,7 +3,7 @@
  * field that is a list of paths, and no verdict for any other field. */
 import { describe, expect, it } from 'vitest';
 import { OptionError, UsageError } from '../../src/errors.js';
-import { checkPathAlone, normalizeOptions } from '../../src/options.js';
+import { checkAlone, checkPathAlone, normalizeOptions } from '../../src/options.js';
 import { OPTION_TABLE, toRawOptions } from '../../src/options-schema.js';
 
 function slow(name: string, value: string): string | null {
@@ -50,5 +50,37 @@ describe('a flag alone', () => {
       expect(() => normalizeOptions(toRawOptions(new Map([[row.name, true]]))), row.name).not.toThrow();
     }
     expect(flags).toBeGreaterThan(20);
+  });
+});
+
+describe('checkAlone', () => {
+  // The profile loader checks a directive's value with checkAlone (src/profile/loader.ts checkValue).
+  const verdict = (f: () => void): string | null => {
+    try {
+      f();
+      return null;
+    } catch (e) {
+      if (e instanceof UsageError || e instanceof OptionError) return `${e.constructor.name}: ${e.message}`;
+      throw e;
+    }
+  };
+  const PROBES = ['', 'x', '1', '0', '-1', 'all', 'none', 'filter', 'true', 'false', 'unix,inet', 'unix,bogus', '@default',
+    '@default,!chroot', 'chroot:EPERM', 'kill', 'log', 'EPERM', 'ENOSYS', 'cap_sys_admin', 'sys_admin,net_raw', 'bogus',
+    'org.example.App', 'org.example.*', ':1.5', 'org', 'org.a.b=@/x', 'org.a.b=m@/', '10.0.0.2', '10.0.0.0/8', '255.255.255.0',
+    'aa:bb:cc:dd:ee:ff', '1500', '99999999', 'eth0', 'lo', '/etc/hosts', '/nonexistent', '../x', 'cgroup,ipc', 'user',
+    'tsjail-default', 'a,b,c', 'x'.repeat(300)];
+
+  it('gives every value of every option the verdict normalizeOptions gives it alone', () => {
+    let rows = 0;
+    for (const row of OPTION_TABLE) {
+      if (row.field === undefined) continue;
+      rows++;
+      const values: (string | boolean)[] = row.kind === 'flag' ? [true, false] : row.kind === 'optional' ? [true, ...PROBES] : PROBES;
+      for (const v of values) {
+        const raw = () => toRawOptions(new Map([[row.name, row.kind === 'list' ? [String(v)] : v]]));
+        expect(verdict(() => checkAlone(raw())), `${row.name} ${JSON.stringify(v)}`).toBe(verdict(() => normalizeOptions(raw())));
+      }
+    }
+    expect(rows).toBeGreaterThan(80);
   });
 });
