@@ -21,6 +21,7 @@ import type { ProfileLine } from './model.js';
 
 const SECTION_RE = /^\[([^\]]*)\]\s*$/;
 const KEY_RE = /^([^=]+)(=(.*))?$/;
+const TERMINATOR = /[\r\u2028\u2029]/;
 const MAX_LINE = 8192;
 
 /** ini's unsafe(): without quotes, backslashes or comment characters it
@@ -43,23 +44,41 @@ export function parseIniProfile(file: string, text: string): ProfileLine[] {
   };
   for (let i = 0; i < lines.length; i++) {
     n = i + 1;
-    const l = (lines[i] ?? '').replace(/\r$/, '');
+    let l = lines[i] as string;
+    if (l.charCodeAt(l.length - 1) === 13) l = l.slice(0, -1); // \r
     if (l.length > MAX_LINE) fail(`line longer than ${MAX_LINE} characters`);
-    if (l.trim() === '' || /^\s*[;#]/.test(l)) continue;
+    // (trim and \s remove and match the same characters.)
+    const t = l.trim();
+    if (t === '' || t.charCodeAt(0) === 59 || t.charCodeAt(0) === 35) continue; // ; #
     if (l.includes('\0')) fail('a NUL byte');
 
-    const sec = SECTION_RE.exec(l.trim());
-    if (sec !== null) {
-      const name = unsafe(sec[1] ?? '').trim();
-      if (!isSection(name)) fail(`unknown section [${name}] (known: ${SECTIONS.map((s) => `[${s}]`).join(' ')})`);
-      section = name as Section;
-      continue;
+    if (t.charCodeAt(0) === 91) { // [
+      const sec = SECTION_RE.exec(t);
+      if (sec !== null) {
+        const name = unsafe(sec[1] ?? '').trim();
+        if (!isSection(name)) fail(`unknown section [${name}] (known: ${SECTIONS.map((s) => `[${s}]`).join(' ')})`);
+        section = name as Section;
+        continue;
+      }
     }
 
-    const m = KEY_RE.exec(l);
-    if (m === null) return fail(`'${l.trim()}' is not key = value`);
-    let key = unsafe(m[1] ?? '').trim();
-    const value: string | true = m[2] !== undefined ? unsafe(m[3] ?? '') : true;
+    // KEY_RE without a regular expression for a line without \r, \u2028
+    // or \u2029 (which its '.' does not match): the key is what comes
+    // before the first '=' (at least one character), the value the rest.
+    const eq = l.indexOf('=');
+    let rawKey: string;
+    let rawValue: string | undefined;
+    if (eq > 0 && !TERMINATOR.test(l)) {
+      rawKey = l.slice(0, eq);
+      rawValue = l.slice(eq + 1);
+    } else {
+      const m = KEY_RE.exec(l);
+      if (m === null) return fail(`'${t}' is not key = value`);
+      rawKey = m[1] ?? '';
+      rawValue = m[2] !== undefined ? m[3] ?? '' : undefined;
+    }
+    let key = unsafe(rawKey).trim();
+    const value: string | true = rawValue !== undefined ? unsafe(rawValue) : true;
     if (key === '') fail('a value without a key');
 
     let condition: string | null = null;

@@ -193,7 +193,9 @@ class Loader {
       entry.parsed.set(format, lines);
     }
     this.stack.push(path);
-    for (const l of lines) this.line(path, format, l);
+    // (An index loop: for-of makes an iterator result per line in code
+    // that runs once.)
+    for (let i = 0; i < lines.length; i++) this.line(path, format, lines[i] as ProfileLine);
     if (format === 'ini' && extname(path) === '.ini') {
       for (const local of localFiles(path, this.o.dirs, this.exists)) this.load(local, 'ini', null);
     }

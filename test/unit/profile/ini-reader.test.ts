@@ -79,4 +79,16 @@ describe('tsjail INI reader', () => {
     fails('[filesystem]\n= /a\n', 2, /not key = value/);
     fails('[sandbox]\ndebug = true\n', 2, /unknown directive 'debug'/);
   });
+
+  it('takes a key = value line as its grammar (ini\'s) does, with or without a regular expression', () => {
+    // A trailing \r (CRLF) goes; one inside a value, or a line separator, makes no key = value.
+    expect(parse('[sandbox]\r\nhostname = box\r\n')).toEqual([{ kind: 'directive', line: 2, name: 'hostname', value: 'box', condition: null }]);
+    fails('[sandbox]\nhostname = b\rox\n', 2, /is not key = value/);
+    fails('[sandbox]\nhostname = b\u2028ox\n', 2, /is not key = value/);
+    fails('[sandbox]\n= box\n', 2, /is not key = value/);
+    // Only the first '=' splits; a key with spaces around it is trimmed.
+    expect(parse('[environment]\n  env =A=1=2\n')).toEqual([{ kind: 'directive', line: 2, name: 'env', value: 'A=1=2', condition: null }]);
+    // Leading white space (any \s) before a comment or a section.
+    expect(parse('\u00a0; c\n \t# c\n  [sandbox]\n')).toEqual([]);
+  });
 });
