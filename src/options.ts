@@ -6,7 +6,7 @@ import type { DeviceClasses } from './fs/plan.js';
 import { expandUserPath, shownPath } from './fs/paths.js';
 import { checkOverlayName } from './overlay/store.js';
 import type { LogLevel } from './log.js';
-import { NO_RESOURCES, normalizeResources, type ResourceOptions } from './resources/options.js';
+import { normalizeResources, type ResourceOptions } from './resources/options.js';
 import { normalizeSecurity, type RawSecurityOptions, type SecurityOptions } from './seccomp/options.js';
 
 /** The sandbox's filesystem (issue 4). Paths are absolute and normalised;
@@ -266,9 +266,9 @@ function normalizeFilesystemNow(raw: RawFilesystemOptions, home: string, cwd: st
     allUsers: raw.allUsers ?? false,
   });
 }
-import { DEFAULT_NETWORK, normalizeNetwork, type NetworkOptions, type RawNetOptions } from './net/options.js';
-import { NO_DBUS_OPTIONS, normalizeDbus, type DbusOptions, type RawDbusOptions } from './dbus/options.js';
-import { NO_X11_OPTIONS, normalizeX11, type RawX11Options, type X11Options } from './desktop/x11.js';
+import { normalizeNetwork, type NetworkOptions, type RawNetOptions } from './net/options.js';
+import { normalizeDbus, type DbusOptions, type RawDbusOptions } from './dbus/options.js';
+import { normalizeX11, type RawX11Options, type X11Options } from './desktop/x11.js';
 
 export interface SandboxOptions {
   /** Program and its arguments; empty: the user's shell. */
@@ -331,24 +331,6 @@ export interface RawResourceOptions {
  * each field filled by a row of the options table (options-schema.ts). */
 export type RawOptions = RawCoreOptions & RawFilesystemOptions & RawRootOptions & RawResourceOptions & RawSecurityOptions &
   RawNetOptions & RawDbusOptions & RawX11Options;
-
-export const DEFAULT_OPTIONS: SandboxOptions = Object.freeze({
-  command: Object.freeze([]),
-  name: null,
-  hostname: null,
-  log: 'normal',
-  printPlan: false,
-  noProfile: false,
-  setEnv: new Map<string, string>(),
-  removeEnv: Object.freeze([]),
-  filesystem: normalizeFilesystem({}, '/', null),
-  root: normalizeRoot({}, '/', null),
-  resources: NO_RESOURCES,
-  security: normalizeSecurity({}),
-  network: DEFAULT_NETWORK,
-  dbus: NO_DBUS_OPTIONS,
-  x11: NO_X11_OPTIONS,
-});
 
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
