@@ -19,11 +19,6 @@
  * the other end until the sandbox ends, and the kernel closes it if the
  * helper dies. The proxy also has PR_SET_PDEATHSIG.
  *
- * On the front end's full path the proxy is started earlier, while Node
- * plans (front/fproxy.c), and waits for its arguments: the helper adopts it
- * (--dbus-proxy), checks that it is what it would have started itself, and
- * gives it the argv it would have given its own (dbus_adopt, adoptable).
- *
  * The proxy starts (a few milliseconds: it loads GLib) while the child makes
  * the sandbox's mounts. Before them, the child opens the socket directory
  * again in its own mount namespace, as the caller and without symlinks, and
@@ -61,7 +56,6 @@
 #include "mountlib.h"
 #include "path.h"
 #include "policy.h"
-#include "reap.h"
 #include "sandbox.h"
 
 /* The proxy; a build may name another (tests). */
@@ -460,227 +454,6 @@ static void make_dir(const struct tsj_creds *cr, struct tsj_dbus *d)
 	die("dbus filter: cannot make a socket directory (16 names tried)");
 }
 
-/* ---- a proxy the front end started ---- */
-
-/* The native front end's full path may start xdg-dbus-proxy while Node
- * plans (front/fproxy.c), so that the proxy has loaded GLib by the time
- * the helper needs it. It waits for its arguments on a socket (--args),
- * and the helper gives them, or, when it is not what the helper would
- * start itself, kills it and starts its own. */
-static struct {
-	pid_t pid;  /* 0: none */
-	int args;   /* our end of its --args socket */
-	int ctl;    /* our end of its --fd socket */
-	pid_t by;   /* the process that adopted it (not a forked copy) */
-} adopted = { 0, -1, -1, 0 };
-
-/* One end of a Unix stream socket pair. */
-static bool unix_stream(int fd)
-{
-	struct stat st;
-	int type = 0, domain = 0;
-	socklen_t tl = sizeof type, dl = sizeof domain;
-	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) && getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 &&
-	       type == SOCK_STREAM && getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &dl) == 0 && domain == AF_UNIX;
-}
-
-/* A decimal number from lo to hi ending at sep; -1 otherwise. */
-static long field(const char **s, char sep, long lo, long hi)
-{
-	long v = 0;
-	const char *p = *s;
-	if (*p < '0' || *p > '9')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		v = v * 10 + (*p - '0');
-		if (v > hi)
-			return -1;
-	}
-	if (*p != sep || v < lo)
-		return -1;
-	*s = p + (sep != '\0');
-	return v;
-}
-
-void dbus_adopt(const char *spec, int plan_fd)
-{
-	const char *p = spec;
-	long pid = field(&p, ':', 1, 0x7fffffffL);
-	long args = pid < 0 ? -1 : field(&p, ':', 3, 1024 * 1024);
-	long ctl = args < 0 ? -1 : field(&p, '\0', 3, 1024 * 1024);
-	siginfo_t si;
-	memset(&si, 0, sizeof si);
-	if (pid < 0 || waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0)
-		die("--dbus-proxy: '%s' is not PID:FD:FD with PID a child of the helper", spec);
-	const char *bad = ctl < 0 || args == ctl || args == plan_fd || ctl == plan_fd
-		? "two descriptors of 3 or more, not the plan's, are needed"
-		: !unix_stream((int)args) || !unix_stream((int)ctl) ? "its descriptors are not both Unix stream sockets" : NULL;
-	if (bad != NULL) {
-		/* Our child, so its number is still its own: ended, not left to
-		 * read the end of its arguments. */
-		kill((pid_t)pid, SIGKILL);
-		while (waitpid((pid_t)pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		die("--dbus-proxy: '%s': %s", spec, bad);
-	}
-	if (fcntl((int)args, F_SETFD, FD_CLOEXEC) != 0 || fcntl((int)ctl, F_SETFD, FD_CLOEXEC) != 0)
-		die_errno("--dbus-proxy: fcntl");
-	/* Reaped by this module only: its number stays ours until then. */
-	reap_forget((pid_t)pid);
-	adopted.pid = (pid_t)pid;
-	adopted.args = (int)args;
-	adopted.ctl = (int)ctl;
-	adopted.by = getpid();
-	if (si.si_pid != 0) {
-		debug("dbus filter: the front end's proxy (pid %ld) has ended already", pid);
-		dbus_abandon();
-	}
-}
-
-int dbus_adopted_fds(int fds[2])
-{
-	if (adopted.pid == 0)
-		return 0;
-	fds[0] = adopted.args;
-	fds[1] = adopted.ctl;
-	return 2;
-}
-
-void dbus_abandon(void)
-{
-	if (adopted.pid == 0 || getpid() != adopted.by)
-		return;
-	/* Killed, not left to read the end of its arguments (and say so). */
-	kill(adopted.pid, SIGKILL);
-	while (waitpid(adopted.pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	close(adopted.args);
-	close(adopted.ctl);
-	adopted.pid = 0;
-	adopted.args = adopted.ctl = -1;
-}
-
-/* The n numbers after "key:" in /proc/PID/status; false when absent. */
-static bool status_numbers(const char *status, const char *key, int base, unsigned long long *v, int n)
-{
-	size_t kl = strlen(key);
-	for (const char *l = status; l != NULL && *l != '\0'; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
-		if (strncmp(l, key, kl) != 0 || l[kl] != ':')
-			continue;
-		const char *q = l + kl + 1;
-		for (int i = 0; i < n; i++) {
-			char *end;
-			errno = 0;
-			v[i] = strtoull(q, &end, base);
-			if (end == q || errno != 0)
-				return false;
-			q = end;
-		}
-		return true;
-	}
-	return false;
-}
-
-/* Whether the adopted proxy is what dbus_prepare would start: the file exe
- * is open on (TSJ_DBUS_PROXY, checked), run as the caller (user and group,
- * all four ids) with no capability in its permitted, effective, inheritable
- * or ambient set, and no_new_privs. Then, whatever it does next, it can
- * become no more than the caller. */
-static bool adoptable(const struct tsj_creds *cr, int exe, char *why, size_t size)
-{
-	char path[64], status[4096];
-	struct stat a, b;
-	snprintf(path, sizeof path, "/proc/%d/exe", (int)adopted.pid);
-	if (stat(path, &a) != 0 || fstat(exe, &b) != 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
-		snprintf(why, size, "does not run %s", TSJ_DBUS_PROXY);
-		return false;
-	}
-	snprintf(path, sizeof path, "/proc/%d/status", (int)adopted.pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = -1;
-	if (fd >= 0) {
-		while ((n = read(fd, status, sizeof status - 1)) < 0 && errno == EINTR)
-			;
-		close(fd);
-	}
-	if (n <= 0) {
-		snprintf(why, size, "has no status to read");
-		return false;
-	}
-	status[n] = '\0';
-	unsigned long long uid[4], gid[4], nnp, caps[4];
-	static const char *const sets[] = { "CapInh", "CapPrm", "CapEff", "CapAmb" };
-	if (!status_numbers(status, "Uid", 10, uid, 4) || !status_numbers(status, "Gid", 10, gid, 4) ||
-	    !status_numbers(status, "NoNewPrivs", 10, &nnp, 1)) {
-		snprintf(why, size, "has a status without its ids");
-		return false;
-	}
-	for (int i = 0; i < 4; i++)
-		if (uid[i] != cr->uid || gid[i] != cr->gid) {
-			snprintf(why, size, "does not run as the caller");
-			return false;
-		}
-	for (int i = 0; i < 4; i++)
-		if (!status_numbers(status, sets[i], 16, &caps[i], 1) || caps[i] != 0) {
-			snprintf(why, size, "holds capabilities (%s)", sets[i]);
-			return false;
-		}
-	if (nnp != 1) {
-		snprintf(why, size, "has no no_new_privs");
-		return false;
-	}
-	/* For root, as dbus_prepare's own: an empty bounding set too. (A user
-	 * cannot empty it, and with no_new_privs and no capability an execve
-	 * grants none from it.) */
-	unsigned long long bnd;
-	if (cr->mode == TSJ_MODE_ROOT && (!status_numbers(status, "CapBnd", 16, &bnd, 1) || bnd != 0)) {
-		snprintf(why, size, "has a bounding set");
-		return false;
-	}
-	return true;
-}
-
-/* Gives the adopted proxy its arguments (each ended by a NUL) and ends
- * them; at most 10 s, as for its start. */
-static void give_args(char **argv)
-{
-	size_t total = 0;
-	for (char **a = argv; *a; a++)
-		total += strlen(*a) + 1;
-	char *buf = malloc(total ? total : 1);
-	if (buf == NULL)
-		die("out of memory");
-	size_t off = 0;
-	for (char **a = argv; *a; a++) {
-		size_t l = strlen(*a) + 1;
-		memcpy(buf + off, *a, l);
-		off += l;
-	}
-	int fl = fcntl(adopted.args, F_GETFL);
-	if (fl < 0 || fcntl(adopted.args, F_SETFL, fl | O_NONBLOCK) != 0)
-		die_errno("dbus filter: fcntl the proxy's --args");
-	for (off = 0; off < total;) {
-		ssize_t w = send(adopted.args, buf + off, total - off, MSG_NOSIGNAL);
-		if (w > 0) {
-			off += (size_t)w;
-			continue;
-		}
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && errno != EAGAIN)
-			die_errno("dbus filter: give xdg-dbus-proxy (pid %d) its arguments", (int)adopted.pid);
-		struct pollfd pf = { adopted.args, POLLOUT, 0 };
-		int r;
-		while ((r = poll(&pf, 1, 10000)) < 0 && errno == EINTR)
-			;
-		if (r <= 0)
-			die("dbus filter: xdg-dbus-proxy (pid %d) did not take its arguments within 10 s", (int)adopted.pid);
-	}
-	free(buf);
-	close(adopted.args);
-	adopted.args = -1;
-}
-
 /* ---- the proxy ---- */
 
 /* argv: the proxy's name, --fd=3, then for each filtered bus its address,
@@ -771,10 +544,8 @@ void dbus_prepare(const struct tsj_plan *plan, const struct tsj_creds *cr, struc
 	for (int bus = 0; bus < TSJ_DBUS_NBUS; bus++)
 		for (size_t i = 0; i < TSJ_MAXN_DBUS_USER_SOCKET; i++)
 			d->tree[bus][i] = -1;
-	if (!filtered(plan)) {
-		dbus_abandon();
+	if (!filtered(plan))
 		return;
-	}
 	char base[64];
 	d->base = open_base(cr, base, sizeof base);
 	sweep(cr, d->base);
@@ -784,26 +555,6 @@ void dbus_prepare(const struct tsj_plan *plan, const struct tsj_creds *cr, struc
 		snprintf(d->path[bus], sizeof d->path[bus], "%s/%s", d->dirpath, bus_key[bus]);
 	char **argv = proxy_argv(plan, d);
 	int exe = open_proxy();
-	if (adopted.pid != 0) {
-		char why[128];
-		if (adoptable(cr, exe, why, sizeof why)) {
-			/* argv less its name and --fd=3, which it has */
-			give_args(argv + 2);
-			d->proxy = adopted.pid;
-			d->ctl = adopted.ctl;
-			adopted.pid = 0;
-			adopted.ctl = -1;
-			close(exe);
-			for (char **a = argv; *a; a++)
-				free(*a);
-			free(argv);
-			debug("dbus filter: xdg-dbus-proxy (pid %d), started by the front end, has its arguments; sockets in %s",
-			      (int)d->proxy, d->dirpath);
-			return;
-		}
-		debug("dbus filter: the front end's proxy (pid %d) %s: not used", (int)adopted.pid, why);
-		dbus_abandon();
-	}
 	int sp[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0)
 		die_errno("socketpair");

@@ -26,27 +26,13 @@ struct tsj_dbus {
 	int tree[TSJ_DBUS_NBUS][TSJ_MAXN_DBUS_USER_SOCKET];
 };
 
-/* --dbus-proxy=PID:ARGS:CTL, as the helper starts: a proxy the front end
- * started (front/fproxy.c), a child of this process waiting for its
- * arguments on the socket ARGS, with --fd on CTL. Refuses what is not that
- * (one line); taken over here, reaped by this module only. */
-void dbus_adopt(const char *spec, int plan_fd);
-
-/* Its two descriptors, which main.c keeps open (the count: 0 or 2). */
-int dbus_adopted_fds(int fds[2]);
-
-/* Kills and reaps a proxy adopted and not used (before any exit). */
-void dbus_abandon(void);
-
 /* Before anything is created (policy.c's list): the proxy a filter needs is
  * there, root's, and so is every directory above it. */
 void dbus_check(const struct tsj_plan *plan, const struct tsj_creds *cr);
 
 /* Host side, before the clone: for a filter, removes what killed helpers of
  * the caller left, makes the socket directory as the caller and starts the
- * proxy as the caller (or gives the adopted one its arguments, when it is
- * what would be started: that file, as the caller, no capability,
- * no_new_privs; else kills it). It is not waited for here: the child waits for it
+ * proxy as the caller. It is not waited for here: the child waits for it
  * once its mounts are made, so the proxy starts while they are. */
 void dbus_prepare(const struct tsj_plan *plan, const struct tsj_creds *cr, struct tsj_dbus *d);
 

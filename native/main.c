@@ -1,7 +1,7 @@
 /* main.c - tsjail-helper: read the whole plan, check it against the caller,
  * then create the sandbox. Installed setuid root; also runs unprivileged.
  *
- *   tsjail-helper --plan-fd=N [--dbus-proxy=PID:FD:FD] [--dump-plan]
+ *   tsjail-helper --plan-fd=N [--dump-plan]
  *   tsjail-helper --version
  */
 #include <errno.h>
@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "creds.h"
-#include "dbus.h"
 #include "log.h"
 #include "plan.h"
 #include "policy.h"
@@ -83,30 +82,12 @@ static uint8_t *read_plan(int fd, size_t *len)
 
 static void reap_at_exit(void)
 {
-	dbus_abandon();
 	reap_inherited(true);
-}
-
-/* close_range from 3 on, but keep (n descriptors, each 3 or more). */
-static void close_all_but(const int *keep, int n)
-{
-	unsigned from = 3;
-	for (;;) {
-		unsigned next = ~0U;
-		for (int i = 0; i < n; i++)
-			if ((unsigned)keep[i] >= from && (unsigned)keep[i] < next)
-				next = (unsigned)keep[i];
-		if (next > from && close_range(from, next == ~0U ? ~0U : next - 1, 0) != 0)
-			die_errno("close_range");
-		if (next == ~0U)
-			return;
-		from = next + 1;
-	}
 }
 
 static _Noreturn void usage(void)
 {
-	die("usage: tsjail-helper --plan-fd=N [--dbus-proxy=PID:FD:FD] [--dump-plan] | --version | --check-policy=PATH "
+	die("usage: tsjail-helper --plan-fd=N [--dump-plan] | --version | --check-policy=PATH "
 	    "(the helper is started by tsjail, not by hand)");
 }
 
@@ -124,12 +105,9 @@ int main(int argc, char **argv)
 		die("clearenv failed");
 
 	int plan_fd = -1, dump = 0;
-	const char *proxy = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (strncmp(argv[i], "--plan-fd=", 10) == 0)
 			plan_fd = parse_fd(argv[i] + 10);
-		else if (strncmp(argv[i], "--dbus-proxy=", 13) == 0 && proxy == NULL)
-			proxy = argv[i] + 13;
 		else if (strcmp(argv[i], "--dump-plan") == 0)
 			dump = 1;
 		else if (strcmp(argv[i], "--version") == 0 && argc == 2) {
@@ -142,10 +120,6 @@ int main(int argc, char **argv)
 	}
 	if (plan_fd < 0)
 		usage();
-	/* The front end's D-Bus proxy (dbus.c): taken over (or refused) first,
-	 * so that every way out kills it unused. */
-	if (proxy != NULL)
-		dbus_adopt(proxy, plan_fd);
 
 	struct tsj_creds cr;
 	creds_init(&cr);
@@ -167,9 +141,8 @@ int main(int argc, char **argv)
 	debug("plan read: %zu bytes, program %s, %zu args, %zu env vars, caller uid %u (%s)",
 	      len, plan.program, plan.argc, plan.envc, (unsigned)cr.uid, creds_mode_name(cr.mode));
 
-	/* Nothing the caller left open reaches the sandbox (the adopted
-	 * proxy's two sockets are dbus.c's, which closes them). */
-	int keep[2];
-	close_all_but(keep, dbus_adopted_fds(keep));
+	/* Nothing the caller left open reaches the sandbox. */
+	if (close_range(3, ~0U, 0) != 0)
+		die_errno("close_range");
 	return ns_run(&plan, &cr);
 }

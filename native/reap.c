@@ -56,13 +56,6 @@ void reap_note_inherited(void)
 	}
 }
 
-void reap_forget(pid_t pid)
-{
-	for (size_t i = 0; i < ninherited; i++)
-		if (inherited[i] == pid)
-			inherited[i] = 0;
-}
-
 /* One pass: reaps each noted child that has ended; true when none is left. */
 static bool reap_once(void)
 {

@@ -3,14 +3,9 @@
 #define TSJ_REAP_H
 
 #include <stdbool.h>
-#include <sys/types.h>
 
 /* As the helper starts: notes the children it already has. */
 void reap_note_inherited(void);
-
-/* Takes pid off the list: its reaping is another module's (dbus.c's, for
- * a proxy the front end started). */
-void reap_forget(pid_t pid);
 
 /* Reaps those that have ended; wait: first waits for them all, at most two
  * seconds. Does nothing in a forked or cloned process. */

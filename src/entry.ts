@@ -25,8 +25,7 @@ export function start(argv: readonly string[]): Promise<void> {
  * as the front end starts them (its host facts, a hand-back), of
  * --noprofile, the default profile, the firefox profile and a launcher
  * link, storing their plans under cacheHome, each stopped only at its very
- * end: its hand-back goes to a descriptor that is not open (and so does
- * firefox's early word that its proxy may start, which is not an error). So the cache
+ * end: its hand-back goes to a descriptor that is not open. So the cache
  * holds the functions a cold launch runs (V8 compiles any other when it is
  * first called, from source). */
 export async function warmUp(cacheHome: string, hostFacts: string): Promise<void> {
@@ -34,7 +33,7 @@ export async function warmUp(cacheHome: string, hostFacts: string): Promise<void
   env['XDG_CACHE_HOME'] = cacheHome;
   env['TSJAIL_HOST'] = hostFacts;
   // A session bus (none is reached), so that firefox's launch filters it
-  // as it does on a desktop: its proxy's early start, its records.
+  // as it does on a desktop (its D-Bus records).
   env['DBUS_SESSION_BUS_ADDRESS'] = 'unix:path=/nonexistent/tsjail-warm-up-bus';
   const facts = takeFrontEndFacts(env);
   let closed = 100;

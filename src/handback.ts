@@ -13,9 +13,6 @@ import { writeUtf8 } from './wire/utf8.js';
 const HELPER = 1;
 const PROGRAM = 2;
 
-/** "TSJB", u32 3: the proxy's early start (a constant). */
-const PROXY_MESSAGE = new Uint8Array([0x54, 0x53, 0x4a, 0x42, 3, 0, 0, 0]);
-
 /** "TSJB", u32 kind, then the pieces: a number as u32, a string or bytes
  * as u32 length and the bytes. One buffer, bytes stored one by one and
  * strings by writeUtf8: Buffer's checked methods, in code that runs once,
@@ -91,17 +88,4 @@ export function handBackHelper(fd: number, helper: string, plan: Buffer, after?:
 /** A program run as it is (a launcher link inside a sandbox). */
 export function handBackProgram(fd: number, program: string, argv: readonly string[], env: readonly string[]): never {
   return send(fd, message(PROGRAM, [program, argv.length, ...argv, env.length, ...env]));
-}
-
-/** Before the launch, as soon as the plan is known to filter D-Bus: the
- * front end starts xdg-dbus-proxy now, for the helper to take over, so that
- * it has loaded its libraries by then (native/front/fproxy.c). Not an
- * error if it cannot be said: the helper starts its own (and a pipe that
- * cannot take this cannot take the hand-back either, which says so). */
-export function handBackProxy(fd: number): void {
-  try {
-    writeSync(fd, PROXY_MESSAGE);
-  } catch {
-    // the helper starts the proxy
-  }
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { PACKAGE_DIR } from './package-dir.js';
 import { koffi } from './ffi.js';
 import { frontEndFacts } from './front-end.js';
-import { handBackHelper, handBackProgram, handBackProxy } from './handback.js';
+import { handBackHelper, handBackProgram } from './handback.js';
 import { HelperError } from './errors.js';
 import { debug } from './log.js';
 import { noteStat } from './cache/deps.js';
@@ -95,14 +95,6 @@ function restoreStdio(c: Libc): void {
  * after: what is left to do once the helper has its plan (it does not
  * throw): through the front end, done while the helper starts; here,
  * before the exec. */
-/** Through the front end, for a plan that filters D-Bus: the proxy is
- * started now, while the plan is made, for the helper to take over
- * (src/handback.ts). Else the helper starts it. */
-export function startProxyAhead(): void {
-  const back = frontEndFacts().handback;
-  if (back !== null) handBackProxy(back);
-}
-
 export function execHelper(helper: string, plan: Buffer, after: () => void = () => {}): never {
   const back = frontEndFacts().handback;
   if (back !== null) {

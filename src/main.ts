@@ -18,7 +18,7 @@ import { buildEnvironment, envPolicy } from './environment.js';
 import { noteFact, noteStat, noteUncacheable, recordedEnv, startRecording, stopRecording, type Recording } from './cache/deps.js';
 import { cacheDir, encodeStored, writeStored, type CacheKey, type StoredPlan } from './cache/store.js';
 import { PlanError, TsjailError, UsageError } from './errors.js';
-import { execHelper, execProgram, findHelper, startProxyAhead } from './launch.js';
+import { execHelper, execProgram, findHelper } from './launch.js';
 import { debug, error, setLogLevel, warn } from './log.js';
 import { normalizeOptions } from './options.js';
 import type { OptionValues } from './options-schema.js';
@@ -29,7 +29,7 @@ import { applyProfile, loadRunProfile, profileCommand, profileContext, profileSo
 import { resolveProgram, type ResolvedProgram } from './program.js';
 import { resolveCgroupFile } from './resources/cgroup-path.js';
 import { readHostsFile } from './net/plan.js';
-import { buildDbus, filtersAny, hostDbus } from './dbus/plan.js';
+import { buildDbus, hostDbus } from './dbus/plan.js';
 import { filterSource, type FilterSource } from './seccomp/precompiled.js';
 import { mark } from './timing.js';
 
@@ -155,7 +155,6 @@ async function sandbox(
   const resolved = program ?? resolveProgram(options.command, hostEnv, cwd, layers);
   debug(`program ${resolved.program}, argv ${JSON.stringify(resolved.argv)}`);
   const dbus = buildDbus(options.dbus, hostDbus(hostEnv, caller.uid, options.network.namespace, hostProbe.canonical));
-  if (!options.printPlan && filtersAny(dbus.plan)) startProxyAhead();
   const envOps = [...dbus.env, ...x11Env(options.x11)];
   const env = buildEnvironment(process.env, options, envOps);
   const cgroupFiles = options.resources.cgroupFiles.map(resolveCgroupFile);

@@ -25,10 +25,7 @@
  * Message (little-endian): "TSJB", u32 kind, then
  *   kind 1 (helper):  str helper, u32 n, n bytes of plan
  *   kind 2 (program): str program, u32 argc, argc x str, u32 envc, envc x str
- * where str is u32 length and the bytes (no NUL). Before it, as soon as
- * Node knows, may come "TSJB", u32 3 (nothing more): the plan will filter
- * D-Bus, and the front end starts the proxy now (fproxy.c), for the
- * helper to take over. */
+ * where str is u32 length and the bytes (no NUL). */
 #include "front.h"
 
 #include <errno.h>
@@ -44,7 +41,7 @@
 #define HB_MAX (4u * 1024u * 1024u)
 #define HB_STRINGS 65536u
 
-enum { HB_HELPER = 1, HB_PROGRAM = 2, HB_PROXY = 3 };
+enum { HB_HELPER = 1, HB_PROGRAM = 2 };
 
 struct reader {
 	const uint8_t *p;
@@ -116,7 +113,6 @@ static char **take_vec(struct reader *r)
 
 static _Noreturn void fail(const char *what, const char *detail)
 {
-	fc_proxy_abandon();
 	fprintf(stderr, "tsjail: %s%s\n", what, detail);
 	exit(1);
 }
@@ -148,7 +144,7 @@ static void hand_back(const uint8_t *msg, size_t len)
 		if (r.bad || r.left != 0 || helper == NULL || helper[0] != '/')
 			return;
 		restore_stdio();
-		fc_hand_over(helper, plan, n, NULL, true, why);
+		fc_hand_over(helper, plan, n, NULL, why);
 		fail(why, "");
 	}
 	if (kind == HB_PROGRAM) {
@@ -158,7 +154,6 @@ static void hand_back(const uint8_t *msg, size_t len)
 		if (r.bad || r.left != 0 || program == NULL || argv == NULL || envp == NULL)
 			return;
 		restore_stdio();
-		fc_proxy_abandon();
 		execve(program, argv, envp);
 		fprintf(stderr, "tsjail: cannot execute '%s': %s\n", program, strerror(errno));
 		exit(1);
@@ -169,7 +164,6 @@ static void hand_back(const uint8_t *msg, size_t len)
  * signal. */
 static _Noreturn void exit_like(int st)
 {
-	fc_proxy_abandon();
 	if (WIFSIGNALED(st)) {
 		int sig = WTERMSIG(st);
 		signal(sig, SIG_DFL);
@@ -224,7 +218,7 @@ void fc_full_path(const char *node, char **nargv)
 	close(p[1]);
 	size_t len = 0, cap = 65536;
 	uint8_t *msg = malloc(cap);
-	bool too_big = msg == NULL, early = false;
+	bool too_big = msg == NULL;
 	for (;;) {
 		if (!too_big && len == cap) {
 			uint8_t *m = cap < HB_MAX ? realloc(msg, cap * 2) : NULL;
@@ -243,15 +237,6 @@ void fc_full_path(const char *node, char **nargv)
 			break;
 		if (!too_big)
 			len += (size_t)n;
-		/* The proxy's message, first if at all: the proxy starts now. */
-		if (!early && len >= 8) {
-			early = true;
-			if (memcmp(msg, "TSJB", 4) == 0 && msg[4] == HB_PROXY && msg[5] == 0 && msg[6] == 0 && msg[7] == 0) {
-				fc_proxy_start();
-				memmove(msg, msg + 8, len - 8);
-				len -= 8;
-			}
-		}
 	}
 	close(p[0]);
 	/* The message is whole once Node has closed the pipe. The helper is

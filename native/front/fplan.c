@@ -257,7 +257,7 @@ static int plan_fd(const uint8_t *plan, size_t len, char *why)
 	return fd;
 }
 
-int fc_hand_over(const char *helper, const uint8_t *plan, size_t len, const char *stored, bool proxy, char *why)
+int fc_hand_over(const char *helper, const uint8_t *plan, size_t len, const char *stored, char *why)
 {
 	if (len > PLAN_MAX) {
 		fc_why(why, "a plan of %zu bytes", len);
@@ -276,10 +276,7 @@ int fc_hand_over(const char *helper, const uint8_t *plan, size_t len, const char
 			/* nothing to do: stderr is gone */
 		}
 	}
-	char dbus[64];
-	char *argv[] = { (char *)helper, arg, NULL, NULL };
-	if (proxy && fc_proxy_arg(dbus, sizeof dbus) == 0)
-		argv[2] = dbus;
+	char *argv[] = { (char *)helper, arg, NULL };
 	char *envp[] = { NULL };
 	execve(helper, argv, envp);
 	fc_why(why, "cannot execute the helper '%s': %s", helper, strerror(errno));
@@ -303,7 +300,7 @@ int fc_exec(const struct fc_file *f, const struct fc_launch *l, bool debug, char
 		free(b.p);
 		return -1;
 	}
-	int r = fc_hand_over(helper, b.p, b.len, debug ? f->path : NULL, false, why);
+	int r = fc_hand_over(helper, b.p, b.len, debug ? f->path : NULL, why);
 	free(b.p);
 	return r;
 }

@@ -92,17 +92,8 @@ int fc_exec(const struct fc_file *f, const struct fc_launch *l, bool debug, char
 
 /* fplan.c: execs the helper with plan in a sealed memfd (--plan-fd) and
  * an empty environment; stored: the stored plan's file, for --debug, or
- * NULL; proxy: the D-Bus proxy started for it (fproxy.c), when there is
- * one. Returns only on failure (why). */
-int fc_hand_over(const char *helper, const uint8_t *plan, size_t len, const char *stored, bool proxy, char *why);
-
-/* fproxy.c: the D-Bus proxy started while Node plans. fc_proxy_start
- * starts it (at most once; nothing when it cannot); fc_proxy_arg writes
- * the helper's --dbus-proxy= argument for it (-1: none started);
- * fc_proxy_abandon kills and reaps it, on every way out but the helper. */
-void fc_proxy_start(void);
-int fc_proxy_arg(char *buf, size_t size);
-void fc_proxy_abandon(void);
+ * NULL. Returns only on failure (why). */
+int fc_hand_over(const char *helper, const uint8_t *plan, size_t len, const char *stored, char *why);
 
 /* fhost.c: the host's facts for the full path (TSJAIL_HOST). */
 #define FC_HOST_FACTS 256

@@ -66,11 +66,6 @@ const MAX_ADDRESS = RECORDS.DBUS_USER_ADDRESS.len;
 const S_IFMT = 0o170000;
 const S_IFSOCK = 0o140000;
 
-/** Whether the helper will run xdg-dbus-proxy for the plan. */
-export function filtersAny(plan: DbusPlan | null): boolean {
-  return plan?.user?.policy === 'filter' || plan?.system?.policy === 'filter';
-}
-
 /** What the helper takes as a D-Bus address (native/dbus.c). */
 export function isUnixAddress(a: string): boolean {
   return a.length <= MAX_ADDRESS && a.startsWith('unix:') && /^[\x21-\x7e]+$/.test(a);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GDBUS, privateBus, type PrivateBus } from '../dbus-fixture.js';
-import { asUser, FRONT_END, HELPER, requireInstalled, ROOT, setuidHelper, startTsjail, TEST_GID, TEST_UID, tsjail, waitFor } from '../helpers.js';
+import { FRONT_END, requireInstalled, ROOT, startTsjail, tsjail, waitFor } from '../helpers.js';
 
 let dir: string;
 let bus: PrivateBus;
@@ -38,8 +38,7 @@ function proxies(): number[] {
   return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((p) => {
     try {
       const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
-      // (One the front end started has its arguments from a socket.)
-      return argv[0] === 'xdg-dbus-proxy' && (argv.includes(bus.address) || argv.includes(system.address) || argv.includes('--args=4'));
+      return argv[0] === 'xdg-dbus-proxy' && (argv.includes(bus.address) || argv.includes(system.address));
     } catch {
       return false;
     }
@@ -299,65 +298,5 @@ describe('the proxy itself', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/dbus filter: xdg-dbus-proxy ended before it listened/);
     expect(socketDirs()).toEqual(before);
-  });
-
-  // The native front end starts the proxy while Node plans (front/fproxy.c)
-  // and the helper takes it over (dbus.c).
-  const SCRIPT = `${GDBUS.ping('com.example.Allowed')} >/dev/null 2>&1 && echo a; ${GDBUS.ping('com.example.Other')} >/dev/null 2>&1 || echo b`;
-  const FILTER = ['--noprofile', '--dbus-user=filter', '--dbus-user.talk=com.example.Allowed', '--', 'sh', '-c', SCRIPT];
-  const front = (args: readonly string[], env: Record<string, string> = {}) => spawnSync(FRONT_END, args, {
-    encoding: 'utf8', cwd: '/', timeout: 20_000,
-    env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/root', XDG_CACHE_HOME: '/dev/null', ...ENV(), ...env },
-  });
-
-  it('started by the front end while Node plans, is given its arguments by the helper: the filter holds', () => {
-    const r = front(['--debug', ...FILTER]);
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toBe('a\nb\n');
-    expect(r.stderr).toMatch(/dbus filter: xdg-dbus-proxy \(pid \d+\), started by the front end, has its arguments/);
-  });
-
-  it('started by the front end for a user, is taken over by the setuid helper', async () => {
-    const anyBus = await privateBus(join(dir, 'anybus'), ['com.example.Allowed', 'com.example.Other'], 'any');
-    const suid = setuidHelper();
-    try {
-      const r = asUser({ uid: TEST_UID, gid: TEST_GID }, [FRONT_END, '--debug', ...FILTER],
-        { env: { DBUS_SESSION_BUS_ADDRESS: anyBus.address, TSJAIL_HELPER: suid.path } });
-      expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).toBe('a\nb\n');
-      expect(r.stderr).toMatch(/started by the front end, has its arguments/);
-    } finally {
-      suid.dispose();
-      anyBus.dispose();
-    }
-  });
-
-  it('started by the front end, is killed, not used, when the helper runs another proxy: one line, nothing left', () => {
-    const before = socketDirs();
-    const helper = variant('/usr/bin/false');
-    const debug = front(['--debug', '--noprofile', '--dbus-user=filter', '--', 'true'], { TSJAIL_HELPER: helper });
-    expect(debug.stderr).toMatch(/dbus filter: the front end's proxy \(pid \d+\) does not run \/usr\/bin\/false: not used/);
-    const r = front(['--noprofile', '--dbus-user=filter', '--', 'true'], { TSJAIL_HELPER: helper });
-    expect(r.status, r.stderr).toBe(1);
-    expect(r.stderr.trim().split('\n')).toEqual(['tsjail: dbus filter: xdg-dbus-proxy ended before it listened']);
-    expect(socketDirs()).toEqual(before);
-  });
-
-  it('started by the front end, is killed when the plan then fails: only the error is said', () => {
-    const r = front(['--noprofile', '--dbus-user=filter', '--hosts-file=/nonexistent', '--', 'true']);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toBe("tsjail: --hosts-file: cannot read '/nonexistent' (ENOENT)\n");
-  });
-
-  it('the helper refuses --dbus-proxy for what is not its child, or without its two sockets (and kills that child)', () => {
-    const notChild = spawnSync(HELPER, ['--plan-fd=0', '--dbus-proxy=1:5:6'], { encoding: 'utf8' });
-    expect(notChild.status).toBe(1);
-    expect(notChild.stderr).toBe("tsjail: --dbus-proxy: '1:5:6' is not PID:FD:FD with PID a child of the helper\n");
-    // A child (sleep) that the helper inherits, named with descriptors that are not sockets.
-    const r = spawnSync('sh', ['-c', `sleep 30 & echo $! >&2; exec ${HELPER} --plan-fd=0 --dbus-proxy=$!:0:1`], { encoding: 'utf8' });
-    const [pid, line] = r.stderr.split('\n');
-    expect(r.status).toBe(1);
-    expect(line).toBe(`tsjail: --dbus-proxy: '${pid}:0:1': two descriptors of 3 or more, not the plan's, are needed`);
-    expect(existsSync(`/proc/${pid}`)).toBe(false);
   });
 });
