@@ -7,7 +7,7 @@ import { debug, warn } from '../log.js';
 import type { FilesystemOptions } from '../options.js';
 import { MACHINE_ID_FILES } from '../wire/plan-def.js';
 import { hiddenDevices, soundSockets } from './devices.js';
-import { expandPathGlob, isGlob, matchesPathGlob } from './glob.js';
+import { expandPathGlob, isGlob, listingHas, matchesPathGlob } from './glob.js';
 import type { MountOp } from './plan.js';
 import { relativeTo, shownPath, within } from './paths.js';
 import { checkProgram, privateBinFiles } from './private-bin.js';
@@ -134,14 +134,10 @@ export function filesystemOps(
    * of ${PATH}, whose patterns have listed them. The listing's directory
    * is a dependency of the plan already. False when p's directory was not
    * listed: ask the probe. */
-  const nameSets = new Map<readonly string[], ReadonlySet<string>>();
   const notListed = (p: string): boolean => {
     const slash = p.lastIndexOf('/');
     const listing = slash > 0 ? listedAs.get(p.slice(0, slash)) : undefined;
-    if (listing === undefined) return false;
-    let names = nameSets.get(listing);
-    if (names === undefined) nameSets.set(listing, (names = new Set(listing)));
-    return !names.has(p.slice(slash + 1));
+    return listing !== undefined && !listingHas(listing, p.slice(slash + 1));
   };
 
   if (!root && fs.bind.length > 0) throw new OptionError('--bind is for root only');

@@ -101,6 +101,16 @@ const byFirst = new WeakMap<readonly string[], Map<string, string[]>>();
 /** The names of a listing that may begin with start (all for ''). */
 function candidates(names: readonly string[], start: string): readonly string[] {
   if (start === '') return names;
+  return groupOf(names, start.charAt(0));
+}
+
+/** Whether a listing holds name: looked for among the names that begin as
+ * it does (the same index as the patterns', not a set of its own). */
+export function listingHas(names: readonly string[], name: string): boolean {
+  return name !== '' && groupOf(names, name.charAt(0)).includes(name);
+}
+
+function groupOf(names: readonly string[], first: string): readonly string[] {
   let index = byFirst.get(names);
   if (index === undefined) {
     index = new Map();
@@ -112,5 +122,5 @@ function candidates(names: readonly string[], start: string): readonly string[] 
     }
     byFirst.set(names, index);
   }
-  return index.get(start.charAt(0)) ?? [];
+  return index.get(first) ?? [];
 }
