@@ -11,6 +11,7 @@ import { expandPathGlob, isGlob, listingHas, matchesPathGlob } from './glob.js';
 import type { MountOp } from './plan.js';
 import { relativeTo, shownPath, within } from './paths.js';
 import { checkProgram, privateBinFiles } from './private-bin.js';
+import { PATH_DIRS } from '../profile/macros.js';
 import type { FsProbe } from './probe.js';
 
 export interface Caller {
@@ -118,26 +119,30 @@ export function filesystemOps(
   // what they find as the sandbox is made. Each directory is listed once,
   // by its canonical path: profiles match dozens of patterns in each
   // directory of ${PATH}, and /bin is /usr/bin on most systems.
-  const listings = new Map<string, readonly string[]>();
-  /** The same listings by the directory as written. */
-  const listedAs = new Map<string, readonly string[]>();
-  const listOnce = (d: string) => {
+  const listings = new Map<string, readonly string[] | null>();
+  /** The same listings by the directory as written (null: unreadable). */
+  const listedAs = new Map<string, readonly string[] | null>();
+  const listOnce = (d: string): readonly string[] => {
     const c = canon(d);
     let names = listings.get(c);
-    if (names === undefined) listings.set(c, (names = probe.list(c)));
+    if (names === undefined) listings.set(c, (names = probe.listed === undefined ? probe.list(c) : probe.listed(c)));
     listedAs.set(d, names);
-    return names;
+    return names ?? [];
   };
   const expanded = (list: readonly string[]) => list.flatMap((q) => (isGlob(q) ? expandPathGlob(q, listOnce) : [q]));
-  /** Whether a directory already listed (for a pattern) says p is not
-   * there: no lstat for the names a profile blacklists in each directory
-   * of ${PATH}, whose patterns have listed them. The listing's directory
-   * is a dependency of the plan already. False when p's directory was not
-   * listed: ask the probe. */
+  /** Whether the listing of a directory of ${PATH} that a pattern has made
+   * already says p is not there: no lstat for the names a profile
+   * blacklists in each of them (some sixty each in firefox's). The
+   * listing's directory is a dependency of the plan already. Only there,
+   * and only from a listing that could be read: elsewhere a lookup may
+   * find what a listing does not show (a directory that may be searched
+   * but not read, an automount, case-folding, /proc's threads). False:
+   * ask the probe. */
   const notListed = (p: string): boolean => {
     const slash = p.lastIndexOf('/');
-    const listing = slash > 0 ? listedAs.get(p.slice(0, slash)) : undefined;
-    return listing !== undefined && !listingHas(listing, p.slice(slash + 1));
+    const dir = p.slice(0, slash);
+    const listing = slash > 0 && PATH_DIRS.includes(dir) ? listedAs.get(dir) : undefined;
+    return listing !== undefined && listing !== null && !listingHas(listing, p.slice(slash + 1));
   };
 
   if (!root && fs.bind.length > 0) throw new OptionError('--bind is for root only');

@@ -10,6 +10,10 @@ export interface FsProbe {
   /** The path with every symlink resolved; a missing tail is kept as is. */
   canonical(path: string): string;
   list(dir: string): string[];
+  /** dir's names when it could be read (sorted), else null: what a
+   * lookup of a name in it would find. A probe without it is taken at
+   * its list's word. */
+  listed?(dir: string): string[] | null;
   /** The owner's uid of path (symlinks followed), null when absent; a
    * probe without it checks no owner. */
   owner?(path: string): number | null;
@@ -44,12 +48,15 @@ export const hostProbe: FsProbe = {
     return noteReal(path) ?? canonicalPath(path);
   },
   list(dir) {
+    return hostProbe.listed?.(dir) ?? [];
+  },
+  listed(dir) {
     // (While recording, a directory the note found absent is not read.)
-    if (noteStat(dir)?.mode === 0) return [];
+    if (noteStat(dir)?.mode === 0) return null;
     try {
       return readdirSync(dir).sort();
     } catch {
-      return [];
+      return null;
     }
   },
   owner(path) {

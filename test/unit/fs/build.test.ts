@@ -243,15 +243,25 @@ describe('filesystemOps: blacklist patterns and blacklist-nolog (firejail\'s)', 
       .toEqual([{ op: 'blacklist', path: '/home/u/.gimp-2.8', optional: true }]);
   });
 
-  it('a path in a directory a pattern listed is looked up in that listing, not asked of the host', () => {
+  it('a path in a directory of ${PATH} a pattern listed is looked up in that listing, not asked of the host', () => {
+    const bin: Record<string, string[]> = { '/usr/bin': ['perl', 'perl5.36'], '/usr/share': ['perl', 'perl5'] };
     const asked: string[] = [];
-    const counting: FsProbe = { ...probe, kind: (p) => (asked.push(p), probe.kind(p)) };
-    const raw = { blacklist: ['/usr/share/ruby*', '/usr/share/perl5', '/usr/share/python3', '/usr/lib/python3'] };
-    const black = filesystemOps(normalizeOptions(raw).filesystem, false, user, counting).filter((o) => o.op === 'blacklist');
-    expect(black).toEqual([{ op: 'blacklist', path: '/usr/share/perl5', optional: true }]);
-    // /usr/share was listed for ruby*: python3 is not in it. /usr/lib was not.
-    expect(asked).not.toContain('/usr/share/python3');
-    expect(asked).toContain('/usr/lib/python3');
+    const kind = (p: string) =>
+      (p === '/usr/bin' || p === '/usr/share' || Object.entries(bin).some(([d, ns]) => ns.some((n) => `${d}/${n}` === p)) ? ('dir' as const) : null);
+    const counting = (listed: (d: string) => string[] | null): FsProbe => ({
+      ...host, list: (d) => listed(d) ?? [], listed, kind: (p) => (asked.push(p), kind(p)),
+    });
+    const black = (probe: FsProbe, raw: RawOptions) => filesystemOps(normalizeOptions(raw).filesystem, false, user, probe)
+      .filter((o) => o.op === 'blacklist').map((o) => ('path' in o ? o.path : ''));
+    const raw = { blacklist: ['/usr/bin/ruby*', '/usr/bin/perl', '/usr/bin/python3', '/usr/share/ruby*', '/usr/share/python3'] };
+    expect(black(counting((d) => bin[d] ?? []), raw)).toEqual(['/usr/bin/perl']);
+    // /usr/bin was listed for ruby*: python3 is not in it. /usr/share is no directory of ${PATH}: the host is asked.
+    expect(asked).not.toContain('/usr/bin/python3');
+    expect(asked).toContain('/usr/share/python3');
+    // A directory that cannot be read lists nothing, and is no answer: the host is asked.
+    asked.length = 0;
+    expect(black(counting((d) => (d === '/usr/bin' ? null : bin[d] ?? [])), raw)).toEqual(['/usr/bin/perl']);
+    expect(asked).toContain('/usr/bin/python3');
     // A path the plan makes is there although no listing has it.
     const made = filesystemOps(normalizeOptions({ readOnly: ['/home/u/.x*', '/home/u/new'], mkdir: ['/home/u/new'] }).filesystem, false, user, probe);
     expect(made).toContainEqual({ op: 'read-only', path: '/home/u/new', optional: true });
