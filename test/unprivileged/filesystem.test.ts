@@ -47,6 +47,28 @@ describe('unprivileged filesystem', () => {
     expect(r.stdout).toMatch(/\/root.*Permission denied/);
   });
 
+  it('a profile\'s blacklisted file in a directory the user may search but not read is hidden, beside a pattern there', () => {
+    // The pattern lists the directory: its listing (nothing, unreadable) must not say the file is not there.
+    // root's, 0711: the user may search it, not list it.
+    const dir = join(home, 'search-only');
+    mkdirSync(dir);
+    own(join(dir, 'secret'), 'file');
+    const profile = join(home, 'search-only.ini');
+    writeFileSync(profile, `[filesystem]\nblacklist = ${dir}/secret\nblacklist = ${dir}/zz*\n`);
+    chownSync(profile, user.uid, user.gid);
+    chmodSync(dir, 0o711);
+    try {
+      const r = run([`--profile=${profile}`], `cat ${dir}/secret 2>&1 || true`);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/Permission denied|No such file/);
+      expect(r.stdout).not.toMatch(/^x$/m);
+    } finally {
+      chmodSync(dir, 0o755);
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(profile, { force: true });
+    }
+  });
+
   it('rm -rf / inside --private returns and harms nothing outside', () => {
     const canaryHome = own(join(home, 'canary'), 'file');
     const canaryTmp = '/tmp/tjtest-canary';
