@@ -4,7 +4,8 @@
  * what it found (TSJAIL_FRONT), and how to hand the launch back and what
  * it knows of the host (src/front-end.ts); none of it reaches anything
  * tsjail starts. */
-import { fstatSync } from 'node:fs';
+import { fstatSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { setFrontEndFacts, takeFrontEndFacts } from './front-end.js';
 import { run } from './main.js';
 import { compileFilter } from './seccomp/compile.js';
@@ -32,9 +33,18 @@ export async function warmUp(cacheHome: string, hostFacts: string): Promise<void
   const env = process.env;
   env['XDG_CACHE_HOME'] = cacheHome;
   env['TSJAIL_HOST'] = hostFacts;
-  // A session bus (none is reached), so that firefox's launch filters it
-  // as it does on a desktop (its D-Bus records).
-  env['DBUS_SESSION_BUS_ADDRESS'] = 'unix:path=/nonexistent/tsjail-warm-up-bus';
+  // A session bus (a socket that only listens), so that firefox's launch
+  // filters it as it does on a desktop: its D-Bus records' code too.
+  mkdirSync(cacheHome, { recursive: true, mode: 0o700 });
+  const bus = `${cacheHome}/bus`;
+  // (node:net through require, as elsewhere: the bundle runs in a vm.Script.)
+  const { createServer } = createRequire(import.meta.url)('node:net') as typeof import('node:net');
+  const server = createServer();
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(bus, done);
+  });
+  env['DBUS_SESSION_BUS_ADDRESS'] = `unix:path=${bus}`;
   const facts = takeFrontEndFacts(env);
   let closed = 100;
   while (isOpen(closed)) closed++;
@@ -47,6 +57,7 @@ export async function warmUp(cacheHome: string, hostFacts: string): Promise<void
     await run(args, invokedAs, 'miss:warm-up');
   }
   setFrontEndFacts({ handback: null, mdwe: null, libseccomp: null });
+  server.close();
   process.exitCode = 0;
 }
 
