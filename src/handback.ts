@@ -8,6 +8,7 @@
  * a cold launch's cost over Node's own start-up (native/FRONT.md). */
 import { closeSync, writeSync } from 'node:fs';
 import { HelperError } from './errors.js';
+import { put32 } from './wire/records.js';
 import { writeUtf8 } from './wire/utf8.js';
 
 const HELPER = 1;
@@ -45,13 +46,6 @@ function message(kind: number, parts: readonly (string | Buffer | number)[]): Bu
     }
   }
   return out.subarray(0, off);
-}
-
-function put32(b: Buffer, at: number, v: number): void {
-  b[at] = v & 0xff;
-  b[at + 1] = (v >>> 8) & 0xff;
-  b[at + 2] = (v >>> 16) & 0xff;
-  b[at + 3] = (v >>> 24) & 0xff;
 }
 
 /** after: what is left to do once the front end has the launch (it does

@@ -13,6 +13,7 @@ import { isAbsolute, join } from 'node:path';
 import { PlanError } from '../errors.js';
 import { debug } from '../log.js';
 import type { FileDep, Recording } from './deps.js';
+import { put16, put32, RecordBuffer } from '../wire/records.js';
 import { writeUtf8 } from '../wire/utf8.js';
 
 export const CACHE_VERSION = 1;
@@ -129,60 +130,22 @@ export function cacheFileName(uid: number, key: CacheKey): string {
  * per string and BigInt writes, in code that runs once, made encoding them
  * cost more than the rest of storing (it runs beside the helper, after the
  * hand-back, and takes CPU from it: native/FRONT.md). */
-class Writer {
-  private buf = Buffer.alloc(65536);
-  private off = 12;
-
-  /** Room for n more bytes (zeroed: a FILE record's unused fields). */
-  private room(n: number): void {
-    if (this.off + n <= this.buf.length) return;
-    const bigger = Buffer.alloc(Math.max(2 * this.buf.length, this.off + n));
-    this.buf.copy(bigger, 0, 0, this.off);
-    this.buf = bigger;
-  }
-
-  private put16(at: number, v: number): void {
-    this.buf[at] = v & 0xff;
-    this.buf[at + 1] = (v >>> 8) & 0xff;
-  }
-
-  private put32(at: number, v: number): void {
-    this.buf[at] = v & 0xff;
-    this.buf[at + 1] = (v >>> 8) & 0xff;
-    this.buf[at + 2] = (v >>> 16) & 0xff;
-    this.buf[at + 3] = (v >>> 24) & 0xff;
-  }
-
-  /** A record's head; returns where its value begins. */
-  private begin(tag: CacheTag, max: number): number {
-    this.room(6 + max);
-    this.put16(this.off, tag);
-    this.off += 6;
-    return this.off;
-  }
-
-  private end(start: number): void {
-    this.put32(start - 4, this.off - start);
+class Writer extends RecordBuffer {
+  constructor() {
+    // Zeroed: a FILE record's unused fields.
+    super(65536, 12, true, 'stored plan');
   }
 
   record(tag: CacheTag, bytes: Buffer): void {
-    const start = this.begin(tag, bytes.length);
-    this.off += bytes.copy(this.buf, this.off);
-    this.end(start);
+    this.bytesRecord(tag, bytes);
   }
 
   str(tag: CacheTag, s: string): void {
-    if (s.includes('\0')) throw new PlanError(`stored plan: a NUL byte in ${JSON.stringify(s)}`);
-    const start = this.begin(tag, 3 * s.length);
-    this.off += writeUtf8(this.buf, s, this.off);
-    this.end(start);
+    this.textRecord(tag, s);
   }
 
   u32(tag: CacheTag, v: number): void {
-    const start = this.begin(tag, 4);
-    this.put32(this.off, v >>> 0);
-    this.off += 4;
-    this.end(start);
+    this.u32Record(tag, v);
   }
 
   /** FILE: u8 kind, u32 mode, u64 dev, ino, size, i64 mtime ns, ctime ns,
@@ -192,7 +155,7 @@ class Writer {
     const b = this.buf;
     const o = this.off;
     b[o] = DEP_KINDS[dep.kind];
-    this.put32(o + 1, dep.mode >>> 0);
+    put32(b, o + 1, dep.mode >>> 0);
     // Only full stat records carry these (the others' are 0, already).
     if (dep.kind === 'stat' || dep.kind === 'lstat') {
       b.writeBigUInt64LE(dep.dev, o + 5);
@@ -203,7 +166,7 @@ class Writer {
     }
     const n = writeUtf8(b, dep.path, o + 47);
     if (n > 0xffff) throw new PlanError(`stored plan: a path of ${n} bytes`);
-    this.put16(o + 45, n);
+    put16(b, o + 45, n);
     const m = dep.real === null ? 0 : writeUtf8(b, dep.real, o + 47 + n);
     this.off = o + 47 + n + m;
     this.end(start);
@@ -212,8 +175,8 @@ class Writer {
   finish(): Buffer {
     const out = this.buf;
     out.write('TSJC', 0, 'latin1');
-    this.put16(4, CACHE_VERSION);
-    this.put32(8, this.off - 12);
+    put16(out, 4, CACHE_VERSION);
+    put32(out, 8, this.off - 12);
     return out.subarray(0, this.off);
   }
 }

@@ -10,6 +10,7 @@ import { encodeRoot } from '../overlay/encode.js';
 import { encodeResources } from '../resources/encode.js';
 import { encodeSecurity } from '../seccomp/encode.js';
 import { PLAN_HEADER, TAG } from '../wire/plan-def.js';
+import { put32 } from '../wire/records.js';
 import { PlanWriter } from '../wire/writer.js';
 import { encodeCore } from './core.js';
 import type { SandboxPlan } from './types.js';
@@ -54,10 +55,6 @@ export function withoutLaunch(encoded: Buffer): Buffer {
   }
   out.set(e.subarray(keptFrom), o);
   o += e.length - keptFrom;
-  const size = o - PLAN_HEADER;
-  out[8] = size & 0xff;
-  out[9] = (size >>> 8) & 0xff;
-  out[10] = (size >>> 16) & 0xff;
-  out[11] = (size >>> 24) & 0xff;
+  put32(out, 8, o - PLAN_HEADER);
   return out.subarray(0, o);
 }
