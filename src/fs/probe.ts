@@ -30,6 +30,17 @@ function kindOfMode(mode: number): NodeKind {
   }
 }
 
+/** dir's names, sorted; null when it cannot be read. (While recording, a
+ * directory the note found absent is not read.) */
+function listing(dir: string): string[] | null {
+  if (noteStat(dir)?.mode === 0) return null;
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return null;
+  }
+}
+
 export const hostProbe: FsProbe = {
   kind(path) {
     const seen = noteMode(path, false);
@@ -48,17 +59,9 @@ export const hostProbe: FsProbe = {
     return noteReal(path) ?? canonicalPath(path);
   },
   list(dir) {
-    return hostProbe.listed?.(dir) ?? [];
+    return listing(dir) ?? [];
   },
-  listed(dir) {
-    // (While recording, a directory the note found absent is not read.)
-    if (noteStat(dir)?.mode === 0) return null;
-    try {
-      return readdirSync(dir).sort();
-    } catch {
-      return null;
-    }
-  },
+  listed: listing,
   owner(path) {
     noteStat(path);
     try {

@@ -10,7 +10,7 @@ import { encodeRoot } from '../overlay/encode.js';
 import { encodeResources } from '../resources/encode.js';
 import { encodeSecurity } from '../seccomp/encode.js';
 import { PLAN_HEADER, TAG } from '../wire/plan-def.js';
-import { put32 } from '../wire/records.js';
+import { get16, get32, put32 } from '../wire/records.js';
 import { PlanWriter } from '../wire/writer.js';
 import { encodeCore } from './core.js';
 import type { SandboxPlan } from './types.js';
@@ -43,10 +43,8 @@ export function withoutLaunch(encoded: Buffer): Buffer {
   let o = 0;
   let keptFrom = 0;
   for (let i = PLAN_HEADER; i < e.length;) {
-    const tag = (e[i] as number) | ((e[i + 1] as number) << 8);
-    const len = ((e[i + 2] as number) | ((e[i + 3] as number) << 8) | ((e[i + 4] as number) << 16) | ((e[i + 5] as number) << 24)) >>> 0;
-    const end = i + 6 + len;
-    if (LAUNCH_TAGS.has(tag)) {
+    const end = i + 6 + get32(e, i + 2);
+    if (LAUNCH_TAGS.has(get16(e, i))) {
       out.set(e.subarray(keptFrom, i), o);
       o += i - keptFrom;
       keptFrom = end;

@@ -19,6 +19,14 @@ export function put32(b: Buffer, at: number, v: number): void {
   b[at + 3] = (v >>> 24) & 0xff;
 }
 
+export function get16(b: Buffer, at: number): number {
+  return (b[at] as number) | ((b[at + 1] as number) << 8);
+}
+
+export function get32(b: Buffer, at: number): number {
+  return ((b[at] as number) | ((b[at + 1] as number) << 8) | ((b[at + 2] as number) << 16) | ((b[at + 3] as number) << 24)) >>> 0;
+}
+
 export class RecordBuffer {
   protected buf: Buffer;
 
