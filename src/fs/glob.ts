@@ -81,16 +81,23 @@ export function expandPathGlob(pattern: string, list: (dir: string) => readonly 
       found = found.map((d) => `${d}/${part}`);
       continue;
     }
-    const re = componentRegExp(part);
     // Only the names that begin with the pattern's literal start are
     // tried: a directory of programs has a thousand, and a profile's
-    // patterns (python3*, perl*) begin with a name.
-    const start = part.slice(0, part.search(/[*?[]/));
-    found = found.flatMap((d) => {
-      const out: string[] = [];
-      for (const n of candidates(list(d === '' ? '/' : d), start)) if (n.startsWith(start) && re.test(n)) out.push(`${d}/${n}`);
-      return out;
-    });
+    // patterns (python3*, perl*) begin with a name. A name then a '*'
+    // (most of them) matches every such name: no regular expression.
+    const special = part.search(/[*?[]/);
+    const start = part.slice(0, special);
+    const re = start !== '' && special === part.length - 1 && part.endsWith('*') ? null : componentRegExp(part);
+    const next: string[] = [];
+    for (let i = 0; i < found.length; i++) {
+      const d = found[i] as string;
+      const names = candidates(list(d === '' ? '/' : d), start);
+      for (let j = 0; j < names.length; j++) {
+        const n = names[j] as string;
+        if (n.startsWith(start) && (re === null || re.test(n))) next.push(`${d}/${n}`);
+      }
+    }
+    found = next;
   }
   return found.sort();
 }
@@ -114,7 +121,8 @@ function groupOf(names: readonly string[], first: string): readonly string[] {
   let index = byFirst.get(names);
   if (index === undefined) {
     index = new Map();
-    for (const n of names) {
+    for (let i = 0; i < names.length; i++) {
+      const n = names[i] as string;
       const c = n.charAt(0);
       const group = index.get(c);
       if (group === undefined) index.set(c, [n]);

@@ -46,6 +46,15 @@ describe('glob patterns of whole paths (blacklist, noblacklist)', () => {
     expect(expandPathGlob('/nowhere/x*', list)).toEqual([]);
   });
 
+  it('finds what matching each name would (a name then a * is matched without a regular expression)', () => {
+    const names = ['python3', 'python3.11', 'python3-config', 'python', 'py', '.python3', 'python3\nx', 'Python3', 'perl5.36', 'perl'];
+    const dir = (d: string) => (d === '/b' ? names : []);
+    for (const pat of ['python3*', 'python*', 'p*', 'perl5*', 'python3.*', 'py?hon*', '*', '.p*', '[pP]ython3*', 'x*']) {
+      const want = names.filter((n) => matchesPathGlob(`/b/${pat}`, `/b/${n}`)).map((n) => `/b/${n}`).sort();
+      expect(expandPathGlob(`/b/${pat}`, dir)).toEqual(want);
+    }
+  });
+
   it('reads firejail\'s ${RUNUSER}/<uuid> pattern', () => {
     const x = '[[:xdigit:]]';
     const uuid = `${x.repeat(8)}-${x.repeat(4)}-${x.repeat(4)}-${x.repeat(4)}-${x.repeat(12)}`;
