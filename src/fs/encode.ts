@@ -33,11 +33,15 @@ function writeMount(m: MountOp, w: PlanWriter): void {
   const p = paths(m);
   const kind = MOUNT_KINDS[m.op];
   let flags = 0;
-  for (const [name, bit] of KIND_FLAGS.get(m.op) ?? []) if ((m as unknown as Record<string, unknown>)[name] === true) flags |= bit;
+  const named = KIND_FLAGS.get(m.op) ?? [];
+  for (let i = 0; i < named.length; i++) {
+    const entry = named[i] as [string, number];
+    if ((m as unknown as Record<string, unknown>)[entry[0]] === true) flags |= entry[1];
+  }
   const mode = m.op === 'tmpfs' ? m.mode : 0;
   w.prefixedRecord('MOUNT', [kind.kind, flags & 0xff, flags >>> 8, mode & 0xff, mode >>> 8, p.length & 0xff, p.length >>> 8], p);
 }
 
 export function encodeMounts(mounts: readonly MountOp[], w: PlanWriter): void {
-  for (const m of mounts) writeMount(m, w);
+  for (let i = 0; i < mounts.length; i++) writeMount(mounts[i] as MountOp, w);
 }

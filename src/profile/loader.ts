@@ -249,7 +249,8 @@ class Loader {
           values = expanded as string[];
           if (values.length > 1 && row.kind !== 'list') fail(`${l.name}: \${PATH} stands for several directories; '${l.name}' takes one value`);
         }
-        for (const v of values) {
+        for (let i = 0; i < values.length; i++) {
+          const v = values[i] as RawValue;
           const bad = this.check(row, v);
           if (bad !== null) fail(bad);
           // (No spread: a big profile makes hundreds of these.)

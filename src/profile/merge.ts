@@ -10,7 +10,8 @@ import type { Directive, LoadedProfile } from './model.js';
 
 export function profileValues(directives: readonly Directive[]): Map<string, OptionValue> {
   const out = new Map<string, OptionValue>();
-  for (const d of directives) {
+  for (let i = 0; i < directives.length; i++) {
+    const d = directives[i] as Directive;
     const row = optionRow(d.name);
     if (row !== undefined) applyValue(out, row, d.value);
   }

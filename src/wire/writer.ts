@@ -41,10 +41,11 @@ export class PlanWriter extends RecordBuffer {
    * (MOUNT, ROOT), written in place. */
   prefixedRecord(name: RecordName, head: readonly number[], strings: readonly string[]): void {
     let max = head.length;
-    for (const s of strings) max += 2 + 3 * s.length;
+    for (let i = 0; i < strings.length; i++) max += 2 + 3 * (strings[i] as string).length;
     const start = this.begin(TAG[name], max);
-    for (const b of head) this.buf[this.off++] = b;
-    for (const s of strings) {
+    for (let i = 0; i < head.length; i++) this.buf[this.off++] = head[i] as number;
+    for (let i = 0; i < strings.length; i++) {
+      const s = strings[i] as string;
       const at = this.off;
       this.off += 2;
       const n = this.text(s);
