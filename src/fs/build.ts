@@ -144,6 +144,19 @@ export function filesystemOps(
     const listing = slash > 0 && PATH_DIRS.includes(dir) ? listedAs.get(dir) : undefined;
     return listing !== undefined && listing !== null && !listingHas(listing, p.slice(slash + 1));
   };
+  /** The directory of ${PATH} that dir, another of them, is a symbolic
+   * link to (/bin -> /usr/bin and /sbin -> /usr/sbin on a merged /usr),
+   * else null. */
+  const aliases = new Map<string, string | null>();
+  const aliasOf = (dir: string): string | null => {
+    let a = aliases.get(dir);
+    if (a === undefined) {
+      const c = PATH_DIRS.includes(dir) ? canon(dir) : dir;
+      a = c !== dir && PATH_DIRS.includes(c) ? c : null;
+      aliases.set(dir, a);
+    }
+    return a;
+  };
 
   if (!root && fs.bind.length > 0) throw new OptionError('--bind is for root only');
 
@@ -389,7 +402,19 @@ export function filesystemOps(
   const written = new Map<string, string>();
   const logged = new Set<string>();
   const blacklist = (list: readonly string[], log: boolean) => {
-    for (const p of expanded(list)) {
+    const all = expanded(list);
+    // ${PATH}/NAME names /bin/NAME after /usr/bin/NAME: where /bin is a
+    // link to /usr/bin, the same file, found or not found alike, with the
+    // same canonical path. Once the list has had it by the directory it
+    // links to, it is not looked at again (merged /usr: a quarter of a big
+    // profile's lookups).
+    const had = new Set<string>();
+    for (let i = 0; i < all.length; i++) {
+      const p = all[i] as string;
+      const slash = p.lastIndexOf('/');
+      const alias = slash > 0 ? aliasOf(p.slice(0, slash)) : null;
+      if (alias !== null && had.has(alias + p.slice(slash))) continue;
+      had.add(p);
       if (!there(p) && !explicit.has(p) && !fs.blacklistExplicit.includes(p)) continue;
       const c = canon(p);
       if (!explicit.has(c) && probe.kind(c) === null) continue;

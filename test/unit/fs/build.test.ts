@@ -268,6 +268,31 @@ describe('filesystemOps: blacklist patterns and blacklist-nolog (firejail\'s)', 
   });
 });
 
+describe('filesystemOps: ${PATH}\'s linked directories', () => {
+  it('a name in /bin after the same name in /usr/bin (/bin -> usr/bin) is the same file: not looked at again', () => {
+    // As the host answers: a lookup goes through the parent's link.
+    const through = (p: string) => p.replace(/^\/(s?bin)\//, '/usr/$1/');
+    const host: FsProbe = { ...merged, kind: (p) => merged.kind(through(p)), canonical: (p) => merged.canonical(through(p)) };
+    const asked: string[] = [];
+    const counting: FsProbe = { ...host, kind: (p) => (asked.push(p), host.kind(p)) };
+    const black = (list: string[], probe: FsProbe) => filesystemOps(normalizeOptions({ blacklist: list }).filesystem, false, user, probe)
+      .flatMap((o) => (o.op === 'blacklist' && o.path.includes('bin/') ? [o.path] : []));
+    const list = ['/usr/bin/ls', '/usr/bin/nope', '/bin/ls', '/bin/nope', '/bin/dash', '/sbin/ip', '/usr/games/ls'];
+    expect(black(list, counting)).toEqual(['/usr/bin/ls', '/usr/bin/dash', '/usr/sbin/ip']);
+    expect(asked).not.toContain('/bin/ls');
+    expect(asked).not.toContain('/bin/nope');
+    // Not named by /usr/bin first: looked at, and the same blacklist as before.
+    expect(asked).toContain('/bin/dash');
+    expect(asked).toContain('/sbin/ip');
+    expect(black(list, host)).toEqual(black(list.filter((p) => !['/bin/ls', '/bin/nope'].includes(p)), host));
+    // A directory that is no link to another of ${PATH}'s is no alias.
+    const apart: FsProbe = { ...host, canonical: (p) => p };
+    asked.length = 0;
+    expect(black(['/usr/bin/ls', '/bin/ls'], { ...apart, kind: (p) => (asked.push(p), apart.kind(p)) })).toEqual(['/usr/bin/ls', '/bin/ls']);
+    expect(asked).toContain('/bin/ls');
+  });
+});
+
 describe('filesystemOps: the gpg agent\'s and systemd\'s sockets in /run/user/UID', () => {
   const there: FsProbe = { ...host, kind: (p) => (p.startsWith('/run/user/1000') || p === '/home' ? 'dir' : null) };
   const black = (raw: RawOptions) => filesystemOps(normalizeOptions(raw).filesystem, true, user, there)
