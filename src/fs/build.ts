@@ -129,7 +129,18 @@ export function filesystemOps(
     listedAs.set(d, names);
     return names ?? [];
   };
-  const expanded = (list: readonly string[]) => list.flatMap((q) => (isGlob(q) ? expandPathGlob(q, listOnce) : [q]));
+  const expanded = (list: readonly string[]): string[] => {
+    const out: string[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const q = list[i] as string;
+      if (!isGlob(q)) out.push(q);
+      else {
+        const found = expandPathGlob(q, listOnce);
+        for (let j = 0; j < found.length; j++) out.push(found[j] as string);
+      }
+    }
+    return out;
+  };
   /** Whether the listing of a directory of ${PATH} that a pattern has made
    * already says p is not there: no lstat for the names a profile
    * blacklists in each of them (some sixty each in firefox's). The

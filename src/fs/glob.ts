@@ -75,31 +75,39 @@ function componentRegExp(pattern: string): RegExp {
  * appended as they are (whether they exist is the caller's to ask).
  * Sorted; no match: none. */
 export function expandPathGlob(pattern: string, list: (dir: string) => readonly string[]): string[] {
+  // Most patterns are a directory then a name with a pattern
+  // (/usr/bin/python3*): that directory's names, matched.
+  const slash = pattern.lastIndexOf('/');
+  const dir = pattern.slice(0, slash);
+  const last = pattern.slice(slash + 1);
+  if (slash > 0 && !isGlob(dir) && isGlob(last)) return matching([dir], last, list).sort();
   let found = [''];
   for (const part of pattern.split('/').slice(1)) {
-    if (!isGlob(part)) {
-      found = found.map((d) => `${d}/${part}`);
-      continue;
-    }
-    // Only the names that begin with the pattern's literal start are
-    // tried: a directory of programs has a thousand, and a profile's
-    // patterns (python3*, perl*) begin with a name. A name then a '*'
-    // (most of them) matches every such name: no regular expression.
-    const special = part.search(/[*?[]/);
-    const start = part.slice(0, special);
-    const re = start !== '' && special === part.length - 1 && part.endsWith('*') ? null : componentRegExp(part);
-    const next: string[] = [];
-    for (let i = 0; i < found.length; i++) {
-      const d = found[i] as string;
-      const names = candidates(list(d === '' ? '/' : d), start);
-      for (let j = 0; j < names.length; j++) {
-        const n = names[j] as string;
-        if (n.startsWith(start) && (re === null || re.test(n))) next.push(`${d}/${n}`);
-      }
-    }
-    found = next;
+    found = isGlob(part) ? matching(found, part, list) : found.map((d) => `${d}/${part}`);
   }
   return found.sort();
+}
+
+/** dir/name for each name of the directories dirs ('' for /) that
+ * matches part, a pattern. */
+function matching(dirs: readonly string[], part: string, list: (dir: string) => readonly string[]): string[] {
+  // Only the names that begin with the pattern's literal start are
+  // tried: a directory of programs has a thousand, and a profile's
+  // patterns (python3*, perl*) begin with a name. A name then a '*'
+  // (most of them) matches every such name: no regular expression.
+  const special = part.search(/[*?[]/);
+  const start = special < 0 ? part : part.slice(0, special);
+  const re = start !== '' && special === part.length - 1 && part.endsWith('*') ? null : componentRegExp(part);
+  const out: string[] = [];
+  for (let i = 0; i < dirs.length; i++) {
+    const d = dirs[i] as string;
+    const names = candidates(list(d === '' ? '/' : d), start);
+    for (let j = 0; j < names.length; j++) {
+      const n = names[j] as string;
+      if (n.startsWith(start) && (re === null || re.test(n))) out.push(`${d}/${n}`);
+    }
+  }
+  return out;
 }
 
 /** A listing's names by their first character, made once per listing. */
