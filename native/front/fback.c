@@ -28,8 +28,10 @@
  * where str is u32 length and the bytes (no NUL). */
 #include "front.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,8 +130,41 @@ static void restore_stdio(void)
 	}
 }
 
-/* Does what Node handed back; returns only on a bad message. */
-static void hand_back(const uint8_t *msg, size_t len)
+/* Node, once it has handed the helper's plan back, stores the plan and
+ * ends; its end alone (the kernel tearing down some 48 MB of mappings) is
+ * milliseconds of CPU. The helper starts on the CPU this process is on,
+ * and a task woken on a CPU where Node's end runs in the kernel may wait
+ * for it to finish (a kernel without full preemption): Node's threads are
+ * kept off this CPU, so that its storing and its end take another
+ * (native/FRONT.md, "Two CPUs"). A hint: with one CPU allowed, or when it
+ * cannot be set, nothing changes. */
+static void keep_off_this_cpu(pid_t node)
+{
+	cpu_set_t set;
+	int cpu = sched_getcpu();
+	if (cpu < 0 || cpu >= CPU_SETSIZE || sched_getaffinity(0, sizeof set, &set) != 0 || !CPU_ISSET(cpu, &set) ||
+	    CPU_COUNT(&set) < 2)
+		return;
+	CPU_CLR(cpu, &set);
+	char dir[64];
+	snprintf(dir, sizeof dir, "/proc/%d/task", (int)node);
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		long tid = strtol(e->d_name, &end, 10);
+		/* A thread that has ended meanwhile (ESRCH) needs nothing. */
+		if (e->d_name[0] != '.' && *end == '\0' && tid > 0)
+			(void)sched_setaffinity((pid_t)tid, sizeof set, &set);
+	}
+	(void)closedir(d);
+}
+
+/* Does what Node handed back; returns only on a bad message. node: Node's
+ * pid, still running for a helper's plan. */
+static void hand_back(const uint8_t *msg, size_t len, pid_t node)
 {
 	struct reader r = { .p = msg, .left = len };
 	const uint8_t *magic = take(&r, 4);
@@ -143,6 +178,7 @@ static void hand_back(const uint8_t *msg, size_t len)
 		const uint8_t *plan = take(&r, n);
 		if (r.bad || r.left != 0 || helper == NULL || helper[0] != '/')
 			return;
+		keep_off_this_cpu(node);
 		restore_stdio();
 		fc_hand_over(helper, plan, n, NULL, why);
 		fail(why, "");
@@ -246,7 +282,7 @@ void fc_full_path(const char *node, char **nargv)
 	 * not: for it, Node's end is waited for first. */
 	bool program = len >= 8 && !too_big && msg[4] == HB_PROGRAM && msg[5] == 0 && msg[6] == 0 && msg[7] == 0;
 	if (len > 0 && !too_big && !program)
-		hand_back(msg, len);
+		hand_back(msg, len, pid);
 	int st;
 	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR)
@@ -256,7 +292,7 @@ void fc_full_path(const char *node, char **nargv)
 	 * ends itself with SIGKILL: nothing of it needs to run on). Without
 	 * one, Node's end is the front end's: it has said what went wrong. */
 	if (program)
-		hand_back(msg, len);
+		hand_back(msg, len, pid);
 	bool ended_well = (WIFEXITED(st) && WEXITSTATUS(st) == 0) || (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	if (len == 0 || !ended_well)
 		exit_like(st);
