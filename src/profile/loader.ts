@@ -249,15 +249,18 @@ class Loader {
           values = expanded as string[];
           if (values.length > 1 && row.kind !== 'list') fail(`${l.name}: \${PATH} stands for several directories; '${l.name}' takes one value`);
         }
+        // (A ${PATH} line makes eight values, a big profile some six
+        // hundred: per value, no call that cannot change the outcome.)
+        const uncached = this.o.cache === undefined;
         for (let i = 0; i < values.length; i++) {
           const v = values[i] as RawValue;
-          const bad = this.check(row, v);
+          const bad = uncached ? checkValue(row, v) : this.check(row, v);
           if (bad !== null) fail(bad);
           // (No spread: a big profile makes hundreds of these.)
           const d: Directive = l.spelled === undefined
             ? { name: l.name, value: v, raw: l.value, file, line: l.line, format, condition: l.condition }
             : { name: l.name, value: v, raw: l.value, file, line: l.line, format, condition: l.condition, spelled: l.spelled };
-          if (!this.conditionHolds(l.condition)) {
+          if (l.condition !== null && !this.conditionHolds(l.condition)) {
             this.skipped.push(d);
             continue;
           }
@@ -267,7 +270,7 @@ class Loader {
             this.ignored.push({ directive: d, by: SITE_TRACELOG });
             continue;
           }
-          const by = this.ignoredBy(this.following, d);
+          const by = this.following.length === 0 ? undefined : this.ignoredBy(this.following, d);
           if (by !== undefined) {
             this.ignored.push({ directive: d, by });
             continue;
