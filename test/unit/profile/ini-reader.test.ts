@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decode } from 'ini';
+import { decode, unsafe as iniUnsafe } from 'ini';
 import { ProfileError } from '../../../src/errors.js';
 import { parseIniProfile } from '../../../src/profile/ini-reader.js';
 
@@ -57,6 +57,34 @@ describe('tsjail INI reader', () => {
       ['read-only', theirs['filesystem']?.['read-only']],
     ]);
     expect(mine[1]?.[1]).toBe('/a;b#c');
+  });
+
+  it('reads a key = value line as its grammar and ini\'s unsafe() do, plain or not', () => {
+    // The reader's own grammar, written out: KEY_RE, then unsafe() of
+    // each side (a line without quotes, escapes, comments or line
+    // separators is split and trimmed without them).
+    const reference = (l: string): [string, string] | null => {
+      const m = /^([^=]+)(=(.*))?$/.exec(l);
+      return m === null || m[2] === undefined ? null : [iniUnsafe(m[1] ?? '').trim(), iniUnsafe(m[3] ?? '')];
+    };
+    const chars = ['a', 'b', ' ', '\t', ';', '#', '"', "'", '\\', '=', '/', '\u2028', '\u00e9', '\r'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) % chars.length;
+    for (let i = 0; i < 3000; i++) {
+      const n = i % 9;
+      const value = Array.from({ length: n }, () => chars[next()]).join('');
+      const key = i % 3 === 0 ? ' hostname\t' : 'hostname';
+      const line = `${key}=${value}`;
+      const want = reference(line.endsWith('\r') ? line.slice(0, -1) : line);
+      let got: unknown;
+      try {
+        got = parse(`[sandbox]\n${line}\n`).flatMap((l) => (l.kind === 'directive' ? [[l.name, l.value]] : []))[0] ?? null;
+      } catch (e) {
+        got = e instanceof ProfileError ? 'error' : e;
+      }
+      const expected = want === null || want[0] !== 'hostname' || want[1] === '' ? 'error' : want;
+      expect(got, JSON.stringify(line)).toEqual(expected);
+    }
   });
 
   it('reads ?CONDITION: keys and ignore anywhere', () => {
