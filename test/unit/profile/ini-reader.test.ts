@@ -68,8 +68,13 @@ describe('tsjail INI reader', () => {
       return m === null || m[2] === undefined ? null : [iniUnsafe(m[1] ?? '').trim(), iniUnsafe(m[3] ?? '')];
     };
     const chars = ['a', 'b', ' ', '\t', ';', '#', '"', "'", '\\', '=', '/', '\u2028', '\u00e9', '\r'];
+    // (32-bit arithmetic, the pick from the high bits: every character
+    // comes up.)
     let seed = 7;
-    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) % chars.length;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return Math.floor((seed / 2 ** 32) * chars.length);
+    };
     for (let i = 0; i < 3000; i++) {
       const n = i % 9;
       const value = Array.from({ length: n }, () => chars[next()]).join('');
