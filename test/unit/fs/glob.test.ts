@@ -42,6 +42,7 @@ describe('glob patterns of whole paths (blacklist, noblacklist)', () => {
     expect(expandPathGlob('/home/u/.*_history', list)).toEqual(['/home/u/.bash_history', '/home/u/.python_history']);
     expect(expandPathGlob('/run/user/1000/wayland-*', list)).toEqual(['/run/user/1000/wayland-0', '/run/user/1000/wayland-0.lock']);
     expect(expandPathGlob('/*/share', list)).toEqual(['/home/share', '/usr/share']);
+    expect(expandPathGlob('/*/share/perl*', list)).toEqual(['/usr/share/perl', '/usr/share/perl5']);
     expect(expandPathGlob('/usr/share/ruby*', list)).toEqual([]);
     expect(expandPathGlob('/nowhere/x*', list)).toEqual([]);
   });
