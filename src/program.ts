@@ -4,7 +4,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { PlanError } from './errors.js';
 import { DEFAULT_PATH } from './environment.js';
-import { noteCwd, noteMode } from './cache/deps.js';
+import { isRegularMode, noteCwd, noteMode } from './cache/deps.js';
 
 export interface ResolvedProgram {
   /** Absolute path to execute. */
@@ -18,7 +18,7 @@ function executable(file: string): boolean {
   // throws for each directory of PATH without the program).
   const mode = noteMode(file);
   try {
-    if (mode !== undefined ? (mode & 0o170000) !== 0o100000 : !statSync(file).isFile()) return false;
+    if (mode !== undefined ? !isRegularMode(mode) : !statSync(file).isFile()) return false;
     accessSync(file, constants.X_OK);
     return true;
   } catch {

@@ -94,6 +94,12 @@ function modeOf(path: string, follow: boolean): number {
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
+/** Whether an st_mode (as noteMode and noteStat return it) is a regular
+ * file's. */
+export function isRegularMode(mode: number): boolean {
+  return (mode & S_IFMT) === 0o100000;
+}
+
 /** The path with every symlink resolved; a missing tail kept as is (as
  * src/fs/probe.ts and native/front/fdeps.c do). */
 export function canonicalPath(path: string): string {

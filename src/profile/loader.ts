@@ -19,7 +19,7 @@ import {
   type ProfileLine, type RawValue,
 } from './model.js';
 import { formatOf, isFile, localFiles, renamedFirejailInclude, resolveInclude, type ProfileDirs } from './search.js';
-import { noteStat } from '../cache/deps.js';
+import { isRegularMode, noteStat } from '../cache/deps.js';
 
 /** What ignores a firejail profile's tracelog where firejail.config does
  * not turn it on (--profile-check names it). */
@@ -115,7 +115,7 @@ function readProfileFile(path: string, cache: ProfileCache | undefined): CachedF
   const seen = noteStat(path);
   try {
     const st = seen !== undefined && seen.mode !== 0 ? seen : statSync(path, { bigint: true });
-    if ((Number(st.mode) & 0o170000) !== 0o100000) return 'not a regular file';
+    if (!isRegularMode(Number(st.mode))) return 'not a regular file';
     if (st.size > BigInt(MAX_PROFILE_SIZE)) return `larger than ${MAX_PROFILE_SIZE} bytes`;
     entry = { text: readFileSync(path, 'utf8'), mtimeNs: st.mtimeNs.toString(), parsed: new Map() };
   } catch (e) {

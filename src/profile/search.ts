@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { ProfileFormat } from './model.js';
-import { noteCwd, noteMode } from '../cache/deps.js';
+import { isRegularMode, noteCwd, noteMode } from '../cache/deps.js';
 import { PACKAGE_DIR } from '../package-dir.js';
 
 export interface ProfileDirs {
@@ -43,7 +43,7 @@ export function defaultDirs(home: string, env: Readonly<Record<string, string | 
 export function isFile(path: string): boolean {
   // While recording, the mode noted is the answer (one stat, not two).
   const mode = noteMode(path);
-  if (mode !== undefined) return (mode & 0o170000) === 0o100000;
+  if (mode !== undefined) return isRegularMode(mode);
   try {
     return statSync(path).isFile();
   } catch {
