@@ -15,7 +15,7 @@ const dist = new URL('../dist/', import.meta.url);
 for (const f of readdirSync(dist)) {
   // (and what earlier builds made: an ES module bundle with chunks)
   if (f === 'tsjail.cjs' || f === 'tsjail.cjs.cache' || f === 'start.cjs' || f === 'tsjail.mjs' || /^bundle-.*\.mjs$/.test(f)) rmSync(new URL(f, dist));
-  if (f === 'filters') rmSync(new URL(f, dist), { recursive: true });
+  if (f === 'filters' || f === 'images') rmSync(new URL(f, dist), { recursive: true });
 }
 await build({
   input: new URL('entry.js', dist).pathname,
@@ -32,6 +32,21 @@ await build({
   },
 });
 
+copyFileSync(new URL('../scripts/start.cjs', import.meta.url), new URL('start.cjs', dist));
+
+// Profile images (src/profile/image.ts): what the loader makes of each
+// shipped profile, with sentinels for the caller's directories; a launch
+// uses one while everything the loader looked at is as it was. Not fatal:
+// without them, profiles are read.
+try {
+  execFileSync(process.execPath, ['-e', `
+    const { entry } = require(${JSON.stringify(new URL('start.cjs', dist).pathname)});
+    process.stderr.write('bundle: ' + entry.writeProfileImages(${JSON.stringify(new URL('images', dist).pathname)}) + ' profile images\\n');
+  `], { stdio: ['ignore', 'ignore', 'inherit'], cwd: '/' });
+} catch (e) {
+  process.stderr.write(`bundle: no profile images: ${e.message}\n`);
+}
+
 // Seccomp filters, precompiled (src/seccomp/precompiled.ts): those of
 // the shipped profiles, of an empty profile and of --noprofile
 // (filterLaunches there), labelled with the libseccomp the front end will
@@ -39,7 +54,6 @@ await build({
 // a configuration of nobody's, so that no .local file of the builder's
 // gets in. Not fatal: a launch without them compiles its filter through
 // libseccomp.
-copyFileSync(new URL('../scripts/start.cjs', import.meta.url), new URL('start.cjs', dist));
 const filters = new URL('filters/', dist).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'tsjail-build-'));
 const env = { ...process.env, HOME: tmp, XDG_CACHE_HOME: '/dev/null', XDG_CONFIG_HOME: join(tmp, 'config') };

@@ -11,6 +11,7 @@ import { run } from './main.js';
 import { compileFilter } from './seccomp/compile.js';
 import { collectSpecs, filterKey, filterLaunches, writeFilterFile } from './seccomp/precompiled.js';
 export { mark } from './timing.js';
+export { writeProfileImages } from './profile/image.js';
 
 export function start(argv: readonly string[]): Promise<void> {
   const env = process.env;
@@ -24,7 +25,8 @@ export function start(argv: readonly string[]): Promise<void> {
 
 /** For the build's code cache (scripts/bundle.mjs): whole cold launches,
  * as the front end starts them (its host facts, a hand-back), of
- * --noprofile, the default profile, the firefox profile and a launcher
+ * --noprofile, the default profile, the firefox profile (from its image,
+ * then read: --ignore keeps the image from being used) and a launcher
  * link, storing their plans under cacheHome, each stopped only at its very
  * end: its hand-back goes to a descriptor that is not open. So the cache
  * holds the functions a cold launch runs (V8 compiles any other when it is
@@ -50,7 +52,8 @@ export async function warmUp(cacheHome: string, hostFacts: string): Promise<void
   while (isOpen(closed)) closed++;
   const launches: [string[], string][] = [
     [['--quiet', '--noprofile', 'true'], 'tsjail'], [['--quiet', 'true'], 'tsjail'],
-    [['--quiet', '--profile=firefox', 'true'], 'tsjail'], [[], 'true'],
+    [['--quiet', '--profile=firefox', 'true'], 'tsjail'], [['--quiet', '--ignore=none', '--profile=firefox', 'true'], 'tsjail'],
+    [[], 'true'],
   ];
   for (const [args, invokedAs] of launches) {
     setFrontEndFacts({ ...facts, handback: closed });

@@ -31,6 +31,7 @@ import { resolveCgroupFile } from './resources/cgroup-path.js';
 import { readHostsFile } from './net/plan.js';
 import { buildDbus, hostDbus } from './dbus/plan.js';
 import { filterSource, type FilterSource } from './seccomp/precompiled.js';
+import { profileSource, type ProfileSource } from './profile/image.js';
 import { mark } from './timing.js';
 
 /** The caller's uid and home, from the user database. As firejail, a uid
@@ -196,16 +197,19 @@ function noteSkipped(why: string): void {
 }
 
 /** --print-plan: whether a launch with the same options (without
- * --print-plan) would start from a stored plan, and where this full path
- * got its seccomp filter (src/seccomp/precompiled.ts). */
+ * --print-plan) would start from a stored plan, where this full path got
+ * its seccomp filter (src/seccomp/precompiled.ts) and its profile (read, or
+ * from the build's image of it: src/profile/image.ts). */
 function launchState(front: FrontState): LaunchState {
   const filter = filterSource() ?? 'libseccomp';
-  if (front !== null && front.startsWith('cached:')) return { plan: 'cached', file: front.slice(7), filter };
-  if (front !== null && front.startsWith('miss:')) return { plan: 'compiled', why: front.slice(5), filter };
-  return { plan: 'compiled', why: 'started as a Node script, not through the native front end', filter };
+  const profile = profileSource() ?? 'none';
+  if (front !== null && front.startsWith('cached:')) return { plan: 'cached', file: front.slice(7), filter, profile };
+  if (front !== null && front.startsWith('miss:')) return { plan: 'compiled', why: front.slice(5), filter, profile };
+  return { plan: 'compiled', why: 'started as a Node script, not through the native front end', filter, profile };
 }
 
-type LaunchState = ({ plan: 'cached'; file: string } | { plan: 'compiled'; why: string }) & { filter: FilterSource };
+type LaunchState = ({ plan: 'cached'; file: string } | { plan: 'compiled'; why: string }) &
+  { filter: FilterSource; profile: ProfileSource | 'none' };
 
 /** invokedAs: process.argv[1]; a name other than tsjail's is a launcher
  * link's. */

@@ -72,6 +72,10 @@ function set(v: OptionValues, name: string): boolean {
   return x !== undefined && x !== false && !(Array.isArray(x) && x.length === 0);
 }
 
+/** The options HAS_* conditions look at (a profile image is not used when
+ * the command line sets one: src/profile/image.ts). */
+export const CONDITION_STATE_KEYS = ['net', 'nodbus', 'dbus-user', 'dbus-system', 'nosound', 'private', 'x11'] as const;
+
 export function evaluateCondition(name: ConditionName, state: OptionValues, site: SiteSettings): boolean {
   switch (name) {
     case 'HAS_APPIMAGE': return false; // tsjail has no --appimage

@@ -10,6 +10,7 @@ import { toRawOptions, type OptionValue, type OptionValues } from '../options-sc
 import type { PlanSource } from './model.js';
 import { FIREJAIL_CONFIG, siteSettings, type SiteSettings } from './conditions.js';
 import { convertToIni } from './convert.js';
+import { profileFromImage, noteProfileSource } from './image.js';
 import { loadProfile, type LoadOptions } from './loader.js';
 import { Macros } from './macros.js';
 import { mergeValues } from './merge.js';
@@ -90,7 +91,10 @@ export function loadRunProfile(cli: OptionValues, command: readonly string[], ct
     file = sel.file;
     debug(`profile: ${file} (${sel.why})`);
   }
-  const p = loadProfile(file, loadOptions(ctx, cli));
+  const image = profileFromImage(file, ctx, cli);
+  noteProfileSource(image === null ? 'read' : 'image');
+  if (image !== null) debug('profile: from its image (dist/images, made by the build)');
+  const p = image ?? loadProfile(file, loadOptions(ctx, cli));
   if (debugging()) {
     debug(`profile: ${summaryLine(p)}`);
     for (const line of notEnforcedLines(p)) debug(line);

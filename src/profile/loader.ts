@@ -86,7 +86,7 @@ export function applyValue(map: Map<string, OptionValue>, row: OptionRow, value:
 /** Rows with an option behind them are checked by normalizeOptions, the
  * command line's own checks, so both give the same verdict (through
  * checkAlone: for most values, only their concern's part of it). */
-function checkValue(row: OptionRow, value: RawValue): string | null {
+export function checkValue(row: OptionRow, value: RawValue): string | null {
   if (typeof value === 'string' && row.check !== undefined) {
     const bad = row.check(value);
     if (bad !== null) return `${row.name}: ${bad}`;

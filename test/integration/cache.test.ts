@@ -227,7 +227,7 @@ describe('a stored plan', () => {
     };
     expect(print(['--noprofile', 'true'])).toMatchObject({ plan: 'compiled', why: expect.stringMatching(/no cache directory/) });
     spawnSync(FRONT, ['--noprofile', 'true'], { env: { PATH: '/usr/bin:/bin', HOME: '/root', XDG_CACHE_HOME: cache, TSJAIL_HELPER: dumper }, cwd: '/' });
-    expect(print(['--noprofile', 'true'])).toEqual({ plan: 'cached', file: storedFiles()[0], filter: 'precompiled' });
+    expect(print(['--noprofile', 'true'])).toEqual({ plan: 'cached', file: storedFiles()[0], filter: 'precompiled', profile: 'none' });
     expect(print(['--noprofile', '--hostname=x', 'true']).plan).toBe('compiled');
   });
 });

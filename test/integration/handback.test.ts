@@ -162,6 +162,23 @@ describe('the hand-back', () => {
     expect((JSON.parse(r.stdout) as { launch: { filter: string } }).launch.filter).toBe('precompiled');
   });
 
+  it('loads a shipped profile from its image (made by the build), and the plan is the one reading it gives', () => {
+    const plan = (extra: string[]) => {
+      const r = spawnSync(FRONT_END, ['--print-plan', '--profile=firefox', ...extra, 'true'], {
+        encoding: 'utf8', env: { ...ENV, XDG_CACHE_HOME: '/dev/null' }, cwd: '/',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { launch: { profile: string } };
+    };
+    const { launch: fromImage, ...imaged } = plan([]);
+    // --ignore keeps the image from being used; one that matches nothing
+    // changes nothing else.
+    const { launch: read, ...readPlan } = plan(['--ignore=no-such-directive']);
+    expect(fromImage.profile).toBe('image');
+    expect(read.profile).toBe('read');
+    expect(imaged).toEqual(readPlan);
+  });
+
   it('passes on what Node says and how it ends when it hands back nothing', () => {
     const env = { ...ENV, XDG_CACHE_HOME: '/dev/null' };
     const bad = spawnSync(FRONT_END, ['--hostname=-x', 'true'], { encoding: 'utf8', env });
