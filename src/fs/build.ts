@@ -35,6 +35,8 @@ const SENSITIVE = [
   '/usr/bin/gpasswd', '/usr/sbin/visudo',
 ];
 const MNT_DIRS = ['/mnt', '/media', '/run/media', '/run/mount'];
+/** Listed by the default policy, for the ssh host keys. */
+export const SSH_DIR = '/etc/ssh';
 
 /** The directory a whitelisted path's own directory becomes a tmpfs of (as
  * firejail: the home, /run/user/UID, any directory in / but /proc and /sys,
@@ -398,8 +400,8 @@ export function filesystemOps(
         if (c !== null) black.push(c);
       }
     }
-    for (const f of listOnce('/etc/ssh')) {
-      if (/^ssh_host_.*_key$/.test(f)) black.push(`/etc/ssh/${f}`);
+    for (const f of listOnce(SSH_DIR)) {
+      if (/^ssh_host_.*_key$/.test(f)) black.push(`${SSH_DIR}/${f}`);
     }
   }
   if (fs.disableMnt) for (const p of MNT_DIRS) if (probe.kind(p) === 'dir') black.push(p);

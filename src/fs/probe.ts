@@ -2,6 +2,7 @@
  * plan building stays testable without touching the disk. */
 import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { canonicalPath, noteMode, noteReal, noteStat } from '../cache/deps.js';
+import { listedAtBuild } from './listings.js';
 
 export type NodeKind = 'dir' | 'file' | 'link' | 'other';
 
@@ -31,9 +32,13 @@ function kindOfMode(mode: number): NodeKind {
 }
 
 /** dir's names, sorted; null when it cannot be read. (While recording, a
- * directory the note found absent is not read.) */
+ * directory the note found absent is not read, and one the build listed
+ * and that is as it was then is not read again: src/fs/listings.ts.) */
 function listing(dir: string): string[] | null {
-  if (noteStat(dir)?.mode === 0) return null;
+  const st = noteStat(dir);
+  if (st?.mode === 0) return null;
+  const built = st === undefined ? null : listedAtBuild(dir, st);
+  if (built !== null) return built;
   try {
     return readdirSync(dir).sort();
   } catch {

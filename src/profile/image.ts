@@ -25,6 +25,9 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { noteMode, noteStat, startRecording, stopRecording, type FileDep } from '../cache/deps.js';
+import { SSH_DIR } from '../fs/build.js';
+import { isGlob } from '../fs/glob.js';
+import { writeListings } from '../fs/listings.js';
 import { PACKAGE_DIR } from '../package-dir.js';
 import { optionRow, type OptionRow, type OptionValues } from '../options-schema.js';
 import { CONDITION_STATE_KEYS, FIREJAIL_CONFIG, siteSettings, type SiteSettings } from './conditions.js';
@@ -194,17 +197,26 @@ function fromEntries(entries: readonly Entry[], files: readonly string[], fill: 
   return out;
 }
 
-/** The build: an image of each shipped profile, into dir. Returns how many. */
+/** The build: an image of each shipped profile, into dir, and the listings
+ * of the directories their launches list (src/fs/listings.ts: those of
+ * ${PATH}, of each pattern whose directory is not one, the ssh host keys').
+ * Returns how many images. */
 export function writeProfileImages(dir: string, profiles = SHIPPED_DIR): number {
   mkdirSync(dir, { recursive: true });
+  const listed = new Set<string>([...PATH_DIRS, SSH_DIR]);
   let n = 0;
   for (const name of readdirSync(profiles).sort()) {
     if (!name.endsWith('.ini')) continue;
     const image = makeProfileImage(join(profiles, name));
     if (image === null) continue;
     writeFileSync(imageFile(image.file, dir), JSON.stringify(image));
+    for (const e of image.directives) {
+      const v = e[1];
+      if (typeof v === 'string' && v.startsWith('/') && isGlob(v) && !v.includes(SENTINEL) && !isGlob(dirname(v))) listed.add(dirname(v));
+    }
     n++;
   }
+  writeListings(listed, join(dir, 'listings.json'));
   return n;
 }
 

@@ -56,7 +56,7 @@ const shipped = readdirSync(SHIPPED_DIR).filter((f) => f.endsWith('.ini')).sort(
 
 describe('profile images', () => {
   it('the build makes one of every shipped profile', () => {
-    expect(readdirSync(images).sort()).toEqual(shipped.map((f) => `${f}.json`));
+    expect(readdirSync(images).sort()).toEqual([...shipped.map((f) => `${f}.json`), 'listings.json'].sort());
   });
 
   it('give what the loader gives, for callers with other homes and uids, looking at the same files', () => {
@@ -169,7 +169,7 @@ describe('profile images', () => {
 
     it('none of a profile whose ignore line names a path (it might match a home only a caller has)', () => {
       expect(makeProfileImage(join(dir, 'ignores-a-path.ini'))).toBeNull();
-      expect(readdirSync(imgs)).toEqual(['app.ini.json']);
+      expect(readdirSync(imgs)).toEqual(['app.ini.json', 'listings.json']);
     });
   });
 });

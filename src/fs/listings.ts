@@ -1,0 +1,78 @@
+/** Directory listings the build took (dist/images/listings.json): the
+ * directories of ${PATH} and the others the shipped profiles' glob
+ * patterns list. Listing /usr/bin and the rest took a cold launch of
+ * firefox's profile about a millisecond (Node makes a string of each of
+ * some 1,500 names); a listing the build took is used instead while the
+ * directory's device, inode, size, mtime and ctime are the ones it had
+ * then, as a stored plan that depends on a listing is (a name added,
+ * removed or renamed changes the directory's mtime and ctime). Only of a
+ * directory anyone may read and search: the listing shows nothing a
+ * caller could not list. The plan depends on the directory's stat either
+ * way (src/fs/probe.ts). */
+import { readFileSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FileDep } from '../cache/deps.js';
+import { PACKAGE_DIR } from '../package-dir.js';
+
+export const LISTINGS_FILE = join(PACKAGE_DIR, 'dist', 'images', 'listings.json');
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+
+type StatFields = Pick<FileDep, 'mode' | 'dev' | 'ino' | 'size' | 'mtimeNs' | 'ctimeNs'>;
+
+/** A directory listing's key: what must be the same for it to hold. */
+function key(st: StatFields): string | null {
+  if ((st.mode & S_IFMT) !== S_IFDIR || (st.mode & 0o005) !== 0o005) return null;
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
+/** The build: each directory's listing, by its canonical path, into file. */
+export function writeListings(dirs: Iterable<string>, file = LISTINGS_FILE): number {
+  const out: [string, string, string[]][] = [];
+  const seen = new Set<string>();
+  for (const d of dirs) {
+    let c: string;
+    let k: string | null;
+    let names: string[];
+    try {
+      c = realpathSync(d);
+      if (seen.has(c)) continue;
+      const st = statSync(c, { bigint: true });
+      k = key({ ...st, mode: Number(st.mode) });
+      names = readdirSync(c).sort();
+    } catch {
+      continue;
+    }
+    seen.add(c);
+    if (k !== null) out.push([c, k, names]);
+  }
+  out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  writeFileSync(file, JSON.stringify(out));
+  return out.length;
+}
+
+let known: Map<string, readonly [string, string[]]> | null = null;
+
+/** dir's names as the build listed them (sorted), if dir (canonical) is as
+ * it was then; else null: list it. st: what stat says of it now. */
+export function listedAtBuild(dir: string, st: StatFields, file = LISTINGS_FILE): string[] | null {
+  if (known === null) {
+    known = new Map();
+    try {
+      const all = JSON.parse(readFileSync(file, 'utf8')) as [string, string, string[]][];
+      for (let i = 0; i < all.length; i++) {
+        const [d, k, names] = all[i] as [string, string, string[]];
+        known.set(d, [k, names]);
+      }
+    } catch {
+      // none, or damaged: every directory is listed
+    }
+  }
+  const entry = known.get(dir);
+  return entry !== undefined && entry[0] === key(st) ? entry[1] : null;
+}
+
+/** For tests: forget what was read. */
+export function forgetListings(): void {
+  known = null;
+}
