@@ -29,6 +29,14 @@ export interface FileDep {
   readonly real: string | null;
 }
 
+/** What a file's identity and last change are, as one string: its
+ * device, inode, size, mtime and ctime (what a stored plan compares). */
+export type StatFields = Pick<FileDep, 'dev' | 'ino' | 'size' | 'mtimeNs' | 'ctimeNs'>;
+
+export function statKey(st: StatFields): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
 export class Recording {
   /** NAME -> value, or null when it was unset. */
   readonly env = new Map<string, string | null>();

@@ -11,19 +11,20 @@
  * way (src/fs/probe.ts). */
 import { readFileSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FileDep } from '../cache/deps.js';
+import { statKey, type StatFields } from '../cache/deps.js';
 import { PACKAGE_DIR } from '../package-dir.js';
 
 export const LISTINGS_FILE = join(PACKAGE_DIR, 'dist', 'images', 'listings.json');
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 
-type StatFields = Pick<FileDep, 'mode' | 'dev' | 'ino' | 'size' | 'mtimeNs' | 'ctimeNs'>;
+type DirStat = StatFields & { readonly mode: number };
 
-/** A directory listing's key: what must be the same for it to hold. */
-function key(st: StatFields): string | null {
+/** A directory listing's key: what must be the same for it to hold; null
+ * for a directory not everyone may read and search. */
+function key(st: DirStat): string | null {
   if ((st.mode & S_IFMT) !== S_IFDIR || (st.mode & 0o005) !== 0o005) return null;
-  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  return statKey(st);
 }
 
 /** The build: each directory's listing, by its canonical path, into file. */
@@ -55,7 +56,7 @@ let known: Map<string, readonly [string, string[]]> | null = null;
 
 /** dir's names as the build listed them (sorted), if dir (canonical) is as
  * it was then; else null: list it. st: what stat says of it now. */
-export function listedAtBuild(dir: string, st: StatFields, file = LISTINGS_FILE): string[] | null {
+export function listedAtBuild(dir: string, st: DirStat, file = LISTINGS_FILE): string[] | null {
   if (known === null) {
     known = new Map();
     try {

@@ -24,7 +24,7 @@
  * own data, in its own package directory. */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { noteMode, noteStat, startRecording, stopRecording, type FileDep } from '../cache/deps.js';
+import { noteMode, noteStat, startRecording, statKey, stopRecording, type StatFields } from '../cache/deps.js';
 import { SSH_DIR } from '../fs/build.js';
 import { isGlob } from '../fs/glob.js';
 import { writeListings } from '../fs/listings.js';
@@ -283,12 +283,6 @@ export function profileFromImage(
 function sameDirs(a: ProfileDirs, b: ProfileDirs, rebase: (p: string) => string): boolean {
   const same = (x: readonly string[], y: readonly string[]) => x.length === y.length && x.every((d, i) => rebase(d) === y[i]);
   return same(a.tsjail, b.tsjail) && same(a.local, b.local) && same(a.firejail, b.firejail);
-}
-
-type StatFields = Pick<FileDep, 'dev' | 'ino' | 'size' | 'mtimeNs' | 'ctimeNs'>;
-
-function statKey(st: StatFields): string {
-  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
 }
 
 /** Whether path is as the build saw it (noted as the loader would: the
