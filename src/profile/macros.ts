@@ -140,8 +140,10 @@ export class Macros {
         return PATH_DIRS.map((d) => d + rest);
       }
     }
+    // A leading ~ is ${HOME}: the home put in, not itself expanded (a home
+    // with '${' in it stays as it is, as it does for ${HOME}).
     let v = value;
-    if (v === '~' || v.startsWith('~/')) v = this.env.home + v.slice(1);
+    if (v === '~' || v.startsWith('~/')) v = `\${HOME}${v.slice(1)}`;
     let results = [''];
     const re = /\$\{([^}]*)\}/g;
     let last = 0;

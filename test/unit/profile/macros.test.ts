@@ -20,6 +20,14 @@ describe('macros', () => {
     expect(m.expand('${CFG}/a.inc', false)).toBe('unknown macro ${CFG}');
   });
 
+  it('puts the home in for ~ as for ${HOME}: what it holds is not expanded', () => {
+    const odd = new Macros({ home: '/h/${PATH}', uid: 1, configHome: '/h/.config', firejailConfigDir: '/etc/firejail' });
+    expect(odd.expand('~/.x', false)).toEqual(['/h/${PATH}/.x']);
+    expect(odd.expand('~', false)).toEqual(['/h/${PATH}']);
+    expect(odd.expand('${HOME}/.x', false)).toEqual(['/h/${PATH}/.x']);
+    expect(new Macros({ ...odd.env, home: '/h/${' }).expand('~/a${RUNUSER}', false)).toEqual(['/h/${/a/run/user/1']);
+  });
+
   it('makes ${PATH} one value per directory', () => {
     expect(m.expand('${PATH}/su', false)).toEqual(PATH_DIRS.map((d) => `${d}/su`));
   });
