@@ -33,7 +33,7 @@ import { optionRow, type OptionRow, type OptionValues } from '../options-schema.
 import { CONDITION_STATE_KEYS, FIREJAIL_CONFIG, siteSettings, type SiteSettings } from './conditions.js';
 import { checkValue, loadProfile } from './loader.js';
 import { Macros, PATH_DIRS, XDG_MACROS } from './macros.js';
-import type { Directive, IgnoreRule, LoadedProfile, PlanSource, RawValue } from './model.js';
+import type { Directive, IgnoreRule, LoadedProfile, PlanSource, ProfileLine, RawValue } from './model.js';
 import { defaultDirs, SHIPPED_DIR, type ProfileDirs } from './search.js';
 
 export const IMAGE_DIR = join(PACKAGE_DIR, 'dist', 'images');
@@ -46,8 +46,6 @@ const HOME = `${SENTINEL}home`;
 const RUNUSER = `${SENTINEL}runuser`;
 const XDG = `${SENTINEL}xdg-`;
 const xdgSentinel = (name: string) => XDG + name;
-/** An ignore line (INI or firejail's, conditional or not) with a '/'. */
-const PATH_IGNORE = /^[ \t]*(?:\?[A-Za-z0-9_]+:[ \t]*)?ignore\b[^\n]*\//m;
 
 /** A file the loader looked at: 'mode' (stat's st_mode) or 'stat' (read:
  * also its device, inode, size, mtime and ctime, as a stored plan keeps
@@ -90,16 +88,28 @@ class SentinelMacros extends Macros {
   }
 }
 
-/** The image of a shipped profile, or null when it cannot have one: it does
- * not load, it names a sentinel itself, or an ignore line of it has a path
- * (which might match a value once the caller's directory is in it, and not
- * the sentinel's: a pattern reaches into an expanded directory only
- * through its leading '/'). */
+/** The image of a shipped profile, or null when it cannot have one:
+ * - it does not load;
+ * - a line of it names a sentinel itself;
+ * - an ignore line of it has a path (which might match a value once the
+ *   caller's directory is in it, and not the sentinel's: a pattern reaches
+ *   into an expanded directory only through its leading '/');
+ * - it read a file not everyone may read (the build may run as root: the
+ *   caller's loader could not read it, and the image would show it);
+ * - it looked at a path made of /run/user/UID or an XDG directory, whose
+ *   sentinel only the values are freed of. */
 export function makeProfileImage(file: string): ProfileImage | null {
   const recording = startRecording();
   let profile: LoadedProfile;
   const dirs = defaultDirs(HOME, {});
   let site: SiteSettings | undefined;
+  let stateConditions = false;
+  let refused = false;
+  const onLine = (l: ProfileLine) => {
+    if (l.condition !== null && l.condition.startsWith('HAS_')) stateConditions = true;
+    const text = l.kind === 'include' ? l.target : l.kind === 'ignore' ? l.pattern : typeof l.value === 'string' ? l.value : '';
+    if (text.includes(SENTINEL) || (l.kind === 'ignore' && l.pattern.includes('/'))) refused = true;
+  };
   try {
     profile = loadProfile(file, {
       dirs,
@@ -110,25 +120,21 @@ export function makeProfileImage(file: string): ProfileImage | null {
       },
       cliValues: new Map(),
       cliIgnores: [],
+      onLine,
     });
   } catch {
     return null;
   } finally {
     stopRecording();
   }
+  if (refused || recording.env.size > 0 || recording.usesCwd || recording.uncacheable !== null) return null;
   const deps: ImageDep[] = [];
   for (const d of recording.files.values()) {
     if (d.kind !== 'mode' && d.kind !== 'stat') return null;
+    if (d.path.includes(SENTINEL) && !d.path.startsWith(`${HOME}/`)) return null;
+    if (d.kind === 'stat' && d.mode !== 0 && (d.mode & 0o004) === 0) return null;
     deps.push([d.kind, d.path, d.mode, statKey(d)]);
   }
-  let stateConditions = false;
-  for (const s of profile.sources) {
-    const text = readFileSync(s.path, 'utf8');
-    if (text.includes(SENTINEL) || PATH_IGNORE.test(text)) return null;
-    if (text.includes('?HAS_')) stateConditions = true;
-  }
-  if (recording.env.size > 0 || recording.usesCwd || recording.uncacheable !== null) return null;
-  if (profile.conditionalIgnores.length > 0) return null;
   const files: string[] = [];
   const entries = (list: readonly Directive[]) => toEntries(list, files);
   const ignored = profile.ignored.map((i) => [(entries([i.directive])[0] as Entry), i.by] as const);
@@ -232,7 +238,7 @@ export function profileSource(): ProfileSource | null {
   return source;
 }
 
-export function noteProfileSource(s: ProfileSource): void {
+export function noteProfileSource(s: ProfileSource | null): void {
   source = s;
 }
 
@@ -256,6 +262,15 @@ export function profileFromImage(
   } catch {
     return null;
   }
+  try {
+    return fromImage(image, file, ctx, cli, home);
+  } catch {
+    // (An image of another shape: this build did not make it.)
+    return null;
+  }
+}
+
+function fromImage(image: ProfileImage, file: string, ctx: ImageContext, cli: OptionValues, home: string): LoadedProfile | null {
   if (image.version !== VERSION || image.file !== file) return null;
   if (image.stateConditions && CONDITION_STATE_KEYS.some((k) => cli.has(k))) return null;
   // (Paths in the home were joined to it: joined again.)

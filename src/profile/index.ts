@@ -72,6 +72,7 @@ function named(value: string, ctx: ProfileContext): string {
 
 /** The profile of a run, or null with --noprofile. */
 export function loadRunProfile(cli: OptionValues, command: readonly string[], ctx: ProfileContext): LoadedProfile | null {
+  noteProfileSource(null);
   const asked = cli.get('profile');
   if (cli.get('noprofile') === true) {
     if (asked !== undefined) throw new UsageError('--profile and --noprofile cannot be used together');

@@ -68,6 +68,9 @@ export interface LoadOptions {
   readonly keepConditionals?: boolean;
   /** Files already read and parsed (a test loading many profiles). */
   readonly cache?: ProfileCache;
+  /** Told of every line read, before it is acted on (the build's profile
+   * images: src/profile/image.ts). */
+  readonly onLine?: (l: ProfileLine) => void;
 }
 
 /** Adds one value to a value map as the options table says: a flag, value
@@ -195,7 +198,11 @@ class Loader {
     this.stack.push(path);
     // (An index loop: for-of makes an iterator result per line in code
     // that runs once.)
-    for (let i = 0; i < lines.length; i++) this.line(path, format, lines[i] as ProfileLine);
+    const onLine = this.o.onLine;
+    for (let i = 0; i < lines.length; i++) {
+      if (onLine !== undefined) onLine(lines[i] as ProfileLine);
+      this.line(path, format, lines[i] as ProfileLine);
+    }
     if (format === 'ini' && extname(path) === '.ini') {
       for (const local of localFiles(path, this.o.dirs, this.exists)) this.load(local, 'ini', null);
     }

@@ -70,7 +70,7 @@ describe('profile images', () => {
         // (Each its own context: Macros remembers user-dirs.dirs.)
         const [fromImage, seenImage] = recorded(() => profileFromImage(file, context(home, uid), new Map(), images));
         const [read, seenRead] = recorded(() => loaded(file, context(home, uid)));
-        expect(fromImage, `${f} for ${home}`).toEqual(read);
+        expect(fromImage, `${f} for ${home}`).toStrictEqual(read);
         expect(seenImage, `${f} for ${home}`).toEqual(seenRead);
       }
     }
@@ -83,7 +83,7 @@ describe('profile images', () => {
     const file = join(SHIPPED_DIR, 'firefox.ini');
     const [fromImage, seenImage] = recorded(() => profileFromImage(file, context(home), new Map(), images));
     const [read, seenRead] = recorded(() => loaded(file, context(home)));
-    expect(fromImage).toEqual(read);
+    expect(fromImage).toStrictEqual(read);
     expect(seenImage).toEqual(seenRead);
     expect(read.directives.some((d) => d.value === `${home}/dl`)).toBe(true);
   });
@@ -119,10 +119,12 @@ describe('profile images', () => {
     const ctx = context(home);
     const dirs = { ...ctx.dirs, tsjail: ['/srv', ...ctx.dirs.tsjail] };
     expect(profileFromImage(file, { ...ctx, dirs }, new Map(), images)).toBeNull();
-    // A damaged image; an image of another profile.
+    // A damaged image; one of another shape.
     const damaged = join(root, 'damaged');
     mkdirSync(damaged);
     writeFileSync(join(damaged, 'firefox.ini.json'), '{"version":2,"file":');
+    expect(profileFromImage(file, ctx, new Map(), damaged)).toBeNull();
+    writeFileSync(join(damaged, 'firefox.ini.json'), JSON.stringify({ version: 2, file, dirs: ctx.dirs, deps: 7 }));
     expect(profileFromImage(file, ctx, new Map(), damaged)).toBeNull();
   });
 
@@ -144,14 +146,30 @@ describe('profile images', () => {
         '',
       ].join('\n'));
       writeFileSync(join(dir, 'ignores-a-path.ini'), '[filesystem]\nignore = blacklist /etc/x\nblacklist = ${HOME}/y\n');
+      writeFileSync(join(dir, 'tilde.ini'), '[filesystem]\nblacklist = ~/.t\nblacklist = ~\nwhitelist = ${DOWNLOADS}/x\n');
+      // Read by the build (root), not by everyone.
+      writeFileSync(join(dir, 'secret.ini'), '[filesystem]\nblacklist = /etc/secret\n', { mode: 0o600 });
+      writeFileSync(join(dir, 'reads-a-secret.ini'), 'include = secret.ini\n');
+      // Files looked for through /run/user/UID and an XDG directory.
+      writeFileSync(join(dir, 'runuser.ini'), 'include = ${RUNUSER}/app.local\n[filesystem]\nblacklist = /a\n');
+      writeFileSync(join(dir, 'xdg.ini'), 'include = ${DOWNLOADS}/app.local\n[filesystem]\nblacklist = /a\n');
       writeProfileImages(imgs, dir);
+    });
+
+    it('with ~: the home put in as ${HOME} is, whatever it holds', () => {
+      const file = join(dir, 'tilde.ini');
+      for (const home of ['/home/u', '/tmp/h${PATH}', '/tmp/h${NOPE}', '/tmp/h${', '/h/']) {
+        const img = profileFromImage(file, context(home), new Map(), imgs, dir);
+        expect(img, home).toStrictEqual(loaded(file, context(home)));
+      }
+      expect(loaded(file, context('/tmp/h${PATH}')).directives.map((d) => d.value)).toContain('/tmp/h${PATH}/.t');
     });
 
     it('with a condition on the command line\'s options: used only without them', () => {
       const file = join(dir, 'app.ini');
       const ctx = context('/home/u');
       for (const cli of [new Map(), new Map([['hostname', 'h']])] as OptionValues[]) {
-        expect(profileFromImage(file, ctx, cli, imgs, dir)).toEqual(loaded(file, ctx, cli));
+        expect(profileFromImage(file, ctx, cli, imgs, dir)).toStrictEqual(loaded(file, context('/home/u'), cli));
       }
       expect(profileFromImage(file, ctx, new Map([['x11', 'xorg']]), imgs, dir)).toBeNull();
       expect(profileFromImage(file, ctx, new Map([['net', 'eth0']]), imgs, dir)).toBeNull();
@@ -167,10 +185,62 @@ describe('profile images', () => {
       expect(profileFromImage(file, ctx, new Map(), imgs, dir)).toBeNull();
     });
 
-    it('none of a profile whose ignore line names a path (it might match a home only a caller has)', () => {
-      expect(makeProfileImage(join(dir, 'ignores-a-path.ini'))).toBeNull();
-      expect(readdirSync(imgs)).toEqual(['app.ini.json', 'listings.json']);
+    it('none of a profile whose ignore line names a path (it might match a home only a caller has), that reads a file not everyone may, or that looks for files through /run/user/UID or an XDG directory', () => {
+      for (const f of ['ignores-a-path.ini', 'reads-a-secret.ini', 'runuser.ini', 'xdg.ini']) {
+        expect(makeProfileImage(join(dir, f)), f).toBeNull();
+      }
+      expect(readdirSync(imgs).sort()).toEqual(['app.ini.json', 'listings.json', 'tilde.ini.json']);
     });
+  });
+});
+
+describe('profile images of generated profiles', () => {
+  it('give what the loader gives whenever they are used (a fixed seed: 40 profiles, 5 homes, 3 command lines)', () => {
+    const dir = join(root, 'generated');
+    const imgs = join(root, 'generated-images');
+    mkdirSync(join(dir, 'inc'), { recursive: true });
+    let seed = 0x2545f491;
+    const rnd = (n: number) => {
+      seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const pick = <T>(a: readonly T[]): T => a[rnd(a.length)] as T;
+    const values = ['${HOME}/.x', '~/.y', '~', '${PATH}/z', '${PATH}/py*', '/etc/a', '${DOWNLOADS}', '${DOWNLOADS}/d',
+      '${RUNUSER}/r', '/usr/share/q*', '${HOME}/a${RUNUSER}', '/srv/${PATH}'];
+    const names = ['blacklist', 'noblacklist', 'read-only', 'noexec', 'whitelist', 'mkdir'];
+    const conditions = ['', '', '', '?HAS_X11: ', '?HAS_NET: ', '?BROWSER_ALLOW_DRM: ', '?BROWSER_DISABLE_U2F: '];
+    const ignores = ['noexec', 'blacklist ${HOME}', 'whitelist', 'mkdir ~'];
+    const lines = (n: number, withIncludes: boolean) => {
+      const out: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const c = pick(conditions);
+        const r = rnd(10);
+        if (r === 0) out.push(`${c}ignore = ${pick(ignores)}`);
+        else if (r === 1 && withIncludes) out.push(`include = inc/i${rnd(4)}.ini`);
+        else out.push(`${c}${pick(names)} = ${pick(values)}`);
+      }
+      return `[filesystem]\n${out.join('\n')}\n`;
+    };
+    for (let i = 0; i < 4; i++) writeFileSync(join(dir, 'inc', `i${i}.ini`), lines(6, false));
+    for (let i = 0; i < 40; i++) writeFileSync(join(dir, `p${i}.ini`), lines(12, true));
+    expect(writeProfileImages(imgs, dir)).toBeGreaterThan(25);
+    const homes = ['/home/u', '/', '/h/ x', '/tmp/h${PATH}', join(root, 'home-xdg')];
+    const clis: OptionValues[] = [new Map(), new Map([['x11', 'xorg']]), new Map([['hostname', 'h']])];
+    let used = 0;
+    for (let i = 0; i < 40; i++) {
+      const file = join(dir, `p${i}.ini`);
+      for (const home of homes) {
+        for (const cli of clis) {
+          const [img, seenImg] = recorded(() => profileFromImage(file, context(home), cli, imgs, dir));
+          if (img === null) continue;
+          used++;
+          const [read, seenRead] = recorded(() => loaded(file, context(home), cli));
+          expect(img, `${file} for ${home}`).toStrictEqual(read);
+          expect(seenImg, `${file} for ${home}`).toEqual(seenRead);
+        }
+      }
+    }
+    expect(used).toBeGreaterThan(300);
   });
 });
 
