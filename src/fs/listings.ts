@@ -27,8 +27,14 @@ function key(st: DirStat): string | null {
   return statKey(st);
 }
 
-/** The build: each directory's listing, by its canonical path, into file. */
-export function writeListings(dirs: Iterable<string>, file = LISTINGS_FILE): number {
+/** A directory changed this recently when the build lists it might change
+ * again within the same tick of the clock its timestamps come from, and
+ * look as it was (git's "racy" case): not kept. */
+const SETTLED_NS = 2_000_000_000n;
+
+/** The build: each directory's listing, by its canonical path, into file
+ * (now: the time, in ns since the epoch). */
+export function writeListings(dirs: Iterable<string>, file = LISTINGS_FILE, now = BigInt(Date.now()) * 1_000_000n): number {
   const out: [string, string, string[]][] = [];
   const seen = new Set<string>();
   for (const d of dirs) {
@@ -39,7 +45,7 @@ export function writeListings(dirs: Iterable<string>, file = LISTINGS_FILE): num
       c = realpathSync(d);
       if (seen.has(c)) continue;
       const st = statSync(c, { bigint: true });
-      k = key({ ...st, mode: Number(st.mode) });
+      k = now - st.ctimeNs < SETTLED_NS ? null : key({ ...st, mode: Number(st.mode) });
       names = readdirSync(c).sort();
     } catch {
       continue;
@@ -52,18 +58,19 @@ export function writeListings(dirs: Iterable<string>, file = LISTINGS_FILE): num
   return out.length;
 }
 
-let known: Map<string, readonly [string, string[]]> | null = null;
+let known: Map<string, readonly [string, readonly string[]]> | null = null;
 
 /** dir's names as the build listed them (sorted), if dir (canonical) is as
  * it was then; else null: list it. st: what stat says of it now. */
-export function listedAtBuild(dir: string, st: DirStat, file = LISTINGS_FILE): string[] | null {
+export function listedAtBuild(dir: string, st: DirStat, file = LISTINGS_FILE): readonly string[] | null {
   if (known === null) {
     known = new Map();
     try {
       const all = JSON.parse(readFileSync(file, 'utf8')) as [string, string, string[]][];
       for (let i = 0; i < all.length; i++) {
         const [d, k, names] = all[i] as [string, string, string[]];
-        known.set(d, [k, names]);
+        // (Shared by every lookup: frozen, so that none can change it.)
+        known.set(d, [k, Object.freeze(names)]);
       }
     } catch {
       // none, or damaged: every directory is listed

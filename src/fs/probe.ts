@@ -10,11 +10,11 @@ export interface FsProbe {
   kind(path: string): NodeKind | null;
   /** The path with every symlink resolved; a missing tail is kept as is. */
   canonical(path: string): string;
-  list(dir: string): string[];
+  list(dir: string): readonly string[];
   /** dir's names when it could be read (sorted), else null: what a
    * lookup of a name in it would find. A probe without it is taken at
    * its list's word. */
-  listed?(dir: string): string[] | null;
+  listed?(dir: string): readonly string[] | null;
   /** The owner's uid of path (symlinks followed), null when absent; a
    * probe without it checks no owner. */
   owner?(path: string): number | null;
@@ -34,7 +34,7 @@ function kindOfMode(mode: number): NodeKind {
 /** dir's names, sorted; null when it cannot be read. (While recording, a
  * directory the note found absent is not read, and one the build listed
  * and that is as it was then is not read again: src/fs/listings.ts.) */
-function listing(dir: string): string[] | null {
+function listing(dir: string): readonly string[] | null {
   const st = noteStat(dir);
   if (st?.mode === 0) return null;
   const built = st === undefined ? null : listedAtBuild(dir, st);

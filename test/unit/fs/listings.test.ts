@@ -13,6 +13,15 @@ const file = join(root, 'listings.json');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 afterEach(() => forgetListings());
 
+/** As a build long after the directories last changed. */
+const LATER = (BigInt(Date.now()) + 60_000n) * 1_000_000n;
+
+/** Past the coarse clock tick file timestamps may come from. */
+function nextTick(): void {
+  const end = Date.now() + 30;
+  while (Date.now() < end) { /* spin */ }
+}
+
 function stat(d: string) {
   const st = statSync(d, { bigint: true });
   return { ...st, mode: Number(st.mode) };
@@ -25,17 +34,26 @@ describe('listings the build took', () => {
     chmodSync(d, 0o755);
     writeFileSync(join(d, 'y'), '');
     writeFileSync(join(d, 'x'), '');
-    expect(writeListings([d, join(root, 'missing')], file)).toBe(1);
+    expect(writeListings([d, join(root, 'missing')], file, LATER)).toBe(1);
     expect(listedAtBuild(d, stat(d), file)).toEqual(['x', 'y']);
+    nextTick();
     writeFileSync(join(d, 'z'), '');
     expect(listedAtBuild(d, stat(d), file)).toBeNull();
+  });
+
+  it('are not kept of a directory that changed just before (it might change again within the same tick)', () => {
+    const d = join(root, 'fresh');
+    mkdirSync(d);
+    chmodSync(d, 0o755);
+    expect(writeListings([d], file)).toBe(0);
+    expect(writeListings([d], file, LATER)).toBe(1);
   });
 
   it('are kept only of a directory anyone may read and search, by its canonical path', () => {
     const d = join(root, 'private');
     mkdirSync(d);
     chmodSync(d, 0o750);
-    expect(writeListings([d, join(root, 'a', '..', 'a')], file)).toBe(1);
+    expect(writeListings([d, join(root, 'a', '..', 'a')], file, LATER)).toBe(1);
     expect(listedAtBuild(d, stat(d), file)).toBeNull();
     expect(listedAtBuild(join(root, 'a'), stat(join(root, 'a')), file)).not.toBeNull();
     // One that was readable and is no longer.
@@ -45,15 +63,22 @@ describe('listings the build took', () => {
   });
 
   it('a damaged file: every directory is listed', () => {
-    writeFileSync(file, '[["/x", ');
-    expect(listedAtBuild('/x', stat('/'), file)).toBeNull();
+    const d = join(root, 'a');
+    writeListings([d], file, LATER);
+    expect(listedAtBuild(d, stat(d), file)).not.toBeNull();
+    forgetListings();
+    writeFileSync(file, `[["${d}", `);
+    expect(listedAtBuild(d, stat(d), file)).toBeNull();
   });
 
-  it('the probe lists as before while recording (the plan depends on the directory\'s stat) and takes the build\'s listing where it holds', () => {
+  it('the probe takes the build\'s listing of /usr/bin while recording (the plan depends on the directory\'s stat), the same names a listing gives', () => {
     const rec = startRecording();
     try {
       const names = hostProbe.list('/usr/bin');
       expect(names).toEqual(readdirSync('/usr/bin').sort());
+      // The very list the build took (npm test builds first).
+      expect(names).toBe(listedAtBuild('/usr/bin', stat('/usr/bin')));
+      expect(Object.isFrozen(names)).toBe(true);
       expect(rec.files.get('stat:/usr/bin')?.mode).toBeGreaterThan(0);
     } finally {
       stopRecording();
