@@ -277,8 +277,8 @@ function fromImage(image: ProfileImage, file: string, ctx: ImageContext, cli: Op
   const rebase = (p: string) => (p.startsWith(`${HOME}/`) ? join(home, p.slice(HOME.length + 1)) : p);
   if (!sameDirs(image.dirs, ctx.dirs, rebase)) return null;
   for (let i = 0; i < image.deps.length; i++) {
-    const [kind, path, mode, stat] = image.deps[i] as ImageDep;
-    if (!seenAlike(kind, rebase(path), mode, stat)) return null;
+    const d = image.deps[i] as ImageDep;
+    if (!seenAlike(d[0], rebase(d[1]), d[2], d[3])) return null;
   }
   const fill = filler(ctx.macros, home);
   if (fill === null) return null;
