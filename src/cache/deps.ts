@@ -73,7 +73,8 @@ export function stopRecording(): void {
   realNoted = null;
 }
 
-function statOf(path: string, follow: boolean): BigIntStats | null {
+/** What (l)stat says of path, null when it cannot (noted by nothing). */
+export function statOf(path: string, follow: boolean): BigIntStats | null {
   try {
     const o = { bigint: true, throwIfNoEntry: false } as const;
     return (follow ? statSync(path, o) : lstatSync(path, o)) ?? null;
@@ -82,7 +83,8 @@ function statOf(path: string, follow: boolean): BigIntStats | null {
   }
 }
 
-function modeOf(path: string, follow: boolean): number {
+/** (l)stat's st_mode of path, 0 when it cannot (noted by nothing). */
+export function modeOf(path: string, follow: boolean): number {
   const seen = follow ? undefined : lmodeSeen?.get(path);
   if (seen !== undefined) return seen;
   let st: Stats | undefined;

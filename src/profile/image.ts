@@ -22,9 +22,9 @@
  * test/unit/profile/image.test.ts holds the two to the same result. The
  * helper's checks of the plan do not change: an image is the planner's
  * own data, in its own package directory. */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { noteMode, noteStat, startRecording, statKey, stopRecording, type StatFields } from '../cache/deps.js';
+import { modeOf, noteMode, noteStat, startRecording, statKey, statOf, stopRecording } from '../cache/deps.js';
 import { SSH_DIR } from '../fs/build.js';
 import { isGlob } from '../fs/glob.js';
 import { writeListings } from '../fs/listings.js';
@@ -303,27 +303,11 @@ function sameDirs(a: ProfileDirs, b: ProfileDirs, rebase: (p: string) => string)
 /** Whether path is as the build saw it (noted as the loader would: the
  * stored plan depends on it the same way). */
 function seenAlike(kind: 'mode' | 'stat', path: string, mode: number, stat: string): boolean {
-  if (kind === 'mode') return (noteMode(path) ?? statMode(path)) === mode;
-  const st = noteStat(path) ?? bigStat(path);
-  if (st === null || st.mode === 0) return mode === 0;
-  return st.mode === mode && statKey(st) === stat;
-}
-
-function statMode(path: string): number {
-  try {
-    return statSync(path).mode;
-  } catch {
-    return 0;
-  }
-}
-
-function bigStat(path: string): (StatFields & { mode: number }) | null {
-  try {
-    const st = statSync(path, { bigint: true });
-    return { mode: Number(st.mode), dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
-  } catch {
-    return null;
-  }
+  if (kind === 'mode') return (noteMode(path) ?? modeOf(path, true)) === mode;
+  const st = noteStat(path) ?? statOf(path, true);
+  const now = st === null ? 0 : Number(st.mode);
+  if (st === null || now === 0) return mode === 0;
+  return now === mode && statKey(st) === stat;
 }
 
 type Fill = (name: string, value: string) => string | null;
